@@ -1,0 +1,169 @@
+import { fileURLToPath } from 'node:url';
+import { Hono } from 'hono';
+import type { Context } from 'hono';
+import { FixtureError } from './fixtures.ts';
+import type { JournalFilter } from './journal.ts';
+import { loadSpec } from './openapi.ts';
+import type { RuleInput } from './scenarios.ts';
+import type { Twin, TwinEnv } from './twin.ts';
+
+/** The admin API's own contract, shared by every twin. */
+export const ADMIN_SPEC = fileURLToPath(new URL('../../../contracts/openapi/admin.yaml', import.meta.url));
+
+export function adminError(c: Context, status: 400 | 404 | 409, code: string, message: string, details?: unknown) {
+  return c.json({ error: { code, message, ...(details !== undefined && { details }) } }, status);
+}
+
+function filterFrom(c: Context): JournalFilter {
+  const q = c.req.query();
+  const f: JournalFilter = {};
+  if (q.method) f.method = q.method;
+  if (q.path) f.path = q.path;
+  if (q.status) f.status = Number(q.status);
+  if (q.tenant) f.tenant = q.tenant;
+  return f;
+}
+
+/** `/__admin`: health, reset, fixtures, states, journal, scenarios, clock; plus the twin's own admin routes. */
+export function adminRoutes<F, S>(twin: Twin<F, S>): Hono<TwinEnv<F, S>> {
+  const admin = new Hono<TwinEnv<F, S>>();
+  const adminSpec = loadSpec(ADMIN_SPEC);
+  const started = Date.now();
+
+  // Every admin request is validated against admin.yaml (or the twin's spec for its own admin routes).
+  admin.use('*', async (c, next) => {
+    const path = c.req.path;
+    const matched = adminSpec.match(c.req.method, path) ?? twin.spec.match(c.req.method, path);
+    if (!matched) return adminError(c, 404, 'not_found', `no admin route ${c.req.method} ${path}`);
+    let body: unknown;
+    const raw = c.req.method === 'GET' || c.req.method === 'DELETE' ? '' : await c.req.text();
+    if (raw !== '') {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        return adminError(c, 400, 'invalid_json', 'the body is not valid JSON');
+      }
+    }
+    c.set('body', body);
+    const issues = matched.op.validate({
+      query: new URL(c.req.url).searchParams,
+      header: (n) => c.req.header(n),
+      pathParams: matched.params,
+      contentType: 'application/json',
+      body,
+    });
+    if (issues.length) return adminError(c, 400, 'invalid_request', issues.map((i) => i.message).join('; '), issues);
+    return next();
+  });
+
+  admin.get('/health', (c) =>
+    c.json({
+      status: 'ok',
+      twin: twin.def.name,
+      title: twin.def.title,
+      uptimeSeconds: Math.round((Date.now() - started) / 1000),
+      fixtures: twin.fixturesSource,
+      state: twin.activeState ?? null,
+      journal: { size: twin.journal.capacity, recorded: twin.journal.recorded() },
+      rules: twin.rules.size,
+      clock: new Date(twin.clock.now()).toISOString(),
+    }),
+  );
+
+  admin.post('/reset', (c) => {
+    twin.reset();
+    return c.json({ reset: true, fixtures: twin.fixturesSource });
+  });
+
+  admin.get('/fixtures', (c) => c.json(twin.fixtures as object));
+  admin.put('/fixtures', (c) => {
+    try {
+      twin.replaceFixtures(c.var.body, 'request body');
+    } catch (err) {
+      if (err instanceof FixtureError) return adminError(c, 400, 'invalid_fixtures', err.message, err.problems);
+      throw err;
+    }
+    return c.json({ replaced: true });
+  });
+
+  admin.get('/states', (c) => c.json({ active: twin.activeState ?? null, states: twin.stateNames() }));
+  admin.post('/states/:name', (c) => {
+    const name = c.req.param('name');
+    try {
+      twin.useState(name, (c.var.body as { params?: Record<string, unknown> } | undefined)?.params ?? {});
+    } catch (err) {
+      if (err instanceof RangeError) return adminError(c, 404, 'unknown_state', err.message);
+      if (err instanceof FixtureError) return adminError(c, 400, 'invalid_fixtures', err.message, err.problems);
+      throw err;
+    }
+    return c.json({ active: name });
+  });
+
+  admin.get('/journal', (c) => {
+    const limit = Number(c.req.query('limit') ?? 100);
+    const entries = twin.journal.find(filterFrom(c));
+    return c.json({ total: entries.length, entries: entries.slice(-limit).reverse() });
+  });
+  admin.delete('/journal', (c) => {
+    twin.journal.clear();
+    return c.json({ cleared: true });
+  });
+  admin.post('/journal/count', (c) => c.json({ count: twin.journal.count((c.var.body ?? {}) as JournalFilter) }));
+  admin.get('/journal/:id', (c) => {
+    const entry = twin.journal.get(Number(c.req.param('id')));
+    return entry ? c.json(entry) : adminError(c, 404, 'not_found', `no journal entry ${c.req.param('id')}`);
+  });
+
+  admin.get('/scenarios', (c) =>
+    c.json({
+      scenarios: Object.entries(twin.def.errors).map(([name, t]) => ({
+        name,
+        description: t.description,
+        status: t.status,
+        body: t.body,
+        ...(t.headers && { headers: t.headers }),
+      })),
+    }),
+  );
+  admin.get('/scenarios/rules', (c) => c.json({ rules: twin.rules.list() }));
+  admin.post('/scenarios/rules', (c) => {
+    const input = c.var.body as RuleInput;
+    if (!input.scenario && !input.fault) {
+      return adminError(c, 400, 'invalid_request', 'a rule needs a scenario or a fault');
+    }
+    if (input.scenario && !twin.def.errors[input.scenario]) {
+      return adminError(c, 404, 'unknown_scenario', `unknown scenario "${input.scenario}"`, Object.keys(twin.def.errors));
+    }
+    return c.json(twin.rules.add(input), 201);
+  });
+  admin.delete('/scenarios/rules', (c) => {
+    twin.rules.clear();
+    return c.json({ cleared: true });
+  });
+  admin.delete('/scenarios/rules/:id', (c) =>
+    twin.rules.remove(c.req.param('id'))
+      ? c.json({ removed: c.req.param('id') })
+      : adminError(c, 404, 'not_found', `no rule ${c.req.param('id')}`),
+  );
+
+  const clockBody = () => ({ now: new Date(twin.clock.now()).toISOString(), offsetMs: twin.clock.offset() });
+  admin.get('/clock', (c) => c.json(clockBody()));
+  admin.put('/clock', (c) => {
+    const at = Date.parse((c.var.body as { now: string }).now);
+    if (Number.isNaN(at)) return adminError(c, 400, 'invalid_request', 'now must be an ISO 8601 date-time');
+    twin.clock.set(at);
+    return c.json(clockBody());
+  });
+  admin.post('/clock/advance', (c) => {
+    const b = c.var.body as { ms?: number; seconds?: number; minutes?: number };
+    twin.clock.advance((b.ms ?? 0) + (b.seconds ?? 0) * 1000 + (b.minutes ?? 0) * 60_000);
+    return c.json(clockBody());
+  });
+  admin.delete('/clock', (c) => {
+    twin.clock.reset();
+    return c.json(clockBody());
+  });
+
+  twin.def.adminRoutes?.(admin);
+  return admin;
+}

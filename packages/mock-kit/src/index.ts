@@ -1,0 +1,21 @@
+export { ConnectionDropped, createTwinApp, defaultParseBody, SCENARIO_HEADER, type TwinApp } from './app.ts';
+export { ADMIN_SPEC, adminError } from './admin.ts';
+export { type Clock, createClock } from './clock.ts';
+export { type DriftReport, drift } from './drift.ts';
+export { defineErrors, type ErrorCatalogue, type ErrorTemplate, type Errors, renderError, TwinError } from './errors.ts';
+export { FixtureError, readFixtureFile } from './fixtures.ts';
+export { Journal, type JournalEntry, type JournalFilter } from './journal.ts';
+export { isSecretName, maskDeep, maskValue } from './mask.ts';
+export { type LoadedSpec, loadSpec, type Operation, schemaIssues, type ValidationIssue } from './openapi.ts';
+export { type Fault, type Rule, RuleBook, type RuleInput } from './scenarios.ts';
+export { PortInUseError, type RunningTwin, type StartOptions, startTwin } from './serve.ts';
+export {
+  type CredentialRow,
+  type NamedState,
+  Twin,
+  type TwinContext,
+  type TwinDefinition,
+  type TwinEnv,
+  type TwinOptions,
+  type TwinVariables,
+} from './twin.ts';

@@ -1,0 +1,113 @@
+/** A bounded request journal (a ring buffer), the twin's memory of what it was asked. */
+export interface JournalEntry {
+  id: number;
+  /** ISO time on the twin's clock. */
+  time: string;
+  method: string;
+  path: string;
+  query: Record<string, string | string[]>;
+  headers: Record<string, string>;
+  body: unknown;
+  status: number;
+  responseBody: unknown;
+  durationMs: number;
+  tenant?: string;
+  /** The scenario or fault that produced this answer, if any. */
+  scenario?: string;
+  /** Twin-specific notes (signature debugger, interception chain, …). */
+  notes?: Record<string, unknown>;
+}
+
+export interface JournalFilter {
+  method?: string;
+  /** Exact path, or a pattern where `*` matches any run of characters. */
+  path?: string;
+  status?: number;
+  tenant?: string;
+  /** Every key/value must be in the request's query. */
+  query?: Record<string, string>;
+}
+
+export function pathMatcher(pattern: string): (path: string) => boolean {
+  if (!pattern.includes('*')) return (p) => p === pattern;
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
+  return (p) => re.test(p);
+}
+
+function matches(entry: JournalEntry, f: JournalFilter, pathOk: (p: string) => boolean): boolean {
+  if (f.method && entry.method !== f.method.toUpperCase()) return false;
+  if (f.path && !pathOk(entry.path)) return false;
+  if (f.status !== undefined && entry.status !== Number(f.status)) return false;
+  if (f.tenant && entry.tenant !== f.tenant) return false;
+  if (f.query) {
+    for (const [k, v] of Object.entries(f.query)) {
+      const got = entry.query[k];
+      if (Array.isArray(got) ? !got.includes(v) : got !== v) return false;
+    }
+  }
+  return true;
+}
+
+export class Journal {
+  private readonly ring: (JournalEntry | undefined)[];
+  private next = 0;
+  private seq = 0;
+  private total = 0;
+
+  constructor(readonly capacity = 1000) {
+    if (!Number.isInteger(capacity) || capacity < 1) {
+      throw new RangeError(`journal size must be a positive integer, got ${capacity}`);
+    }
+    this.ring = new Array(capacity);
+  }
+
+  nextId(): number {
+    this.seq += 1;
+    return this.seq;
+  }
+
+  record(entry: JournalEntry): void {
+    this.ring[this.next] = entry;
+    this.next = (this.next + 1) % this.capacity;
+    this.total += 1;
+  }
+
+  /** Entries oldest first. */
+  all(): JournalEntry[] {
+    const out: JournalEntry[] = [];
+    for (let i = 0; i < this.capacity; i++) {
+      const e = this.ring[(this.next + i) % this.capacity];
+      if (e) out.push(e);
+    }
+    return out;
+  }
+
+  find(filter: JournalFilter = {}): JournalEntry[] {
+    const pathOk = filter.path ? pathMatcher(filter.path) : () => true;
+    return this.all().filter((e) => matches(e, filter, pathOk));
+  }
+
+  count(filter: JournalFilter = {}): number {
+    return this.find(filter).length;
+  }
+
+  get(id: number): JournalEntry | undefined {
+    return this.all().find((e) => e.id === id);
+  }
+
+  /** How many requests were recorded since the last clear, including those the ring dropped. */
+  recorded(): number {
+    return this.total;
+  }
+
+  clear(): void {
+    this.ring.fill(undefined);
+    this.next = 0;
+    this.total = 0;
+  }
+}

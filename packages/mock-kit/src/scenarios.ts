@@ -1,0 +1,112 @@
+import type { JournalFilter } from './journal.ts';
+import { pathMatcher } from './journal.ts';
+
+/** A generic fault, whatever the platform. */
+export type Fault =
+  | { type: 'delay'; ms: number }
+  | { type: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
+  | { type: 'drop' };
+
+export interface RuleMatch {
+  method?: string;
+  /** Exact path, or a pattern with `*`. */
+  path?: string;
+  /** Every key/value must be in the request's query. */
+  query?: Record<string, string>;
+  /** Every header (case-insensitive name) must have this value. */
+  headers?: Record<string, string>;
+}
+
+export interface RuleInput {
+  /** A name from the twin's error catalogue. */
+  scenario?: string;
+  /** Or a generic fault. A `delay` may also go with `scenario`. */
+  fault?: Fault;
+  match?: RuleMatch;
+  /** Only requests of this tenant (app code, corp, team or client id). */
+  tenant?: string;
+  /** How many requests it applies to; absent means until removed. */
+  times?: number;
+}
+
+export interface Rule extends RuleInput {
+  id: string;
+  /** Requests it has applied to so far. */
+  hits: number;
+  /** Left to apply, when `times` was given. */
+  remaining?: number;
+}
+
+export interface RequestFacts {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  header(name: string): string | undefined;
+  tenant: string | undefined;
+}
+
+export class RuleBook {
+  private rules: Rule[] = [];
+  private seq = 0;
+  private matchers = new Map<string, (p: string) => boolean>();
+
+  add(input: RuleInput): Rule {
+    this.seq += 1;
+    const rule: Rule = { ...input, id: `rule-${this.seq}`, hits: 0 };
+    if (input.times !== undefined) rule.remaining = input.times;
+    this.rules.push(rule);
+    if (input.match?.path) this.matchers.set(rule.id, pathMatcher(input.match.path));
+    return rule;
+  }
+
+  list(): Rule[] {
+    return this.rules.map((r) => ({ ...r }));
+  }
+
+  remove(id: string): boolean {
+    const before = this.rules.length;
+    this.rules = this.rules.filter((r) => r.id !== id);
+    this.matchers.delete(id);
+    return this.rules.length !== before;
+  }
+
+  clear(): void {
+    this.rules = [];
+    this.matchers.clear();
+  }
+
+  get size(): number {
+    return this.rules.length;
+  }
+
+  /** The first rule that applies to the request, consumed by one use. */
+  take(req: RequestFacts): Rule | undefined {
+    for (const rule of this.rules) {
+      if (!this.applies(rule, req)) continue;
+      rule.hits += 1;
+      if (rule.remaining !== undefined) {
+        rule.remaining -= 1;
+        if (rule.remaining <= 0) this.remove(rule.id);
+      }
+      return { ...rule };
+    }
+    return undefined;
+  }
+
+  private applies(rule: Rule, req: RequestFacts): boolean {
+    if (rule.tenant !== undefined && rule.tenant !== req.tenant) return false;
+    const m = rule.match;
+    if (!m) return true;
+    if (m.method && m.method.toUpperCase() !== req.method) return false;
+    if (m.path && !this.matchers.get(rule.id)?.(req.path)) return false;
+    if (m.query) {
+      for (const [k, v] of Object.entries(m.query)) if (!req.query.getAll(k).includes(v)) return false;
+    }
+    if (m.headers) {
+      for (const [k, v] of Object.entries(m.headers)) if (req.header(k) !== v) return false;
+    }
+    return true;
+  }
+}
+
+export type { JournalFilter };

@@ -1,0 +1,182 @@
+import type { Context, Hono, MiddlewareHandler } from 'hono';
+import { type Clock, createClock } from './clock.ts';
+import type { ErrorCatalogue } from './errors.ts';
+import { FixtureError, fixtureValidator, readFixtureFile } from './fixtures.ts';
+import { Journal } from './journal.ts';
+import type { LoadedSpec, Operation, ValidationIssue } from './openapi.ts';
+import { loadSpec } from './openapi.ts';
+import { RuleBook } from './scenarios.ts';
+
+export interface NamedState<F> {
+  description: string;
+  /** Derive this state's fixtures from the twin's base fixtures (a fresh copy). */
+  apply(fixtures: F, params: Record<string, unknown>): F;
+}
+
+/** Per-request values every twin handler can read with `c.var`. */
+export interface TwinVariables<F, S> {
+  twin: Twin<F, S>;
+  /** The operation of the twin's OpenAPI spec that this request matched. */
+  op: Operation;
+  /** The body as sent, `undefined` for none. */
+  rawBody: string | undefined;
+  /** The body parsed by its content type (JSON, form fields), `undefined` when absent or unparseable. */
+  body: unknown;
+  /** Notes the journal keeps beside this request (the twin's debugging aids). */
+  notes: Record<string, unknown>;
+  tenant: string | undefined;
+}
+
+export type TwinEnv<F, S> = { Variables: TwinVariables<F, S> };
+export type TwinContext<F, S> = Context<TwinEnv<F, S>>;
+
+export interface CredentialRow {
+  label: string;
+  value: string;
+}
+
+export interface TwinDefinition<F, S> {
+  /** Short name: CLI flag prefix, log prefix, Pact provider name suffix. */
+  name: string;
+  title: string;
+  defaultPort: number;
+  /** Absolute path of the twin's OpenAPI document. */
+  spec: string;
+  fixtures: {
+    /** JSON Schema every fixtures document must satisfy. */
+    schema: object;
+    /** The built-in fixtures (a new object on each call). */
+    defaults: () => F;
+  };
+  /** Named fixture states; the same names are the twin's Pact provider states. */
+  states?: Record<string, NamedState<F>>;
+  /** Build the mutable runtime state from fixtures. */
+  seed(fixtures: F, twin: Twin<F, S>): S;
+  /** The platform's own named errors; scenarios can force any of them. */
+  errors: ErrorCatalogue;
+  /** The tenant (app code, corp, team, client id) a request belongs to, for tenant-scoped scenarios. */
+  tenantOf?(c: TwinContext<F, S>): string | undefined;
+  /** Runs after routing, before validation; throws a TwinError to refuse the request. */
+  authenticate?(c: TwinContext<F, S>, op: Operation): void | Promise<void>;
+  /** The platform's answer to a request that fails the OpenAPI spec. */
+  onInvalid(c: TwinContext<F, S>, issues: ValidationIssue[], op: Operation): Response | Promise<Response>;
+  /** The platform's answer to a path or method it does not serve. */
+  notFound(c: Context): Response | Promise<Response>;
+  /** The platform's answer to a defect in the twin itself (never expected). */
+  internalError?(c: Context, err: Error): Response | Promise<Response>;
+  /** Parse a request body; default: JSON for JSON or untyped bodies, fields for forms. */
+  parseBody?(raw: string, contentType: string | undefined): unknown;
+  /** Extra secret names to mask in the journal. */
+  secretNames?: RegExp;
+  /** Lines for the CLI table: default credentials. */
+  credentials?(fixtures: F): CredentialRow[];
+  /** Mount the platform's routes (sub-apps joined with `app.route()`). */
+  routes(app: Hono<TwinEnv<F, S>>): void;
+  /** Twin-specific admin routes, mounted under `/__admin` (and described in the twin's spec). */
+  adminRoutes?(admin: Hono<TwinEnv<F, S>>): void;
+}
+
+export interface TwinOptions<F> {
+  /** Fixtures to start with instead of the built-in defaults (validated). */
+  fixtures?: F;
+  /** A JSON or YAML file to start from (validated); wins over `fixtures`. */
+  fixturesFile?: string;
+  /** Journal capacity (ring buffer), default 1000. */
+  journalSize?: number;
+  clock?: Clock;
+}
+
+export class Twin<F, S> {
+  readonly clock: Clock;
+  readonly journal: Journal;
+  readonly rules = new RuleBook();
+  readonly spec: LoadedSpec;
+  /** Where the base fixtures came from: `defaults`, `options` or a file path. */
+  fixturesSource: string;
+  /** The name of the applied named state, if any. */
+  activeState: string | undefined;
+  private readonly check: (value: unknown, source: string) => F;
+  private base: F;
+  private current: F;
+  private runtime!: S;
+
+  constructor(
+    readonly def: TwinDefinition<F, S>,
+    options: TwinOptions<F> = {},
+  ) {
+    this.clock = options.clock ?? createClock();
+    this.journal = new Journal(options.journalSize ?? 1000);
+    this.spec = loadSpec(def.spec);
+    this.check = fixtureValidator<F>(def.fixtures.schema);
+    if (options.fixturesFile) {
+      this.base = this.check(readFixtureFile(options.fixturesFile), options.fixturesFile);
+      this.fixturesSource = options.fixturesFile;
+    } else if (options.fixtures) {
+      this.base = this.check(structuredClone(options.fixtures), 'options.fixtures');
+      this.fixturesSource = 'options';
+    } else {
+      this.base = def.fixtures.defaults();
+      this.fixturesSource = 'defaults';
+    }
+    this.current = this.base;
+    this.reseed();
+  }
+
+  /** The live state the handlers read and change. */
+  get state(): S {
+    return this.runtime;
+  }
+
+  /** The fixtures the live state was seeded from. */
+  get fixtures(): F {
+    return this.current;
+  }
+
+  /** Back to the start-up fixtures: state re-seeded, journal cleared, scenarios removed, clock restored. */
+  reset(): void {
+    this.current = this.base;
+    this.activeState = undefined;
+    this.journal.clear();
+    this.rules.clear();
+    this.clock.reset();
+    this.reseed();
+  }
+
+  stateNames(): { name: string; description: string }[] {
+    return Object.entries(this.def.states ?? {}).map(([name, s]) => ({ name, description: s.description }));
+  }
+
+  /** Reset, then seed the named state. Throws RangeError for an unknown name. */
+  useState(name: string, params: Record<string, unknown> = {}): void {
+    const state = this.def.states?.[name];
+    if (!state) throw new RangeError(`unknown state "${name}"; known: ${this.stateNames().map((s) => s.name).join(', ')}`);
+    this.reset();
+    this.current = this.check(state.apply(structuredClone(this.base), params), `state ${name}`);
+    this.activeState = name;
+    this.reseed();
+  }
+
+  /** Replace the live fixtures (validated); `reset` still returns to the start-up ones. */
+  replaceFixtures(value: unknown, source = 'request'): void {
+    this.current = this.check(structuredClone(value), source);
+    this.activeState = undefined;
+    this.reseed();
+  }
+
+  /** Make `file` the start-up fixtures and seed from it (hot reload). Throws FixtureError and keeps the old ones. */
+  reloadFromFile(file: string): void {
+    const next = this.check(readFixtureFile(file), file);
+    this.base = next;
+    this.current = next;
+    this.fixturesSource = file;
+    this.activeState = undefined;
+    this.reseed();
+  }
+
+  private reseed(): void {
+    this.runtime = this.def.seed(structuredClone(this.current), this);
+  }
+}
+
+export { FixtureError };
+export type MiddlewareFor<F, S> = MiddlewareHandler<TwinEnv<F, S>>;
