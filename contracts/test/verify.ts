@@ -32,7 +32,7 @@ export async function verifyTwin<F, S>(
       provider: pact.provider,
       providerBaseUrl: running.url,
       pactUrls: [file],
-      stateHandlers,
+      stateHandlers: stateHandlers as VerifierOptions['stateHandlers'],
       logLevel: 'warn',
       ...extra,
     }).verifyProvider();

@@ -14,11 +14,11 @@ it('the ZenTao twin honours every interaction the ZenTao client recorded', () =>
     {
       // A pact stores the query as a map and the verifier replays it sorted by name; ZenTao's token covers the
       // order sent, so put the parameters back in the order the client sent them (m, f, params, code, time, token).
-      requestFilter: (req, _res, next) => {
+      requestFilter: (req: { url: string }, _res: unknown, next: () => void) => {
         const i = req.url.indexOf('?');
         if (i >= 0) {
           const parts = req.url.slice(i + 1).split('&');
-          parts.sort((a, b) => rank(a.split('=')[0]!) - rank(b.split('=')[0]!));
+          parts.sort((a: string, b: string) => rank(a.split('=')[0]!) - rank(b.split('=')[0]!));
           req.url = `${req.url.slice(0, i)}?${parts.join('&')}`;
         }
         next();

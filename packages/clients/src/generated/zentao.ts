@@ -121,7 +121,7 @@ export interface components {
              * @default text
              * @enum {string}
              */
-            contentType: "plain" | "text";
+            contentType?: "plain" | "text";
             url?: string;
             actions?: components["schemas"]["Action"][];
             sender?: components["schemas"]["Sender"];
