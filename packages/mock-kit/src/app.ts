@@ -80,14 +80,12 @@ export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOpti
     return c.json({ message: 'doppel twin defect', error: String(err) }, 500);
   });
 
-  app.use('*', async (c, next) => {
-    captureBodies(c as unknown as Capturing);
+  // The admin API first, so it never passes through the platform's pipeline.
+  app.use('/__admin/*', async (c, next) => {
     c.set('twin', twin);
     c.set('notes', {});
     return next();
   });
-
-  // The admin API first, so it never passes through the platform's pipeline.
   app.route('/__admin', adminRoutes(twin));
 
   /** Scenarios: the per-request header, then the rules. A Response ends the request here. */
@@ -140,7 +138,8 @@ export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOpti
     const matched = twin.spec.match(method === 'HEAD' ? 'GET' : method, c.req.path);
     if (!matched) return def.notFound(c);
     c.set('op', matched.op);
-    await def.authenticate?.(c, matched.op);
+    const auth = def.authenticate?.(c, matched.op);
+    if (auth instanceof Promise) await auth;
     const issues: ValidationIssue[] = [];
     // `x-doppel-body: handler`: the platform checks its body itself, in its own order.
     const bodyByHandler = matched.op.extensions['x-doppel-body'] === 'handler';
@@ -168,6 +167,10 @@ export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOpti
   // The platform pipeline, one middleware: journal around scenarios → route → authenticate → validate → handler.
   app.use('*', async (c, next) => {
     const started = performance.now();
+    captureBodies(c as unknown as Capturing);
+    c.set('twin', twin);
+    const notes: Record<string, unknown> = {};
+    c.set('notes', notes);
     const id = twin.journal.nextId();
     const method = c.req.method;
     const url = c.req.url;
@@ -190,7 +193,9 @@ export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOpti
     const tenant = def.tenantOf?.(c);
     c.set('tenant', tenant);
     try {
-      const early = (await scenario(c, query)) ?? (await admit(c, query));
+      // Most requests name no scenario and the twin has no rules: skip the async step entirely.
+      const forced = c.req.header(SCENARIO_HEADER) === undefined && twin.rules.size === 0 ? undefined : await scenario(c, query);
+      const early = forced ?? (await admit(c, query));
       if (early) c.res = early;
       else await next();
     } finally {
@@ -204,7 +209,7 @@ export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOpti
         status: c.res.status,
         responseBody: responseBody(c as Capturing),
         durationMs: Math.round((performance.now() - started) * 1000) / 1000,
-        notes: c.get('notes'),
+        notes,
       };
       if (tenant !== undefined) entry.tenant = tenant;
       twin.journal.record(entry);
