@@ -63,7 +63,7 @@ async function responseBody(res: Response): Promise<unknown> {
 
 /**
  * Build a twin's Hono app. It never listens: tests call `app.request()`, `serve.ts` binds a port.
- * Pipeline for a platform request: journal → scenarios → route (spec) → authenticate → validate → handler.
+ * Pipeline for a platform request: journal → scenarios → gateway → route (spec) → authenticate → validate → handler.
  */
 export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOptions<F> = {}): TwinApp<F, S> {
   const twin = new TwinClass(def, options);
@@ -172,6 +172,9 @@ export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOpti
     }
     return next();
   });
+
+  // The platform's own gateway, if it has one (answers before routing, or lets the request through).
+  if (def.gateway) app.use('*', def.gateway);
 
   // Route against the spec, authenticate, validate.
   app.use('*', async (c, next) => {

@@ -335,3 +335,26 @@ describe('startTwin', () => {
 });
 
 afterEach(() => {});
+
+describe('gateway', () => {
+  it('runs after scenarios and before routing: it may answer unrouted paths or let requests through', async () => {
+    const seen: string[] = [];
+    const { app, twin } = createTwinApp({
+      ...echoTwin,
+      gateway: async (c, next) => {
+        seen.push(c.req.path);
+        if (c.req.path === '/gateway-only') return c.json({ from: 'gateway' }, 202);
+        await next();
+      },
+    });
+    const own = await app.request('/gateway-only');
+    expect(own.status).toBe(202);
+    expect(await own.json()).toEqual({ from: 'gateway' });
+    expect((await app.request('/things', K1)).status).toBe(200);
+    expect(seen).toEqual(['/gateway-only', '/things']);
+    // A forced scenario answers before the gateway sees the request; the journal keeps both kinds.
+    expect((await app.request('/things', { headers: { 'x-key': 'k1', 'x-doppel-scenario': 'QUOTA' } })).status).toBe(429);
+    expect(seen).toHaveLength(2);
+    expect(twin.journal.count()).toBe(3);
+  });
+});
