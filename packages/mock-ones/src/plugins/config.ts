@@ -78,7 +78,7 @@ export function parsePluginConfig(input: string | Record<string, unknown>): Pars
   }
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new PluginConfigError('plugin.yaml must be a mapping');
   const { service, apis } = doc as { service?: unknown; apis?: unknown };
-  if (apis !== undefined && !Array.isArray(apis)) throw new PluginConfigError('apis must be a list');
+  if (apis !== undefined && apis !== null && !Array.isArray(apis)) throw new PluginConfigError('apis must be a list');
   const rules: ApiRule[] = [];
   const ignored: string[] = [];
   ((apis as unknown[] | undefined) ?? []).forEach((raw, index) => {

@@ -3,6 +3,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type OnesErrorName, onesErrors } from '../errors.ts';
 import type { OnesFixtures } from '../fixtures.ts';
+import { userFromHeaders } from '../routes/auth.ts';
 import type { OnesState, OnesTwin } from '../state.ts';
 import type { Match, Plugin } from './registry.ts';
 import type {
@@ -209,6 +210,12 @@ export const interceptionGateway: MiddlewareHandler<Env> = async (c, next) => {
   const replace = registry.find('replace', shape);
   const suffix = registry.find('suffix', shape);
   if (!prefix && !replace && !suffix) return next();
+  // ONES authenticates the caller before any plugin sees the request (login and other anonymous APIs excepted).
+  const routed = twin.spec.match(method === 'HEAD' ? 'GET' : method, c.req.path);
+  if ((!routed || routed.op.secured) && !userFromHeaders(c)) {
+    c.var.notes.interception = { refused: 'invalid credentials: no plugin was called' };
+    return onesErrors.response(c, 'INVALID_TOKEN');
+  }
 
   const started = performance.now();
   const stages: Stage[] = [];
