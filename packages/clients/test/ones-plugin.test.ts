@@ -1,10 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import { alice, PAGE_WELCOME, startOnesMock, TEAM_ALPHA } from '@doppel/mock-ones';
+import { alice, createApp, PAGE_WELCOME, startOnesMock, TEAM_ALPHA } from '@doppel/mock-ones';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAdminClient, type JournalEntry } from '../src/admin/client.ts';
 import { unwrap } from '../src/http.ts';
 import { createOnesClient } from '../src/ones/client.ts';
-import { PluginRegistrationError, type RunningPlugin, runPlugin } from '../src/ones/plugin.ts';
+import { configureONES, PluginRegistrationError, type RunningPlugin, runPlugin } from '../src/ones/plugin.ts';
 import * as plugin from './ones-plugin/index.ts';
 
 /**
@@ -215,5 +215,21 @@ describe('SDK: registration rules and failures', () => {
     const r = await ones().me();
     expect(r.error).toMatchObject({ status: 502, errcode: 'PluginError.BadStatus', type: 'PluginError' });
     expect(r.error?.body).toMatchObject({ plugin: 'fragile', function: 'broken', message: expect.stringContaining('database down') });
+  });
+});
+
+describe('library form: the same functions in-process, without HTTP', () => {
+  it('runs jackFunc as a library function, with fetchONES reaching the in-process twin', async () => {
+    const { app, twin: local } = createApp();
+    configureONES({ url: 'http://ones.local', fetch: (r) => Promise.resolve(app.fetch(r)) });
+    local.state.plugins.register({
+      name: 'jack-lib',
+      config: 'apis:\n  - { type: replace, methods: [POST], url: /team/:teamUUID/online_page/:pageUUID/update_title, scope: wiki, function: jackFunc }\n',
+      target: { functions: { jackFunc: plugin.jackFunc } },
+    });
+    const client = createOnesClient({ baseUrl: 'http://ones.local', fetch: (r) => Promise.resolve(app.fetch(r)), credentials: { userId: alice.uuid, token: alice.token } });
+    expect((await client.updatePageTitle(TEAM_ALPHA, PAGE_WELCOME, 'ignored')).data).toEqual({});
+    expect(local.state.pages.get(PAGE_WELCOME)!.title).toBe('plugin title');
+    expect(plugin.calls).toEqual(['jackFunc']);
   });
 });

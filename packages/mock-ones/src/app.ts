@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { createTwinApp, type TwinApp, type TwinDefinition, type TwinOptions } from '@doppel/mock-kit';
 import { onesErrors } from './errors.ts';
 import { defaultFixtures, fixturesSchema, type OnesFixtures } from './fixtures.ts';
-import { bindLocalFetch, interceptionGateway } from './plugins/engine.ts';
+import { interceptionGateway } from './plugins/engine.ts';
 import { pluginAdminRoutes } from './routes/admin.ts';
 import { userFromHeaders } from './routes/auth.ts';
 import { projectRoutes } from './routes/project.ts';
@@ -44,9 +44,7 @@ export const onesTwin: TwinDefinition<OnesFixtures, OnesState> = {
   adminRoutes: pluginAdminRoutes,
 };
 
-/** The ONES twin's app (never listens); library-form plugins call it in-process with fetchONES. */
+/** The ONES twin's app (never listens): tests call `app.request()`. */
 export function createApp(options: TwinOptions<OnesFixtures> = {}): TwinApp<OnesFixtures, OnesState> {
-  const built = createTwinApp(onesTwin, options);
-  bindLocalFetch(built.twin, (req) => built.app.fetch(req));
-  return built;
+  return createTwinApp(onesTwin, options);
 }

@@ -2,7 +2,7 @@ export { createApp, ONES_DEFAULT_PORT, ONES_SPEC, onesTwin } from './app.ts';
 export { onesErrors, type OnesErrorName } from './errors.ts';
 export * from './fixtures.ts';
 export { PluginConfigError, parsePluginConfig } from './plugins/config.ts';
-export { canonicalHeader, onesPath, scopeOf, type Stage } from './plugins/engine.ts';
+export { canonicalHeader, SCOPE_PREFIX, scopeOf, type Stage } from './plugins/engine.ts';
 export {
   DEFAULT_PLUGIN_TIMEOUT_MS,
   type Plugin,

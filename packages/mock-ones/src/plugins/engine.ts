@@ -4,17 +4,9 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type OnesErrorName, onesErrors } from '../errors.ts';
 import type { OnesFixtures } from '../fixtures.ts';
 import { userFromHeaders } from '../routes/auth.ts';
-import type { OnesState, OnesTwin } from '../state.ts';
+import type { OnesState } from '../state.ts';
 import type { Match, Plugin } from './registry.ts';
-import type {
-  FetchONESOptions,
-  FetchONESResponse,
-  InterceptType,
-  PluginContext,
-  PluginRequest,
-  PluginResponse,
-  Scope,
-} from './types.ts';
+import type { InterceptType, PluginRequest, PluginResponse, Scope } from './types.ts';
 
 type Env = { Variables: import('@doppel/mock-kit').TwinVariables<OnesFixtures, OnesState> };
 
@@ -27,14 +19,6 @@ export function scopeOf(fullPath: string): { scope: Scope; path: string } | unde
     if (fullPath === prefix || fullPath.startsWith(`${prefix}/`)) return { scope, path: fullPath.slice(prefix.length) || '/' };
   }
   return undefined;
-}
-
-/** fetchONES paths: `/wiki/…` and `/project/…` are short for the scope prefixes; full API paths pass as they are. */
-export function onesPath(path: string): string {
-  if (scopeOf(path.split('?')[0]!)) return path;
-  if (path.startsWith('/wiki/')) return SCOPE_PREFIX.wiki + path.slice('/wiki'.length);
-  if (path.startsWith('/project/')) return SCOPE_PREFIX.project + path.slice('/project'.length);
-  return SCOPE_PREFIX.project + (path.startsWith('/') ? path : `/${path}`);
 }
 
 /** Go's canonical header name (ONES is written in Go): `ones-user-id` → `Ones-User-Id`. */
@@ -87,7 +71,7 @@ function checkResponse(value: unknown): string | undefined {
 }
 
 /** Call one plugin function; never throws, never waits longer than the plugin's timeout. */
-async function invoke(plugin: Plugin, fn: string, request: PluginRequest, context: PluginContext): Promise<Outcome> {
+async function invoke(plugin: Plugin, fn: string, request: PluginRequest): Promise<Outcome> {
   const started = performance.now();
   const fail = (error: OnesErrorName, message: string): Outcome => ({ ok: false, error, message, durationMs: ms(started) });
   const timeoutMsg = `did not answer within ${plugin.timeoutMs} ms`;
@@ -124,7 +108,7 @@ async function invoke(plugin: Plugin, fn: string, request: PluginRequest, contex
       timer = setTimeout(() => resolve('timeout'), plugin.timeoutMs);
     });
     try {
-      const result = await Promise.race([Promise.resolve().then(() => f(request, context)), timeout]);
+      const result = await Promise.race([Promise.resolve().then(() => f(request)), timeout]);
       if (result === 'timeout') return fail('PLUGIN_TIMEOUT', `${fn} ${timeoutMsg}`);
       value = result;
     } catch (err) {
@@ -136,38 +120,6 @@ async function invoke(plugin: Plugin, fn: string, request: PluginRequest, contex
   const problem = checkResponse(value);
   if (problem) return fail('PLUGIN_INVALID_RESPONSE', `${fn}: ${problem}`);
   return { ok: true, response: value as PluginResponse, durationMs: ms(started) };
-}
-
-/** The twin's own app, for library-form plugins calling fetchONES in-process. */
-const localFetch = new WeakMap<OnesTwin, (req: Request) => Response | Promise<Response>>();
-
-export function bindLocalFetch(twin: OnesTwin, fetcher: (req: Request) => Response | Promise<Response>): void {
-  localFetch.set(twin, fetcher);
-}
-
-/** fetchONES for library-form plugins: calls the twin in-process, marked `Replace: replace`. */
-export function localFetchONES(twin: OnesTwin): PluginContext['fetchONES'] {
-  return async (options: FetchONESOptions): Promise<FetchONESResponse> => {
-    const fetcher = localFetch.get(twin);
-    if (!fetcher) throw new Error('fetchONES: this twin has no app bound (build it with createApp or startOnesMock)');
-    const headers = new Headers(flat(options.headers ?? {}));
-    if (options.root) {
-      const owner = twin.state.users.get(twin.state.org.owner);
-      if (owner) {
-        headers.set('Ones-User-Id', owner.uuid);
-        headers.set('Ones-Auth-Token', owner.token);
-      }
-    }
-    headers.set('Replace', 'replace');
-    const method = (options.method ?? 'GET').toUpperCase();
-    let body: string | undefined;
-    if (options.body !== undefined && method !== 'GET' && method !== 'HEAD') {
-      body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
-      if (!headers.has('content-type')) headers.set('content-type', 'application/json');
-    }
-    const res = await fetcher(new Request(`http://ones.twin${onesPath(options.path)}`, { method, headers, body }));
-    return { statusCode: res.status, headers: headerRecord(res.headers), body: await readBody(res) };
-  };
 }
 
 /** One stage of an intercepted request, as the journal shows it. */
@@ -221,7 +173,6 @@ export const interceptionGateway: MiddlewareHandler<Env> = async (c, next) => {
   const stages: Stage[] = [];
   const describe = (m: Match | undefined) => (m ? { plugin: m.plugin.name, function: m.rule.function, url: m.rule.url } : null);
   c.var.notes.interception = { prefix: describe(prefix), replace: describe(replace), suffix: describe(suffix), stages };
-  const context: PluginContext = { fetchONES: localFetchONES(twin) };
 
   let headers = headerRecord(c.req.raw.headers);
   let body: unknown = c.var.body ?? {};
@@ -250,7 +201,7 @@ export const interceptionGateway: MiddlewareHandler<Env> = async (c, next) => {
   if (prefix) {
     const sent = requestFor('prefix', prefix);
     const at = ms(started);
-    const out = await invoke(prefix.plugin, prefix.rule.function, sent, context);
+    const out = await invoke(prefix.plugin, prefix.rule.function, sent);
     if (!out.ok) {
       stages.push({ stage: 'prefix', atMs: at, durationMs: out.durationMs, plugin: prefix.plugin.name, function: prefix.rule.function, error: out.error, message: out.message });
       const res = await pluginError(c, out.error, prefix, out.message);
@@ -268,7 +219,7 @@ export const interceptionGateway: MiddlewareHandler<Env> = async (c, next) => {
   if (replace) {
     const sent = requestFor('replace', replace);
     const at = ms(started);
-    const out = await invoke(replace.plugin, replace.rule.function, sent, context);
+    const out = await invoke(replace.plugin, replace.rule.function, sent);
     if (!out.ok) {
       stages.push({ stage: 'replace', atMs: at, durationMs: out.durationMs, plugin: replace.plugin.name, function: replace.rule.function, error: out.error, message: out.message });
       const res = await pluginError(c, out.error, replace, out.message);
@@ -315,7 +266,7 @@ export const interceptionGateway: MiddlewareHandler<Env> = async (c, next) => {
       body: responseBody,
     });
     const at = ms(started);
-    const out = await invoke(suffix.plugin, suffix.rule.function, sent, context);
+    const out = await invoke(suffix.plugin, suffix.rule.function, sent);
     stages.push({
       stage: 'suffix',
       atMs: at,

@@ -245,15 +245,20 @@ describe('the interception chain', () => {
       config: yamlOf(api('replace', 'POST', TITLE, 'rename')),
       target: {
         functions: {
-          rename: async (r, ctx) => {
-            const res = await ctx.fetchONES({
-              path: `/wiki${r.url}`,
+          rename: async (r) => {
+            // What fetchONES sends: the caller's user id and token, marked Replace: replace.
+            const res = await app.request(`${W}${r.url}`, {
               method: 'POST',
-              headers: { 'Ones-User-Id': [r.headers['Ones-User-Id']!], 'Ones-Auth-Token': [r.headers['Ones-Auth-Token']!] },
-              body: { title: 'plugin title' },
+              headers: {
+                'content-type': 'application/json',
+                'Ones-User-Id': r.headers['Ones-User-Id']!,
+                'Ones-Auth-Token': r.headers['Ones-Auth-Token']!,
+                Replace: 'replace',
+              },
+              body: JSON.stringify({ title: 'plugin title' }),
             });
-            inner = res;
-            return { statusCode: 202, headers: { 'X-Plugin': 'rep' }, body: { replaced: true, inner: res.statusCode } };
+            inner = { statusCode: res.status, body: await res.json() };
+            return { statusCode: 202, headers: { 'X-Plugin': 'rep' }, body: { replaced: true, inner: res.status } };
           },
         },
       },

@@ -9,7 +9,7 @@ export interface PluginResponse {
   body?: unknown;
 }
 
-export interface PluginRequest {
+export interface PluginRequest<B = unknown> {
   type: InterceptType;
   plugin: string;
   function: string;
@@ -25,30 +25,11 @@ export interface PluginRequest {
   params: Record<string, string>;
   /** Go-canonical names (`Ones-User-Id`), one string each. */
   headers: Record<string, string>;
-  body: unknown;
+  body: B;
   /** Suffix only: what the client received. */
   response?: { statusCode: number; headers: Record<string, string>; body: unknown };
 }
 
-/** Library form: a plugin function. The second argument calls the twin's own ONES API. */
-export type PluginFunction = (request: PluginRequest, context: PluginContext) => Promise<PluginResponse> | PluginResponse;
-
-export interface FetchONESOptions {
-  /** `/project/…` or `/wiki/…` (mapped onto `/project/api/project/…`, `/wiki/api/wiki/…`), or a full API path. */
-  path: string;
-  method?: string;
-  headers?: Record<string, string | string[]>;
-  body?: unknown;
-  /** `true` calls as the organisation owner instead of the given user. */
-  root?: boolean;
-}
-
-export interface FetchONESResponse {
-  statusCode: number;
-  headers: Record<string, string>;
-  body: unknown;
-}
-
-export interface PluginContext {
-  fetchONES(options: FetchONESOptions): Promise<FetchONESResponse>;
-}
+/** Library form: a plugin function, run in-process. (To call ONES from it, use the SDK's fetchONES.) */
+// biome-ignore lint/suspicious/noExplicitAny: each function types its own body (the doc's PluginRequest<Record<string, any>>)
+export type PluginFunction = (request: PluginRequest<any>) => Promise<PluginResponse> | PluginResponse;
