@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { parse as parseYaml } from 'yaml';
+import { AdminError } from '../admin/client.ts';
 import type { components } from '../generated/ones.ts';
 import { type FetchLike, joinUrl, readBody, resolveFetch } from '../http.ts';
 
@@ -163,16 +164,8 @@ export async function servePlugin(functions: PluginFunctions, options: { port?: 
 // ---------------------------------------------------------------- registration
 
 /** The twin refused the plugin: 409 `plugin_conflict` (the message names the other plugin) or 400. */
-export class PluginRegistrationError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-    this.name = 'PluginRegistrationError';
-  }
+export class PluginRegistrationError extends AdminError {
+  override name = 'PluginRegistrationError';
 }
 
 export interface RegisterOptions {

@@ -29,6 +29,17 @@ const auth = (u: { uuid: string; token: string }) => ({ 'Ones-User-Id': u.uuid, 
 const as = (baseUrl: string, u: { uuid: string; token: string } = ALICE) =>
   createOnesClient({ baseUrl, credentials: { userId: u.uuid, token: u.token } });
 const team = (uuid: string, name: string) => ({ uuid, name, owner: ALICE.uuid, org_uuid: ORG, status: 1, create_time: integer(1) });
+/** The fields login's user and users/me share. */
+const PROFILE = {
+  uuid: ALICE.uuid,
+  email: ALICE.email,
+  name: 'Alice',
+  name_pinyin: like('alice'),
+  title: like('Owner'),
+  avatar: like(''),
+  phone: like('13800000001'),
+  create_time: integer(1),
+};
 const INVALID_TOKEN = { code: 401, errcode: 'AuthFailure.InvalidToken', reason: 'InvalidToken', type: 'AuthFailure' };
 
 describe('ONES client ↔ twin contract', () => {
@@ -41,14 +52,7 @@ describe('ONES client ↔ twin contract', () => {
       .willRespondWith(200, (b) =>
         b.jsonBody({
           user: {
-            uuid: ALICE.uuid,
-            email: ALICE.email,
-            name: 'Alice',
-            name_pinyin: like('alice'),
-            title: like('Owner'),
-            avatar: like(''),
-            phone: like('13800000001'),
-            create_time: integer(1),
+            ...PROFILE,
             status: 1,
             channel: like(ALICE.uuid),
             token: ALICE.token,
@@ -85,14 +89,7 @@ describe('ONES client ↔ twin contract', () => {
       .withRequest('GET', '/project/api/project/users/me', (b) => b.headers(auth(ALICE)))
       .willRespondWith(200, (b) =>
         b.jsonBody({
-          uuid: ALICE.uuid,
-          email: ALICE.email,
-          name: 'Alice',
-          name_pinyin: like('alice'),
-          title: like('Owner'),
-          avatar: like(''),
-          phone: like('13800000001'),
-          create_time: integer(1),
+          ...PROFILE,
           access_time: integer(1),
           status: 1,
           org_uuid: ORG,

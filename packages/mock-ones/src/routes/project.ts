@@ -1,11 +1,25 @@
 import type { Hono } from 'hono';
 import { onesErrors } from '../errors.ts';
-import type { OnesFixtures } from '../fixtures.ts';
+import type { OnesFixtures, OnesUserFixture } from '../fixtures.ts';
 import type { OnesState } from '../state.ts';
 import type { TwinEnv } from '@doppel/mock-kit';
 import { currentUser, memberTeam, teamView } from './auth.ts';
 
 type App = Hono<TwinEnv<OnesFixtures, OnesState>>;
+
+/** The fields login's `user` and `users/me` share. */
+const profile = (u: OnesUserFixture) => ({
+  uuid: u.uuid,
+  email: u.email,
+  name: u.name,
+  name_pinyin: u.name_pinyin,
+  title: u.title,
+  avatar: u.avatar,
+  phone: u.phone,
+  create_time: u.create_time,
+  status: u.status,
+  license_types: [1, 2, 3, 4, 5],
+});
 
 /** Project scope: `/project/api/project/…`. */
 export function projectRoutes(app: App): void {
@@ -21,20 +35,7 @@ export function projectRoutes(app: App): void {
     if (!user || user.password !== password) return onesErrors.raise(c, 'LOGIN_FAILED');
     const teams = [...state.teams.values()].filter((t) => t.members.includes(user.uuid)).map((t) => teamView(t, state.org.uuid));
     return c.json({
-      user: {
-        uuid: user.uuid,
-        email: user.email,
-        name: user.name,
-        name_pinyin: user.name_pinyin,
-        title: user.title,
-        avatar: user.avatar,
-        phone: user.phone,
-        create_time: user.create_time,
-        status: user.status,
-        channel: user.uuid,
-        token: user.token,
-        license_types: [1, 2, 3, 4, 5],
-      },
+      user: { ...profile(user), channel: user.uuid, token: user.token },
       teams,
       org: { uuid: state.org.uuid, name: state.org.name },
     });
@@ -44,19 +45,10 @@ export function projectRoutes(app: App): void {
     const user = await currentUser(c);
     const { state, clock } = c.var.twin;
     return c.json({
-      uuid: user.uuid,
-      email: user.email,
-      name: user.name,
-      name_pinyin: user.name_pinyin,
-      title: user.title,
-      avatar: user.avatar,
-      phone: user.phone,
-      create_time: user.create_time,
+      ...profile(user),
       access_time: state.accessTimes.get(user.uuid) ?? clock.now() * 1000,
-      status: user.status,
       org_uuid: state.org.uuid,
       company: user.company,
-      license_types: [1, 2, 3, 4, 5],
       verify_status: 1,
       sync_types: [],
     });
