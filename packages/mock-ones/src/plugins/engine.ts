@@ -1,4 +1,4 @@
-import { maskDeep } from '@doppel/mock-kit';
+import { capturedBody, maskDeep } from '@doppel/mock-kit';
 import type { MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type OnesErrorName, onesErrors } from '../errors.ts';
@@ -41,16 +41,6 @@ const flat = (headers: Record<string, string | string[]>): Record<string, string
 
 /** Headers a plugin or fetchONES must not copy onto a new message. */
 const HOP = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'host', 'content-encoding']);
-
-async function readBody(res: Response): Promise<unknown> {
-  const text = await res.clone().text();
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
 
 type Outcome =
   | { ok: true; response: PluginResponse; durationMs: number }
@@ -205,7 +195,7 @@ export const interceptionGateway: MiddlewareHandler<Env> = async (c, next) => {
     if (!out.ok) {
       stages.push({ stage: 'prefix', atMs: at, durationMs: out.durationMs, plugin: prefix.plugin.name, function: prefix.rule.function, error: out.error, message: out.message });
       const res = await pluginError(c, out.error, prefix, out.message);
-      finish(res, await readBody(res));
+      finish(res, capturedBody(c));
       return res;
     }
     if (out.response.headers) headers = flat(out.response.headers);
@@ -223,7 +213,7 @@ export const interceptionGateway: MiddlewareHandler<Env> = async (c, next) => {
     if (!out.ok) {
       stages.push({ stage: 'replace', atMs: at, durationMs: out.durationMs, plugin: replace.plugin.name, function: replace.rule.function, error: out.error, message: out.message });
       const res = await pluginError(c, out.error, replace, out.message);
-      finish(res, await readBody(res));
+      finish(res, capturedBody(c));
       return res;
     }
     const status = out.response.statusCode ?? 200;
@@ -254,7 +244,7 @@ export const interceptionGateway: MiddlewareHandler<Env> = async (c, next) => {
       c.set('rawBody', original.rawBody);
     }
     response = c.res;
-    responseBody = await readBody(response);
+    responseBody = capturedBody(c);
     stages.push({ stage: 'ones', atMs: at, durationMs: ms(started) - at, status: response.status, body: masked(responseBody) });
   }
 
@@ -279,5 +269,6 @@ export const interceptionGateway: MiddlewareHandler<Env> = async (c, next) => {
   }
 
   finish(response, responseBody);
-  return response;
+  // ONES's own answer is already c.res; setting it again would make Hono re-wrap its body as a stream.
+  if (response !== c.res) return response;
 };
