@@ -55,6 +55,14 @@ function captureBodies(c: Capturing): void {
   }
 }
 
+/**
+ * What the handler (or an error template) answered for this request so far, as it was given to
+ * `c.json()` / `c.body()`: a gateway reads it instead of cloning the Response.
+ */
+export function capturedBody(c: Context): unknown {
+  return (c as Capturing)[CAPTURED];
+}
+
 function responseBody(c: Capturing): unknown {
   const v = c[CAPTURED];
   return typeof v === 'string' && v.length > 4096 ? `${v.slice(0, 4096)}…` : v;
@@ -62,7 +70,7 @@ function responseBody(c: Capturing): unknown {
 
 /**
  * Build a twin's Hono app. It never listens: tests call `app.request()`, `serve.ts` binds a port.
- * Pipeline for a platform request: journal → scenarios → route (spec) → authenticate → validate → handler.
+ * Pipeline for a platform request: journal → scenarios → gateway (if any) → route (spec) → authenticate → validate → handler.
  */
 export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOptions<F> = {}): TwinApp<F, S> {
   const twin = new TwinClass(def, options);
@@ -194,10 +202,27 @@ export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOpti
     c.set('tenant', tenant);
     try {
       // Most requests name no scenario and the twin has no rules: skip the async step entirely.
-      const forced = c.req.header(SCENARIO_HEADER) === undefined && twin.rules.size === 0 ? undefined : await scenario(c, query);
-      const early = forced ?? (await admit(c, query));
+      const early = c.req.header(SCENARIO_HEADER) === undefined && twin.rules.size === 0 ? undefined : await scenario(c, query);
       if (early) c.res = early;
-      else await next();
+      else if (def.gateway) {
+        // The platform's gateway sees the request before routing; its `next` is the rest of the pipeline, and
+        // whatever that answers (a refusal included) is in `c.res` when it returns.
+        const answered = await def.gateway(c, async () => {
+          try {
+            const refused = await admit(c, query);
+            if (refused) c.res = refused;
+            else await next();
+          } catch (err) {
+            if (!(err instanceof HTTPException)) throw err;
+            c.res = err.getResponse();
+          }
+        });
+        if (answered) c.res = answered;
+      } else {
+        const refused = await admit(c, query);
+        if (refused) c.res = refused;
+        else await next();
+      }
     } finally {
       const entry: RawJournalEntry = {
         id,
