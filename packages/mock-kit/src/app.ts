@@ -149,6 +149,7 @@ export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOpti
       query: url.searchParams,
       header: (n) => c.req.header(n),
       tenant: c.var.tenant,
+      body: c.var.body,
     });
     if (!rule) return next();
     c.var.notes.scenario = rule.scenario ?? `fault:${rule.fault?.type}`;

@@ -255,6 +255,20 @@ describe('scenarios', () => {
     expect((await app.request('/things?limit=2', { headers: { 'x-key': 'k1', 'x-trace': 'on' } })).status).toBe(200);
   });
 
+  it('matches on fields of the parsed body, exactly or by pattern ("*" = present)', async () => {
+    const { app } = make();
+    const add = await app.request('/__admin/scenarios/rules', json({ scenario: 'QUOTA', match: { body: { name: 'boom*', password: '*' } } }));
+    expect(add.status).toBe(201);
+    const post = (body: unknown) =>
+      app.request('/things', { method: 'POST', headers: { 'content-type': 'application/json', 'x-key': 'k1' }, body: JSON.stringify(body) });
+    expect((await post({ name: 'boom-1' })).status).toBe(201);
+    expect((await post({ name: 'other', password: 'p' })).status).toBe(201);
+    expect((await post({ name: 'boom-2', password: 'p' })).status).toBe(429);
+    expect((await app.request('/things', K1)).status).toBe(200);
+    const bad = await app.request('/__admin/scenarios/rules', json({ scenario: 'QUOTA', match: { body: { name: 5 } } }));
+    expect(bad.status).toBe(400);
+  });
+
   it('delays, and drops connections', async () => {
     const { app } = make();
     await app.request('/__admin/scenarios/rules', json({ fault: { type: 'delay', ms: 120 }, times: 1 }));
