@@ -51,6 +51,8 @@ async function responseBody(res: Response): Promise<unknown> {
   const type = res.headers.get('content-type') ?? '';
   if (!res.body || !/json|text|xml|form/.test(type)) return undefined;
   const text = await res.clone().text();
+  // Form replies (OAuth token endpoints) become fields, so secret-named ones are masked like JSON's.
+  if (type.includes('x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
   if (type.includes('json')) {
     try {
       return JSON.parse(text);

@@ -184,6 +184,18 @@ describe('journal', () => {
     expect(typeof e.durationMs).toBe('number');
   });
 
+  it('records a form-encoded response as fields, masking secret ones', async () => {
+    const { app, twin } = createTwinApp({
+      ...echoTwin,
+      routes(a) {
+        a.get('/open', (c) => c.body('access_token=gho_abcdefghijklmnop&scope=repo', 200, { 'content-type': 'application/x-www-form-urlencoded' }));
+        echoTwin.routes(a);
+      },
+    });
+    await app.request('/open');
+    expect(twin.journal.all()[0]!.responseBody).toEqual({ access_token: '****mnop', scope: 'repo' });
+  });
+
   it('is a bounded ring buffer', async () => {
     const { app, twin } = make({ journalSize: 3 });
     for (let i = 0; i < 5; i++) await app.request(`/things/${i}`, K1);
