@@ -1,3 +1,4 @@
 export * from './admin/index.ts';
 export { type FetchLike, type Result, unwrap } from './http.ts';
+export * from './oauth/index.ts';
 export * from './zentao/index.ts';
