@@ -75,8 +75,8 @@ export function pkcePair(): { verifier: string; challenge: string } {
 
 function xmlFields(text: string): Record<string, string> {
   const out: Record<string, string> = {};
-  const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
-  for (const m of text.matchAll(/<([a-z_]+)>([^<]*)<\/\1>/g)) out[m[1]!] = unescape(m[2]!);
+  const unxml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+  for (const m of text.matchAll(/<([a-z_]+)>([^<]*)<\/\1>/g)) out[m[1]!] = unxml(m[2]!);
   return out;
 }
 
