@@ -100,12 +100,13 @@ describe('GET /login/oauth/authorize', () => {
     const { app } = createApp();
     const ok = location(await app.request(authorizeUrl(CI_BOT, { code_challenge: 'B'.repeat(43), code_challenge_method: 'S256' })));
     expect(ok.searchParams.get('code')).not.toBeNull();
-    for (const bad of [
+    const bads: Record<string, string>[] = [
       { code_challenge: 'B'.repeat(43) },
       { code_challenge_method: 'S256' },
       { code_challenge: 'B'.repeat(43), code_challenge_method: 'plain' },
       { code_challenge: 'short', code_challenge_method: 'S256' },
-    ]) {
+    ];
+    for (const bad of bads) {
       const to = location(await app.request(authorizeUrl(CI_BOT, bad)));
       expect(to.searchParams.get('error')).toBe('invalid_request');
       expect(to.searchParams.get('state')).toBe('g1:b1');

@@ -64,6 +64,8 @@ export interface OAuthFixtures {
   users: OAuthUser[];
   codes: SeededCode[];
   tokens: SeededToken[];
+  /** Tokens to hand out next, in order, instead of random ones (deterministic contracts and QA scripts). */
+  nextTokens: string[];
   /** Who approves in auto-approve mode when the request names no known `login`. */
   defaultLogin: string;
 }
@@ -186,6 +188,7 @@ export function defaultFixtures(): OAuthFixtures {
     users: [OCTOCAT, HUBOT, UNVERIFIED],
     codes: [],
     tokens: [OCTOCAT_TOKEN],
+    nextTokens: [],
     defaultLogin: OCTOCAT.login,
   });
 }
@@ -194,7 +197,7 @@ const nullableString = { type: ['string', 'null'] };
 
 export const fixturesSchema = {
   type: 'object',
-  required: ['apps', 'users', 'codes', 'tokens', 'defaultLogin'],
+  required: ['apps', 'users', 'codes', 'tokens', 'nextTokens', 'defaultLogin'],
   additionalProperties: false,
   properties: {
     apps: {
@@ -275,6 +278,7 @@ export const fixturesSchema = {
         },
       },
     },
+    nextTokens: { type: 'array', items: { type: 'string', pattern: '^gh[our]_[A-Za-z0-9_]+$' } },
     defaultLogin: { type: 'string' },
   },
 } as const;

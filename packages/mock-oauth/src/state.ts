@@ -36,6 +36,8 @@ export interface OAuthState {
   users: Map<string, OAuthUser>;
   codes: Map<string, CodeRecord>;
   tokens: Map<string, TokenRecord>;
+  /** Fixture tokens still to hand out before random ones. */
+  nextTokens: string[];
 }
 
 export function seed(f: OAuthFixtures, clock: Clock): OAuthState {
@@ -44,6 +46,7 @@ export function seed(f: OAuthFixtures, clock: Clock): OAuthState {
     apps: new Map(f.apps.map((a) => [a.clientId, a])),
     users: new Map(f.users.map((u) => [u.login.toLowerCase(), u])),
     codes: new Map(f.codes.map((c) => [c.code, { ...c, scope: normaliseScope(c.scope), expiresAt: now + CODE_TTL_MS }])),
+    nextTokens: [...f.nextTokens],
     tokens: new Map(
       f.tokens.map((t) => [
         t.token,
@@ -98,9 +101,10 @@ export function issueTokens(
   scope: string,
 ): { access: TokenRecord; refresh?: TokenRecord } {
   const now = clock.now();
+  const next = (prefix: 'gho_' | 'ghu_' | 'ghr_') => state.nextTokens.shift() ?? newToken(prefix);
   if (!app.expiringTokens) {
     const access: TokenRecord = {
-      token: newToken('gho_'),
+      token: next('gho_'),
       kind: 'access',
       clientId: app.clientId,
       login,
@@ -114,7 +118,7 @@ export function issueTokens(
   }
   // GitHub App user tokens carry no OAuth scopes: the app's permissions apply.
   const access: TokenRecord = {
-    token: newToken('ghu_'),
+    token: next('ghu_'),
     kind: 'access',
     clientId: app.clientId,
     login,
@@ -123,7 +127,7 @@ export function issueTokens(
     expiresAt: now + USER_TOKEN_TTL_S * 1000,
     revoked: false,
   };
-  const refresh: TokenRecord = { ...access, token: newToken('ghr_'), kind: 'refresh', expiresAt: now + REFRESH_TOKEN_TTL_S * 1000 };
+  const refresh: TokenRecord = { ...access, token: next('ghr_'), kind: 'refresh', expiresAt: now + REFRESH_TOKEN_TTL_S * 1000 };
   state.tokens.set(access.token, access);
   state.tokens.set(refresh.token, refresh);
   return { access, refresh };

@@ -15,6 +15,10 @@ export const STATE_VALUES = {
   /** A live refresh token of the GitHub App for octocat. */
   refreshToken: 'ghr_DoppelOctocatRefresh000000000000000',
   callback: 'http://localhost:3000/github/oauth',
+  /** The tokens the code states hand out next (so contracts can state exact replies). */
+  issuedToken: 'gho_DoppelPactIssuedToken00000000000000',
+  issuedUserToken: 'ghu_DoppelPactIssuedUserToken0000000000',
+  issuedRefreshToken: 'ghr_DoppelPactIssuedRefreshToken0000000',
 } as const;
 
 const code = (value: string, login: string, challenge: string | null = null) => ({
@@ -29,11 +33,15 @@ const code = (value: string, login: string, challenge: string | null = null) => 
 export const states: Record<string, NamedState<OAuthFixtures>> = {
   'a code was issued to the GitHub bot': {
     description: `Code ${STATE_VALUES.botCode} for octocat (GitHub bot, redirect_uri ${STATE_VALUES.callback}, scope read:user)`,
-    apply: (f) => ({ ...f, codes: [...f.codes, code(STATE_VALUES.botCode, OCTOCAT.login)] }),
+    apply: (f) => ({ ...f, codes: [...f.codes, code(STATE_VALUES.botCode, OCTOCAT.login)], nextTokens: [STATE_VALUES.issuedToken] }),
   },
   'a PKCE code was issued to the GitHub bot': {
     description: `Code ${STATE_VALUES.pkceCode} with S256 challenge of verifier ${STATE_VALUES.pkceVerifier}`,
-    apply: (f) => ({ ...f, codes: [...f.codes, code(STATE_VALUES.pkceCode, OCTOCAT.login, STATE_VALUES.pkceChallenge)] }),
+    apply: (f) => ({
+      ...f,
+      codes: [...f.codes, code(STATE_VALUES.pkceCode, OCTOCAT.login, STATE_VALUES.pkceChallenge)],
+      nextTokens: [STATE_VALUES.issuedToken],
+    }),
   },
   'a code was issued for a user without a verified email': {
     description: `Code ${STATE_VALUES.unverifiedCode} for ${UNVERIFIED.login} (GitHub bot)`,
@@ -43,6 +51,7 @@ export const states: Record<string, NamedState<OAuthFixtures>> = {
     description: `Refresh token ${STATE_VALUES.refreshToken} for octocat (GitHub App, expiring tokens)`,
     apply: (f) => ({
       ...f,
+      nextTokens: [STATE_VALUES.issuedUserToken, STATE_VALUES.issuedRefreshToken],
       tokens: [
         ...f.tokens,
         { token: STATE_VALUES.refreshToken, kind: 'refresh', clientId: GITHUB_APP.clientId, login: OCTOCAT.login, scope: '', expiresInSeconds: 15_897_600 },
