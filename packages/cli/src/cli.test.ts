@@ -34,7 +34,8 @@ describe('settings', () => {
 
 describe('startAll', () => {
   it('starts every twin and prints URLs, admin URLs and default credentials', async () => {
-    const running = await startAll({ host: '127.0.0.1', twins, settings: { zentao: { port: 0, portSource: 'test' } } });
+    const settings = Object.fromEntries(twins.map((t) => [t.name, { port: 0, portSource: 'test' }]));
+    const running = await startAll({ host: '127.0.0.1', twins, settings });
     try {
       const t = table(running);
       expect(t).toContain(`${running[0]!.url}/__admin`);

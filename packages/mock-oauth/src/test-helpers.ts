@@ -1,4 +1,4 @@
-import { createApp } from './app.ts';
+import type { createApp } from './app.ts';
 import { CI_BOT, GITHUB_APP, GITHUB_BOT, type OAuthApp } from './fixtures.ts';
 
 export type App = ReturnType<typeof createApp>['app'];

@@ -120,14 +120,15 @@ export function createOAuthClient(options: OAuthClientOptions) {
   }
 
   async function tokenRequest(fields: Record<string, string>): Promise<Result<TokenSet, OAuthError>> {
-    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+    // A JSON body, as the vendor doc's sample posts (GitHub and the twin take form bodies too).
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
     const accept = ACCEPT[format];
     if (accept) headers.accept = accept;
     const response = await doFetch(
       new Request(joinUrl(options.baseUrl, '/login/oauth/access_token'), {
         method: 'POST',
         headers,
-        body: new URLSearchParams({ client_id: options.clientId, client_secret: options.clientSecret, ...fields }).toString(),
+        body: JSON.stringify({ client_id: options.clientId, client_secret: options.clientSecret, ...fields }),
       }),
     );
     const text = await response.clone().text();
