@@ -1,19 +1,10 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { startTwin } from '@doppel/mock-kit';
 import { zentaoTwin } from '@doppel/mock-zentao';
 import { describe, expect, it } from 'vitest';
 import { resolveSettings, StartError, startAll, table } from './start.ts';
 import { twins } from './twins.ts';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 describe('settings', () => {
   it('uses the documented default ports', () => {
@@ -61,14 +52,15 @@ describe('the doppel command', () => {
   const bin = fileURLToPath(new URL('../bin/doppel.mjs', import.meta.url));
 
   it('serves, prints the table, and stops cleanly on Ctrl-C (SIGINT)', async () => {
-    const port = await freePort();
-    const child = spawn(process.execPath, [bin, 'start', '--zentao-port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Port 0: the OS picks a free port and the table shows it (no race with parallel test files).
+    const child = spawn(process.execPath, [bin, 'start', '--zentao-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
     });
-    await expect.poll(() => out.includes('ready'), { timeout: 20_000 }).toBe(true);
-    const health = await (await fetch(`http://127.0.0.1:${port}/__admin/health`)).json();
+    await expect.poll(() => /zentao\s+http:\/\/127\.0\.0\.1:\d+/.test(out), { timeout: 20_000 }).toBe(true);
+    const url = /zentao\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out)![1];
+    const health = await (await fetch(`${url}/__admin/health`)).json();
     expect(health).toMatchObject({ status: 'ok', twin: 'zentao' });
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     process.kill(child.pid!, 'SIGINT');
