@@ -65,7 +65,10 @@ export function capturedBody(c: Context): unknown {
 
 function responseBody(c: Capturing): unknown {
   const v = c[CAPTURED];
-  return typeof v === 'string' && v.length > 4096 ? `${v.slice(0, 4096)}…` : v;
+  if (typeof v !== 'string') return v;
+  // Form replies (OAuth token endpoints) become fields, so secret-named ones are masked like JSON's.
+  if (c.res.headers.get('content-type')?.includes('x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(v));
+  return v.length > 4096 ? `${v.slice(0, 4096)}…` : v;
 }
 
 /**
@@ -118,6 +121,7 @@ export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOpti
       query: query(),
       header: (n) => c.req.header(n),
       tenant: c.get('tenant'),
+      body: c.get('body'),
     });
     if (!rule) return undefined;
     notes.scenario = rule.scenario ?? `fault:${rule.fault?.type}`;

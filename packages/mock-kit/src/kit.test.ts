@@ -184,6 +184,18 @@ describe('journal', () => {
     expect(typeof e.durationMs).toBe('number');
   });
 
+  it('records a form-encoded response as fields, masking secret ones', async () => {
+    const { app, twin } = createTwinApp({
+      ...echoTwin,
+      routes(a) {
+        a.get('/open', (c) => c.body('access_token=gho_abcdefghijklmnop&scope=repo', 200, { 'content-type': 'application/x-www-form-urlencoded' }));
+        echoTwin.routes(a);
+      },
+    });
+    await app.request('/open');
+    expect(twin.journal.all()[0]!.responseBody).toEqual({ access_token: '****mnop', scope: 'repo' });
+  });
+
   it('is a bounded ring buffer', async () => {
     const { app, twin } = make({ journalSize: 3 });
     for (let i = 0; i < 5; i++) await app.request(`/things/${i}`, K1);
@@ -253,6 +265,20 @@ describe('scenarios', () => {
     expect(await hit.text()).toBe('down');
     expect((await app.request(`/__admin/scenarios/rules/${rule.id}`, { method: 'DELETE' })).status).toBe(200);
     expect((await app.request('/things?limit=2', { headers: { 'x-key': 'k1', 'x-trace': 'on' } })).status).toBe(200);
+  });
+
+  it('matches on fields of the parsed body, exactly or by pattern ("*" = present)', async () => {
+    const { app } = make();
+    const add = await app.request('/__admin/scenarios/rules', json({ scenario: 'QUOTA', match: { body: { name: 'boom*', password: '*' } } }));
+    expect(add.status).toBe(201);
+    const post = (body: unknown) =>
+      app.request('/things', { method: 'POST', headers: { 'content-type': 'application/json', 'x-key': 'k1' }, body: JSON.stringify(body) });
+    expect((await post({ name: 'boom-1' })).status).toBe(201);
+    expect((await post({ name: 'other', password: 'p' })).status).toBe(201);
+    expect((await post({ name: 'boom-2', password: 'p' })).status).toBe(429);
+    expect((await app.request('/things', K1)).status).toBe(200);
+    const bad = await app.request('/__admin/scenarios/rules', json({ scenario: 'QUOTA', match: { body: { name: 5 } } }));
+    expect(bad.status).toBe(400);
   });
 
   it('delays, and drops connections', async () => {

@@ -15,6 +15,11 @@ export interface RuleMatch {
   query?: Record<string, string>;
   /** Every header (case-insensitive name) must have this value. */
   headers?: Record<string, string>;
+  /**
+   * Every top-level field of the parsed body (JSON or form) must be present and its value, as a string,
+   * must match: exactly, or as a pattern with `*` (so `"*"` means "present").
+   */
+  body?: Record<string, string>;
 }
 
 export interface RuleInput {
@@ -43,12 +48,15 @@ export interface RequestFacts {
   query: URLSearchParams;
   header(name: string): string | undefined;
   tenant: string | undefined;
+  /** The parsed body, when there is one. */
+  body?: unknown;
 }
 
 export class RuleBook {
   private rules: Rule[] = [];
   private seq = 0;
   private matchers = new Map<string, (p: string) => boolean>();
+  private bodyMatchers = new Map<string, [string, (v: string) => boolean][]>();
 
   add(input: RuleInput): Rule {
     this.seq += 1;
@@ -56,6 +64,9 @@ export class RuleBook {
     if (input.times !== undefined) rule.remaining = input.times;
     this.rules.push(rule);
     if (input.match?.path) this.matchers.set(rule.id, pathMatcher(input.match.path));
+    if (input.match?.body) {
+      this.bodyMatchers.set(rule.id, Object.entries(input.match.body).map(([k, v]) => [k, pathMatcher(v)]));
+    }
     return rule;
   }
 
@@ -67,12 +78,14 @@ export class RuleBook {
     const before = this.rules.length;
     this.rules = this.rules.filter((r) => r.id !== id);
     this.matchers.delete(id);
+    this.bodyMatchers.delete(id);
     return this.rules.length !== before;
   }
 
   clear(): void {
     this.rules = [];
     this.matchers.clear();
+    this.bodyMatchers.clear();
   }
 
   get size(): number {
@@ -104,6 +117,14 @@ export class RuleBook {
     }
     if (m.headers) {
       for (const [k, v] of Object.entries(m.headers)) if (req.header(k) !== v) return false;
+    }
+    const body = this.bodyMatchers.get(rule.id);
+    if (body) {
+      const fields = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
+      for (const [k, ok] of body) {
+        const v = fields[k];
+        if (v === undefined || v === null || typeof v === 'object' || !ok(String(v))) return false;
+      }
     }
     return true;
   }

@@ -297,6 +297,10 @@ export interface components {
                 headers?: {
                     [key: string]: string;
                 };
+                /** @description Top-level fields of the parsed body (JSON or form); a value may be a pattern with *, so "*" means present */
+                body?: {
+                    [key: string]: string;
+                };
             };
             /** @description Only requests of this tenant (app code, corp, team or client id) */
             tenant?: string;

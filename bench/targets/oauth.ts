@@ -1,0 +1,30 @@
+import { defaultFixtures, GITHUB_BOT, startOAuthMock } from '@doppel/mock-oauth';
+import type { BenchTarget } from './types.ts';
+
+/**
+ * The OAuth twin's hot endpoint: the code exchange (client check, code lookup, token issue, form reply,
+ * journal). Codes are single-use, so the twin starts with a queue of pre-issued codes and each request must
+ * name the next one: the runner sends `nextBody()` per request (autocannon `setupRequest`). With the fixed
+ * `request.body` alone, every request after the first measures the bad_verification_code path (also HTTP 200).
+ */
+const CODES = 300_000;
+const codes = Array.from({ length: CODES }, (_, i) => (0xa0000000 + i).toString(16).padStart(20, '0'));
+let n = 0;
+const body = (code: string) => new URLSearchParams({ client_id: GITHUB_BOT.clientId, client_secret: GITHUB_BOT.clientSecret, code }).toString();
+
+export const oauth: BenchTarget & { nextBody(): string } = {
+  name: 'oauth',
+  label: 'POST /login/oauth/access_token (code exchange, form reply)',
+  start: () => {
+    const fixtures = defaultFixtures();
+    fixtures.codes = codes.map((code) => ({ code, clientId: GITHUB_BOT.clientId, login: 'octocat', scope: 'read:user', redirectUri: null, codeChallenge: null }));
+    return startOAuthMock({ port: 0, fixtures });
+  },
+  request: {
+    method: 'POST',
+    path: '/login/oauth/access_token',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: body(codes[0]!),
+  },
+  nextBody: () => body(codes[n++ % CODES]!),
+};

@@ -1,0 +1,3 @@
+export * from './client.ts';
+export * from './flow.ts';
+export * from './store.ts';

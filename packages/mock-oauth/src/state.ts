@@ -1,0 +1,134 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Clock } from '@doppel/mock-kit';
+import type { OAuthApp, OAuthFixtures, OAuthUser } from './fixtures.ts';
+
+/** GitHub's lifetimes. */
+export const CODE_TTL_MS = 10 * 60 * 1000;
+export const USER_TOKEN_TTL_S = 28_800;
+export const REFRESH_TOKEN_TTL_S = 15_897_600;
+
+export interface CodeRecord {
+  code: string;
+  clientId: string;
+  login: string;
+  /** Normalised scope, comma-separated (as GitHub reports it). */
+  scope: string;
+  /** The redirect_uri the authorize request named, `null` when it named none. */
+  redirectUri: string | null;
+  codeChallenge: string | null;
+  expiresAt: number;
+}
+
+export interface TokenRecord {
+  token: string;
+  kind: 'access' | 'refresh';
+  clientId: string;
+  login: string;
+  scope: string;
+  createdAt: number;
+  /** `null`: never expires (OAuth app tokens). */
+  expiresAt: number | null;
+  revoked: boolean;
+}
+
+export interface OAuthState {
+  apps: Map<string, OAuthApp>;
+  users: Map<string, OAuthUser>;
+  codes: Map<string, CodeRecord>;
+  tokens: Map<string, TokenRecord>;
+  /** Fixture tokens still to hand out before random ones. */
+  nextTokens: string[];
+}
+
+export function seed(f: OAuthFixtures, clock: Clock): OAuthState {
+  const now = clock.now();
+  return {
+    apps: new Map(f.apps.map((a) => [a.clientId, a])),
+    users: new Map(f.users.map((u) => [u.login.toLowerCase(), u])),
+    codes: new Map(f.codes.map((c) => [c.code, { ...c, scope: normaliseScope(c.scope), expiresAt: now + CODE_TTL_MS }])),
+    nextTokens: [...f.nextTokens],
+    tokens: new Map(
+      f.tokens.map((t) => [
+        t.token,
+        {
+          token: t.token,
+          kind: t.kind,
+          clientId: t.clientId,
+          login: t.login,
+          scope: normaliseScope(t.scope),
+          createdAt: now,
+          expiresAt: t.expiresInSeconds === null ? null : now + t.expiresInSeconds * 1000,
+          revoked: false,
+        },
+      ]),
+    ),
+  };
+}
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** GitHub-shaped secrets: a prefix and 36 base62 characters. */
+export function newToken(prefix: 'gho_' | 'ghu_' | 'ghr_'): string {
+  const bytes = randomBytes(36);
+  let out = prefix;
+  for (const b of bytes) out += ALPHABET[b % ALPHABET.length];
+  return out;
+}
+
+/** Codes are 20 hex characters, as GitHub's are. */
+export function newCode(): string {
+  return randomBytes(10).toString('hex');
+}
+
+/** `read:user repo` or `read:user,repo` → `read:user,repo` (GitHub's token reply joins with commas). */
+export function normaliseScope(scope: string | undefined): string {
+  return [...new Set((scope ?? '').split(/[\s,]+/).filter(Boolean))].join(',');
+}
+
+export function s256(verifier: string): string {
+  return createHash('sha256').update(verifier).digest('base64url');
+}
+
+export function isLive(t: TokenRecord, clock: Clock): boolean {
+  return !t.revoked && (t.expiresAt === null || clock.now() < t.expiresAt);
+}
+
+export function issueTokens(
+  state: OAuthState,
+  clock: Clock,
+  app: OAuthApp,
+  login: string,
+  scope: string,
+): { access: TokenRecord; refresh?: TokenRecord } {
+  const now = clock.now();
+  const next = (prefix: 'gho_' | 'ghu_' | 'ghr_') => state.nextTokens.shift() ?? newToken(prefix);
+  if (!app.expiringTokens) {
+    const access: TokenRecord = {
+      token: next('gho_'),
+      kind: 'access',
+      clientId: app.clientId,
+      login,
+      scope,
+      createdAt: now,
+      expiresAt: null,
+      revoked: false,
+    };
+    state.tokens.set(access.token, access);
+    return { access };
+  }
+  // GitHub App user tokens carry no OAuth scopes: the app's permissions apply.
+  const access: TokenRecord = {
+    token: next('ghu_'),
+    kind: 'access',
+    clientId: app.clientId,
+    login,
+    scope: '',
+    createdAt: now,
+    expiresAt: now + USER_TOKEN_TTL_S * 1000,
+    revoked: false,
+  };
+  const refresh: TokenRecord = { ...access, token: next('ghr_'), kind: 'refresh', expiresAt: now + REFRESH_TOKEN_TTL_S * 1000 };
+  state.tokens.set(access.token, access);
+  state.tokens.set(refresh.token, refresh);
+  return { access, refresh };
+}
