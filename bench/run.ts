@@ -38,17 +38,25 @@ function cpu(child: ChildProcess): Promise<number> {
   });
 }
 
-async function load(server: { url: string; child: ChildProcess }, req: (typeof targets)[number]['request']) {
-  const { url } = server;
-  const before = await cpu(server.child);
-  const result = await autocannon({
+function options(url: string, t: (typeof targets)[number], duration: number): autocannon.Options {
+  const req = t.request;
+  const next = t.nextBody;
+  return {
     url: `${url}${req.path}`,
     method: req.method,
     ...(req.headers && { headers: req.headers }),
     ...(req.body && { body: req.body }),
+    // Single-use inputs: every request gets its own body.
+    ...(next && { requests: [{ setupRequest: (r: object) => ({ ...r, body: next() }) }] }),
     connections,
-    duration: seconds,
-  });
+    duration,
+  };
+}
+
+async function load(server: { url: string; child: ChildProcess }, t: (typeof targets)[number]) {
+  const { url } = server;
+  const before = await cpu(server.child);
+  const result = await autocannon(options(url, t, seconds));
   const used = (await cpu(server.child)) - before;
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   const total = result.requests.total;
@@ -65,10 +73,10 @@ for (const t of chosen) {
   const bare = await server(t.name, 'bare');
   try {
     // Warm both up (JIT, sockets) before measuring.
-    await autocannon({ url: `${twin.url}${t.request.path}`, method: t.request.method, duration: 1, connections });
-    await autocannon({ url: `${bare.url}${t.request.path}`, method: t.request.method, duration: 1, connections });
-    const b = await load(bare, t.request);
-    const w = await load(twin, t.request);
+    await autocannon(options(twin.url, t, 1));
+    await autocannon(options(bare.url, t, 1));
+    const b = await load(bare, t);
+    const w = await load(twin, t);
     rows.push([
       t.name,
       t.label,

@@ -12,7 +12,7 @@ const codes = Array.from({ length: CODES }, (_, i) => (0xa0000000 + i).toString(
 let n = 0;
 const body = (code: string) => new URLSearchParams({ client_id: GITHUB_BOT.clientId, client_secret: GITHUB_BOT.clientSecret, code }).toString();
 
-export const oauth: BenchTarget & { nextBody(): string } = {
+export const oauth: BenchTarget = {
   name: 'oauth',
   label: 'POST /login/oauth/access_token (code exchange, form reply)',
   start: () => {

@@ -8,4 +8,6 @@ export interface BenchTarget {
   // biome-ignore lint/suspicious/noExplicitAny: any twin
   start(): Promise<RunningTwin<any, any>>;
   request: { method: 'GET' | 'POST'; path: string; headers?: Record<string, string>; body?: string };
+  /** A fresh body for each request, for endpoints whose input is single-use (OAuth codes). */
+  nextBody?(): string;
 }

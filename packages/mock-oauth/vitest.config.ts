@@ -1,8 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { project } from '../../vitest.shared.ts';
 
-export default defineConfig({
-  test: {
-    name: 'mock-oauth',
-    include: ['src/**/*.test.ts'],
-  },
-});
+export default project('mock-oauth');
