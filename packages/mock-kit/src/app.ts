@@ -73,7 +73,7 @@ export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOpti
   app.onError(async (err, c) => {
     if (err instanceof ConnectionDropped) throw err;
     if (err instanceof HTTPException) return err.getResponse();
-    c.var.notes && (c.var.notes.error = String(err.stack ?? err));
+    if (c.var.notes) c.var.notes.error = String(err.stack ?? err);
     console.error(`[doppel:${def.name}] defect while serving ${c.req.method} ${c.req.path}:`, err);
     if (def.internalError) return def.internalError(c, err);
     return c.json({ message: 'doppel twin defect', error: String(err) }, 500);
@@ -180,7 +180,9 @@ export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOpti
     c.set('op', matched.op);
     await def.authenticate?.(c, matched.op);
     const issues: ValidationIssue[] = [];
-    if (c.var.rawBody !== undefined && c.var.body === undefined && matched.op.extensions['x-doppel-raw-body'] !== true) {
+    // `x-doppel-body: handler`: the platform checks its body itself, in its own order.
+    const bodyByHandler = matched.op.extensions['x-doppel-body'] === 'handler';
+    if (!bodyByHandler && c.var.rawBody !== undefined && c.var.body === undefined) {
       issues.push({ in: 'body', name: '', keyword: 'parse', message: 'body is not valid for its content type' });
     }
     issues.push(
@@ -189,7 +191,8 @@ export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOpti
         header: (n) => c.req.header(n),
         pathParams: matched.params,
         contentType: c.req.header('content-type'),
-        body: c.var.body,
+        body: bodyByHandler ? undefined : c.var.body,
+        skipBody: bodyByHandler,
       }),
     );
     if (issues.length) {

@@ -1,6 +1,7 @@
 export { ConnectionDropped, createTwinApp, defaultParseBody, SCENARIO_HEADER, type TwinApp } from './app.ts';
 export { ADMIN_SPEC, adminError } from './admin.ts';
 export { type Clock, createClock } from './clock.ts';
+export { clientIp } from './net.ts';
 export { type DriftReport, drift } from './drift.ts';
 export { defineErrors, type ErrorCatalogue, type ErrorTemplate, type Errors, renderError, TwinError } from './errors.ts';
 export { FixtureError, readFixtureFile } from './fixtures.ts';

@@ -1,0 +1,2 @@
+export { resolveSettings, StartError, startAll, table } from './start.ts';
+export { twins } from './twins.ts';

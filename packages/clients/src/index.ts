@@ -1,0 +1,3 @@
+export * from './admin/index.ts';
+export { type FetchLike, type Result, unwrap } from './http.ts';
+export * from './zentao/index.ts';

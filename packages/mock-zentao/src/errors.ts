@@ -1,0 +1,32 @@
+import { defineErrors } from '@doppel/mock-kit';
+
+const entry = (errcode: number, errmsg: string, description: string) => ({ description, status: 200, body: { errcode, errmsg } });
+const fail = (message: string, description: string) => ({ description, status: 200, body: { result: 'fail', message } });
+
+/**
+ * ZenTao's own errors, as `commonModel::checkEntry` and the im methods answer them: always HTTP 200.
+ * The entry errors carry ZenTao's errcode table; method failures are `result: fail`.
+ */
+export const errors = defineErrors({
+  EMPTY_ENTRY: entry(404, '应用不存在', 'm or f missing, or no app has this code'),
+  PARAM_CODE_MISSING: entry(401, '缺少code参数', 'The code parameter is missing or empty'),
+  PARAM_TOKEN_MISSING: entry(401, '缺少token参数', 'The token parameter is missing or empty'),
+  EMPTY_KEY: entry(401, '应用未设置密钥', 'The app has no key'),
+  IP_DENIED: entry(403, '该IP被限制访问', "The caller's IP is not in the app's whitelist"),
+  INVALID_TOKEN: entry(401, '无效的token参数', 'The token does not verify'),
+  ACCOUNT_UNBOUND: entry(403, '未绑定用户', 'The app requires a bound account and has none'),
+  INVALID_ACCOUNT: entry(406, '用户不存在', "The app's bound account does not exist or was deleted"),
+  CALLED_TIME: entry(405, 'Token已失效', 'The time parameter is not newer than the last accepted one'),
+  ERROR_TIMESTAMP: entry(407, '错误的时间戳。', 'The time parameter is not a 10-digit Unix time'),
+  USERS_REQUIRED: fail('应当设置接收者用户列表。', 'sendNotification without users'),
+  SENDER_REQUIRED: fail('应当设置发送方信息。', 'A send without sender (required, although the doc marks it optional)'),
+  TITLE_REQUIRED: fail('请提供通知信息的标题。', 'A send without title'),
+  GID_REQUIRED: fail('应当设置接收讨论组。', 'sendChatMessage without gid'),
+  UNKNOWN_USERS: fail('找不到接收者用户。', 'sendNotification to users none of whom exist (twin: lists the unknown ones)'),
+  UNKNOWN_GROUP: fail('讨论组不存在。', 'sendChatMessage to a gid that is not a live group chat'),
+  INVALID_MESSAGE: fail('通知消息格式不正确。', 'A field of the message has the wrong type or value (twin: names it)'),
+  UNKNOWN_METHOD: fail('方法不存在。', 'm/f name no notification method'),
+  DATABASE_ERROR: fail('SQLSTATE[HY000]: General error: 2006 MySQL server has gone away', 'A database failure inside a method'),
+});
+
+export type ZentaoErrorName = keyof typeof errors.catalogue;
