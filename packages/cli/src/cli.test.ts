@@ -19,6 +19,7 @@ describe('settings', () => {
   it('uses the documented default ports', () => {
     const s = resolveSettings(twins, {}, {});
     expect(s.zentao).toEqual({ port: 4020, portSource: 'default' });
+    expect(s.dingtalk).toEqual({ port: 4010, portSource: 'default' });
   });
 
   it('lets the environment override the default and the flag override both', () => {
@@ -34,11 +35,12 @@ describe('settings', () => {
 
 describe('startAll', () => {
   it('starts every twin and prints URLs, admin URLs and default credentials', async () => {
-    const running = await startAll({ host: '127.0.0.1', twins, settings: { zentao: { port: 0, portSource: 'test' } } });
+    const running = await startAll({ host: '127.0.0.1', twins, settings: { zentao: { port: 0, portSource: 'test' }, dingtalk: { port: 0, portSource: 'test' } } });
     try {
       const t = table(running);
       expect(t).toContain(`${running[0]!.url}/__admin`);
       expect(t).toContain('myAppCode / 3cd0914d656e90ab181f1d52ff352cfe');
+      expect(t).toContain('appKey dingdoppelselfbuilt / appSecret doppel-self-built-secret');
     } finally {
       await Promise.all(running.map((r) => r.close()));
     }
@@ -47,7 +49,7 @@ describe('startAll', () => {
   it('gives one line naming the port and the flag when the port is taken', async () => {
     const taken = await startTwin(zentaoTwin);
     try {
-      const err = await startAll({ host: '127.0.0.1', twins, settings: { zentao: { port: taken.port, portSource: 'test' } } }).catch((e) => e);
+      const err = await startAll({ host: '127.0.0.1', twins, settings: { zentao: { port: taken.port, portSource: 'test' }, dingtalk: { port: 0, portSource: 'test' } } }).catch((e) => e);
       expect(err).toBeInstanceOf(StartError);
       expect(err.message).toBe(`doppel: port ${taken.port} for zentao is already in use; choose another with --zentao-port <port> or DOPPEL_ZENTAO_PORT`);
     } finally {
@@ -61,7 +63,8 @@ describe('the doppel command', () => {
 
   it('serves, prints the table, and stops cleanly on Ctrl-C (SIGINT)', async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, [bin, 'start', '--zentao-port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const other = await freePort();
+    const child = spawn(process.execPath, [bin, 'start', '--zentao-port', String(port), '--dingtalk-port', String(other)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
@@ -69,6 +72,7 @@ describe('the doppel command', () => {
     await expect.poll(() => out.includes('ready'), { timeout: 20_000 }).toBe(true);
     const health = await (await fetch(`http://127.0.0.1:${port}/__admin/health`)).json();
     expect(health).toMatchObject({ status: 'ok', twin: 'zentao' });
+    expect(await (await fetch(`http://127.0.0.1:${other}/__admin/health`)).json()).toMatchObject({ status: 'ok', twin: 'dingtalk' });
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     process.kill(child.pid!, 'SIGINT');
     expect(await exited).toBe(0);
@@ -77,7 +81,9 @@ describe('the doppel command', () => {
   it('exits non-zero with one line when the port is in use', async () => {
     const taken = await startTwin(zentaoTwin);
     try {
-      const child = spawn(process.execPath, [bin, 'start', '--zentao-port', String(taken.port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [bin, 'start', '--zentao-port', String(taken.port), '--dingtalk-port', String(await freePort())], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let err = '';
       child.stderr.on('data', (d) => {
         err += d;
