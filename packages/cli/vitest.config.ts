@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  test: { name: 'cli', include: ['src/**/*.test.ts'], testTimeout: 30_000 },
+  test: {
+    reporters: ['default', ['json', { outputFile: '.test-results/vitest.json' }]], name: 'cli', include: ['src/**/*.test.ts'], testTimeout: 30_000 },
 });

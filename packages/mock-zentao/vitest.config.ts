@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  test: { name: 'mock-zentao', include: ['src/**/*.test.ts'] },
+  test: {
+    reporters: ['default', ['json', { outputFile: '.test-results/vitest.json' }]], name: 'mock-zentao', include: ['src/**/*.test.ts'] },
 });

@@ -1,19 +1,10 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { startTwin } from '@doppel/mock-kit';
 import { zentaoTwin } from '@doppel/mock-zentao';
 import { describe, expect, it } from 'vitest';
 import { resolveSettings, StartError, startAll, table } from './start.ts';
 import { twins } from './twins.ts';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 describe('settings', () => {
   it('uses the documented default ports', () => {
@@ -62,17 +53,18 @@ describe('the doppel command', () => {
   const bin = fileURLToPath(new URL('../bin/doppel.mjs', import.meta.url));
 
   it('serves, prints the table, and stops cleanly on Ctrl-C (SIGINT)', async () => {
-    const port = await freePort();
-    const other = await freePort();
-    const child = spawn(process.execPath, [bin, 'start', '--zentao-port', String(port), '--dingtalk-port', String(other)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Port 0: the OS picks a free port and the table shows it (no race with parallel test files).
+    const child = spawn(process.execPath, [bin, 'start', '--zentao-port', '0', '--dingtalk-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
     });
-    await expect.poll(() => out.includes('ready'), { timeout: 20_000 }).toBe(true);
-    const health = await (await fetch(`http://127.0.0.1:${port}/__admin/health`)).json();
+    await expect.poll(() => /zentao\s+http:\/\/127\.0\.0\.1:\d+/.test(out), { timeout: 20_000 }).toBe(true);
+    const url = /zentao\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out)![1];
+    const health = await (await fetch(`${url}/__admin/health`)).json();
     expect(health).toMatchObject({ status: 'ok', twin: 'zentao' });
-    expect(await (await fetch(`http://127.0.0.1:${other}/__admin/health`)).json()).toMatchObject({ status: 'ok', twin: 'dingtalk' });
+    const dingtalk = /dingtalk\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out)![1];
+    expect(await (await fetch(`${dingtalk}/__admin/health`)).json()).toMatchObject({ status: 'ok', twin: 'dingtalk' });
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     process.kill(child.pid!, 'SIGINT');
     expect(await exited).toBe(0);
@@ -81,9 +73,7 @@ describe('the doppel command', () => {
   it('exits non-zero with one line when the port is in use', async () => {
     const taken = await startTwin(zentaoTwin);
     try {
-      const child = spawn(process.execPath, [bin, 'start', '--zentao-port', String(taken.port), '--dingtalk-port', String(await freePort())], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(process.execPath, [bin, 'start', '--zentao-port', String(taken.port), '--dingtalk-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
       let err = '';
       child.stderr.on('data', (d) => {
         err += d;

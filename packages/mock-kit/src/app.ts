@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { adminRoutes } from './admin.ts';
 import { renderError } from './errors.ts';
-import { maskDeep, maskRecord } from './mask.ts';
+import type { RawJournalEntry } from './journal.ts';
 import type { ValidationIssue } from './openapi.ts';
 import { type Twin, Twin as TwinClass, type TwinDefinition, type TwinEnv, type TwinOptions } from './twin.ts';
 
@@ -37,28 +37,27 @@ export function defaultParseBody(raw: string, contentType: string | undefined): 
   return undefined;
 }
 
-function queryRecord(params: URLSearchParams): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [k, v] of params) {
-    const prev = out[k];
-    if (prev === undefined) out[k] = v;
-    else out[k] = Array.isArray(prev) ? [...prev, v] : [prev, v];
+const CAPTURED = Symbol('doppel.responseBody');
+type Capturing = Context & { [CAPTURED]?: unknown };
+
+/**
+ * Remember what a handler answers as it builds the response, so the journal never clones a Response
+ * (a clone tees the body stream and takes @hono/node-server off its fast path). Hono defines these
+ * helpers per instance, so they are wrapped per request.
+ */
+function captureBodies(c: Capturing): void {
+  for (const name of ['json', 'body', 'text', 'html'] as const) {
+    const original = c[name] as (value: unknown, ...rest: unknown[]) => Response;
+    (c as unknown as Record<string, unknown>)[name] = (value: unknown, ...rest: unknown[]) => {
+      if (name === 'json' || typeof value === 'string') c[CAPTURED] = value;
+      return original(value, ...rest);
+    };
   }
-  return out;
 }
 
-async function responseBody(res: Response): Promise<unknown> {
-  const type = res.headers.get('content-type') ?? '';
-  if (!res.body || !/json|text|xml|form/.test(type)) return undefined;
-  const text = await res.clone().text();
-  if (type.includes('json')) {
-    try {
-      return JSON.parse(text);
-    } catch {
-      return text;
-    }
-  }
-  return text.length > 4096 ? `${text.slice(0, 4096)}…` : text;
+function responseBody(c: Capturing): unknown {
+  const v = c[CAPTURED];
+  return typeof v === 'string' && v.length > 4096 ? `${v.slice(0, 4096)}…` : v;
 }
 
 /**
@@ -69,17 +68,20 @@ export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOpti
   const twin = new TwinClass(def, options);
   const app = new Hono<TwinEnv<F, S>>();
   const parseBody = def.parseBody ?? defaultParseBody;
+  type C = Context<TwinEnv<F, S>>;
 
   app.onError(async (err, c) => {
     if (err instanceof ConnectionDropped) throw err;
     if (err instanceof HTTPException) return err.getResponse();
-    if (c.var.notes) c.var.notes.error = String(err.stack ?? err);
+    const notes = c.get('notes');
+    if (notes) notes.error = String(err.stack ?? err);
     console.error(`[doppel:${def.name}] defect while serving ${c.req.method} ${c.req.path}:`, err);
     if (def.internalError) return def.internalError(c, err);
     return c.json({ message: 'doppel twin defect', error: String(err) }, 500);
   });
 
   app.use('*', async (c, next) => {
+    captureBodies(c as unknown as Capturing);
     c.set('twin', twin);
     c.set('notes', {});
     return next();
@@ -88,47 +90,9 @@ export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOpti
   // The admin API first, so it never passes through the platform's pipeline.
   app.route('/__admin', adminRoutes(twin));
 
-  // Journal.
-  app.use('*', async (c, next) => {
-    const started = performance.now();
-    const id = twin.journal.nextId();
-    const method = c.req.method;
-    let raw: string | undefined;
-    if (method !== 'GET' && method !== 'HEAD') {
-      raw = await c.req.text();
-      if (raw === '') raw = undefined;
-    }
-    c.set('rawBody', raw);
-    const contentType = c.req.header('content-type');
-    c.set('body', raw === undefined ? undefined : parseBody(raw, contentType));
-    c.set('tenant', def.tenantOf?.(c));
-    try {
-      await next();
-    } finally {
-      const url = new URL(c.req.url);
-      const headers = maskRecord(Object.fromEntries(c.req.raw.headers), def.secretNames);
-      const body = c.var.body === undefined ? raw : maskDeep(c.var.body, def.secretNames);
-      const notes = c.var.notes;
-      twin.journal.record({
-        id,
-        time: new Date(twin.clock.now()).toISOString(),
-        method,
-        path: url.pathname,
-        query: maskRecord(queryRecord(url.searchParams), def.secretNames),
-        headers,
-        body,
-        status: c.res.status,
-        responseBody: maskDeep(await responseBody(c.res), def.secretNames),
-        durationMs: Math.round((performance.now() - started) * 1000) / 1000,
-        ...(c.var.tenant !== undefined && { tenant: c.var.tenant }),
-        ...(typeof notes.scenario === 'string' && { scenario: notes.scenario }),
-        ...(Object.keys(notes).length > 0 && { notes }),
-      });
-    }
-  });
-
-  // Scenarios: a per-request header, then the rules.
-  app.use('*', async (c, next) => {
+  /** Scenarios: the per-request header, then the rules. A Response ends the request here. */
+  async function scenario(c: C, query: () => URLSearchParams): Promise<Response | undefined> {
+    const notes = c.get('notes');
     const named = c.req.header(SCENARIO_HEADER);
     if (named !== undefined) {
       const template = def.errors[named];
@@ -138,21 +102,20 @@ export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOpti
           400,
         );
       }
-      c.var.notes.scenario = named;
+      notes.scenario = named;
       return renderError(c, template);
     }
-    if (twin.rules.size === 0) return next();
-    const url = new URL(c.req.url);
+    if (twin.rules.size === 0) return undefined;
     const rule = twin.rules.take({
       method: c.req.method,
-      path: url.pathname,
-      query: url.searchParams,
+      path: c.req.path,
+      query: query(),
       header: (n) => c.req.header(n),
-      tenant: c.var.tenant,
+      tenant: c.get('tenant'),
     });
-    if (!rule) return next();
-    c.var.notes.scenario = rule.scenario ?? `fault:${rule.fault?.type}`;
-    c.var.notes.rule = rule.id;
+    if (!rule) return undefined;
+    notes.scenario = rule.scenario ?? `fault:${rule.fault?.type}`;
+    notes.rule = rule.id;
     if (rule.fault?.type === 'delay') await sleep(rule.fault.ms);
     if (rule.scenario) {
       const template = def.errors[rule.scenario];
@@ -160,9 +123,7 @@ export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOpti
     }
     if (rule.fault?.type === 'status') {
       const { status, body, headers } = rule.fault;
-      if (body === undefined || typeof body === 'string') {
-        return new Response(body ?? null, { status, headers });
-      }
+      if (body === undefined || typeof body === 'string') return c.body((body ?? '') as string, status as 200, headers);
       return c.json(body, status as 200, headers);
     }
     if (rule.fault?.type === 'drop') {
@@ -170,36 +131,84 @@ export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOpti
       incoming?.socket?.destroy();
       throw new ConnectionDropped();
     }
-    return next();
-  });
+    return undefined;
+  }
 
-  // Route against the spec, authenticate, validate.
-  app.use('*', async (c, next) => {
-    const matched = twin.spec.match(c.req.method === 'HEAD' ? 'GET' : c.req.method, c.req.path);
+  /** Route against the spec, authenticate, validate. A Response ends the request here. */
+  async function admit(c: C, query: () => URLSearchParams): Promise<Response | undefined> {
+    const method = c.req.method;
+    const matched = twin.spec.match(method === 'HEAD' ? 'GET' : method, c.req.path);
     if (!matched) return def.notFound(c);
     c.set('op', matched.op);
     await def.authenticate?.(c, matched.op);
     const issues: ValidationIssue[] = [];
     // `x-doppel-body: handler`: the platform checks its body itself, in its own order.
     const bodyByHandler = matched.op.extensions['x-doppel-body'] === 'handler';
-    if (!bodyByHandler && c.var.rawBody !== undefined && c.var.body === undefined) {
+    const body = c.get('body');
+    if (!bodyByHandler && c.get('rawBody') !== undefined && body === undefined) {
       issues.push({ in: 'body', name: '', keyword: 'parse', message: 'body is not valid for its content type' });
     }
     issues.push(
       ...matched.op.validate({
-        query: new URL(c.req.url).searchParams,
+        query: query(),
         header: (n) => c.req.header(n),
         pathParams: matched.params,
         contentType: c.req.header('content-type'),
-        body: bodyByHandler ? undefined : c.var.body,
+        body: bodyByHandler ? undefined : body,
         skipBody: bodyByHandler,
       }),
     );
     if (issues.length) {
-      c.var.notes.validation = issues;
+      c.get('notes').validation = issues;
       return def.onInvalid(c, issues, matched.op);
     }
-    return next();
+    return undefined;
+  }
+
+  // The platform pipeline, one middleware: journal around scenarios → route → authenticate → validate → handler.
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    const id = twin.journal.nextId();
+    const method = c.req.method;
+    const url = c.req.url;
+    let search: URLSearchParams | undefined;
+    const query = () => {
+      if (!search) {
+        const i = url.indexOf('?');
+        search = new URLSearchParams(i < 0 ? '' : url.slice(i + 1));
+      }
+      return search;
+    };
+    let raw: string | undefined;
+    if (method !== 'GET' && method !== 'HEAD') {
+      raw = await c.req.text();
+      if (raw === '') raw = undefined;
+    }
+    c.set('rawBody', raw);
+    const body = raw === undefined ? undefined : parseBody(raw, c.req.header('content-type'));
+    c.set('body', body);
+    const tenant = def.tenantOf?.(c);
+    c.set('tenant', tenant);
+    try {
+      const early = (await scenario(c, query)) ?? (await admit(c, query));
+      if (early) c.res = early;
+      else await next();
+    } finally {
+      const entry: RawJournalEntry = {
+        id,
+        at: twin.clock.now(),
+        method,
+        url,
+        headers: (c.env as { incoming?: { rawHeaders?: string[] } } | undefined)?.incoming?.rawHeaders ?? c.req.raw.headers,
+        body: body === undefined ? raw : body,
+        status: c.res.status,
+        responseBody: responseBody(c as Capturing),
+        durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+        notes: c.get('notes'),
+      };
+      if (tenant !== undefined) entry.tenant = tenant;
+      twin.journal.record(entry);
+    }
   });
 
   def.routes(app);

@@ -1,3 +1,5 @@
+import { maskDeep, maskRecord } from './mask.ts';
+
 /** A bounded request journal (a ring buffer), the twin's memory of what it was asked. */
 export interface JournalEntry {
   id: number;
@@ -16,6 +18,68 @@ export interface JournalEntry {
   scenario?: string;
   /** Twin-specific notes (signature debugger, interception chain, …). */
   notes?: Record<string, unknown>;
+}
+
+/**
+ * What the hot path stores: references only. Parsing, copying and masking happen when the journal is
+ * read, so recording costs a request almost nothing.
+ */
+export interface RawJournalEntry {
+  id: number;
+  /** Epoch ms on the twin's clock. */
+  at: number;
+  method: string;
+  /** The request URL (absolute or path + query). */
+  url: string;
+  /** The request's headers, or Node's rawHeaders [name, value, …] (kept without the socket behind them). */
+  headers: Headers | string[];
+  /** The parsed body, else the raw text, else undefined. */
+  body: unknown;
+  status: number;
+  responseBody: unknown;
+  durationMs: number;
+  tenant?: string;
+  notes?: Record<string, unknown>;
+}
+
+function headerRecord(h: Headers | string[]): Record<string, string> {
+  if (!Array.isArray(h)) return Object.fromEntries(h);
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < h.length; i += 2) {
+    const k = h[i]!.toLowerCase();
+    out[k] = out[k] === undefined ? h[i + 1]! : `${out[k]}, ${h[i + 1]}`;
+  }
+  return out;
+}
+
+function queryRecord(params: URLSearchParams): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of params) {
+    const prev = out[k];
+    if (prev === undefined) out[k] = v;
+    else out[k] = Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return out;
+}
+
+export function materialize(raw: RawJournalEntry, secretNames?: RegExp): JournalEntry {
+  const url = new URL(raw.url, 'http://twin.local');
+  const notes = raw.notes && Object.keys(raw.notes).length > 0 ? raw.notes : undefined;
+  return {
+    id: raw.id,
+    time: new Date(raw.at).toISOString(),
+    method: raw.method,
+    path: url.pathname,
+    query: maskRecord(queryRecord(url.searchParams), secretNames),
+    headers: maskRecord(headerRecord(raw.headers), secretNames),
+    body: maskDeep(raw.body, secretNames),
+    status: raw.status,
+    responseBody: maskDeep(raw.responseBody, secretNames),
+    durationMs: raw.durationMs,
+    ...(raw.tenant !== undefined && { tenant: raw.tenant }),
+    ...(typeof notes?.scenario === 'string' && { scenario: notes.scenario }),
+    ...(notes && { notes }),
+  };
 }
 
 export interface JournalFilter {
@@ -54,12 +118,15 @@ function matches(entry: JournalEntry, f: JournalFilter, pathOk: (p: string) => b
 }
 
 export class Journal {
-  private readonly ring: (JournalEntry | undefined)[];
+  private readonly ring: (RawJournalEntry | undefined)[];
   private next = 0;
   private seq = 0;
   private total = 0;
 
-  constructor(readonly capacity = 1000) {
+  constructor(
+    readonly capacity = 1000,
+    private readonly secretNames?: RegExp,
+  ) {
     if (!Number.isInteger(capacity) || capacity < 1) {
       throw new RangeError(`journal size must be a positive integer, got ${capacity}`);
     }
@@ -71,18 +138,18 @@ export class Journal {
     return this.seq;
   }
 
-  record(entry: JournalEntry): void {
+  record(entry: RawJournalEntry): void {
     this.ring[this.next] = entry;
     this.next = (this.next + 1) % this.capacity;
     this.total += 1;
   }
 
-  /** Entries oldest first. */
+  /** Entries oldest first, secrets masked. */
   all(): JournalEntry[] {
     const out: JournalEntry[] = [];
     for (let i = 0; i < this.capacity; i++) {
       const e = this.ring[(this.next + i) % this.capacity];
-      if (e) out.push(e);
+      if (e) out.push(materialize(e, this.secretNames));
     }
     return out;
   }

@@ -105,7 +105,7 @@ export class Twin<F, S> {
     options: TwinOptions<F> = {},
   ) {
     this.clock = options.clock ?? createClock();
-    this.journal = new Journal(options.journalSize ?? 1000);
+    this.journal = new Journal(options.journalSize ?? 1000, def.secretNames);
     this.spec = loadSpec(def.spec);
     this.check = fixtureValidator<F>(def.fixtures.schema);
     if (options.fixturesFile) {

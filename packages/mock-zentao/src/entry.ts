@@ -1,7 +1,7 @@
 import { clientIp, type Operation } from '@doppel/mock-kit';
 import { errors } from './errors.ts';
 import { ipAllowed } from './ip.ts';
-import { type PhpQuery, httpBuildQuery, md5, parseStr, queryToken, signedQuery, timeToken } from './php.ts';
+import { type PhpQuery, httpBuildQuery, md5, parseStr, queryToken, timeToken } from './php.ts';
 import type { ZentaoContext } from './twin.ts';
 
 /** PHP's truthiness of a $_GET value: absent, '' and '0' are false. */
@@ -49,7 +49,7 @@ function hint(raw: string, q: PhpQuery, key: string, received: string): string |
 export async function checkEntry(c: ZentaoContext, _op: Operation): Promise<void> {
   const raw = rawQuery(c);
   const q = parseStr(raw);
-  const { state } = c.var.twin;
+  const { state } = c.get('twin');
   if (!truthy(q.get('m')) || !truthy(q.get('f'))) return errors.raise(c, 'EMPTY_ENTRY');
   const code = q.get('code');
   if (!truthy(code)) return errors.raise(c, 'PARAM_CODE_MISSING');
@@ -60,7 +60,7 @@ export async function checkEntry(c: ZentaoContext, _op: Operation): Promise<void
   if (!app.key) return errors.raise(c, 'EMPTY_KEY');
   const ip = clientIp(c);
   if (!ipAllowed(app.ip, ip)) {
-    c.var.notes.ip = { caller: ip, whitelist: app.ip };
+    c.get('notes').ip = { caller: ip, whitelist: app.ip };
     return errors.raise(c, 'IP_DENIED');
   }
 
@@ -70,7 +70,7 @@ export async function checkEntry(c: ZentaoContext, _op: Operation): Promise<void
     if (typeof time !== 'string' || !/^\d{10}$/.test(time)) return errors.raise(c, 'ERROR_TIMESTAMP');
     if (token === timeToken(app.code, app.key, time)) {
       if (Number(time) <= (app.calledTime ?? 0)) {
-        c.var.notes.signature = { mode: 'time', time, lastCalledTime: app.calledTime ?? 0 };
+        c.get('notes').signature = { mode: 'time', time, lastCalledTime: app.calledTime ?? 0 };
         return errors.raise(c, 'CALLED_TIME');
       }
       app.calledTime = Number(time);
@@ -78,10 +78,12 @@ export async function checkEntry(c: ZentaoContext, _op: Operation): Promise<void
     }
   }
   if (!verified) {
-    const signed = signedQuery(raw);
+    const without = new Map(q);
+    without.delete('token');
+    const signed = httpBuildQuery(without);
     const expected = queryToken(signed, app.key);
     if (token !== expected) {
-      c.var.notes.signature = {
+      c.get('notes').signature = {
         mode: time === undefined ? 'query' : 'query (the time token did not match either)',
         signed,
         formula: 'md5(md5(signed) + key)',

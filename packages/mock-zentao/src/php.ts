@@ -4,13 +4,17 @@ import { createHash } from 'node:crypto';
 export const md5 = (s: string): string => createHash('md5').update(s, 'utf8').digest('hex');
 
 /** PHP's urlencode(): RFC 1738, spaces as `+`, only `-_.` and alphanumerics left bare. */
+const BARE = /^[A-Za-z0-9_.-]*$/;
+
 export function phpUrlencode(s: string): string {
+  if (BARE.test(s)) return s;
   return encodeURIComponent(s)
     .replace(/[!'()*~]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`)
     .replace(/%20/g, '+');
 }
 
 function phpUrldecode(s: string): string {
+  if (!s.includes('%') && !s.includes('+')) return s;
   try {
     return decodeURIComponent(s.replace(/\+/g, ' '));
   } catch {

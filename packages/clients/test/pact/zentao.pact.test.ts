@@ -11,6 +11,8 @@ const pact = new PactV4({
   consumer: 'doppel-zentao-client',
   provider: 'doppel-zentao',
   dir: fileURLToPath(new URL('../../../../contracts/pacts', import.meta.url)),
+  // Loopback only, like every server in these tests.
+  host: '127.0.0.1',
   logLevel: 'warn',
 });
 

@@ -14,14 +14,14 @@ const phpMap = (m: Record<string, string>) => (Object.keys(m).length ? m : []);
 
 function getGroupChats(c: ZentaoContext) {
   const data: Record<string, string> = {};
-  for (const chat of c.var.twin.state.chats.values()) {
+  for (const chat of c.get('twin').state.chats.values()) {
     if (chat.type === 'group' && !chat.dismissed) data[chat.gid] = chat.name;
   }
   return c.json({ result: 'success', data: phpMap(data) });
 }
 
 function getChatUsers(c: ZentaoContext) {
-  const { state } = c.var.twin;
+  const { state } = c.get('twin');
   const gid = c.req.query('gid');
   const ids = new Set<number>();
   if (gid) {
@@ -40,10 +40,10 @@ function getChatUsers(c: ZentaoContext) {
 type Message = Record<string, unknown>;
 
 async function checkMessage(c: ZentaoContext, msg: Message, schema: 'Notification' | 'ChatMessage') {
-  const validate = c.var.twin.spec.schema(schema);
+  const validate = c.get('twin').spec.schema(schema);
   if (!validate(msg)) {
     const issues = schemaIssues(validate);
-    c.var.notes.validation = issues;
+    c.get('notes').validation = issues;
     return errors.raise(c, 'INVALID_MESSAGE', { body: { message: `通知消息格式不正确：${issues.map((i) => i.message).join('; ')}。` } });
   }
 }
@@ -53,7 +53,7 @@ function deliver(c: ZentaoContext, state: ZentaoState, msg: Message, target: Pic
     id: state.inbox.length + 1,
     ...target,
     appCode: c.req.query('code') ?? '',
-    time: new Date(c.var.twin.clock.now()).toISOString(),
+    time: new Date(c.get('twin').clock.now()).toISOString(),
     title: String(msg.title),
     contentType: (msg.contentType as string | undefined) ?? 'text',
   };
@@ -61,7 +61,7 @@ function deliver(c: ZentaoContext, state: ZentaoState, msg: Message, target: Pic
     if (msg[k] !== undefined) (delivery as unknown as Record<string, unknown>)[k] = msg[k];
   }
   state.inbox.push(delivery);
-  c.var.notes.delivered = delivery.id;
+  c.get('notes').delivered = delivery.id;
 }
 
 async function sendNotification(c: ZentaoContext, msg: Message) {
@@ -69,7 +69,7 @@ async function sendNotification(c: ZentaoContext, msg: Message) {
   if (empty(msg.sender)) return errors.raise(c, 'SENDER_REQUIRED');
   if (empty(msg.title)) return errors.raise(c, 'TITLE_REQUIRED');
   await checkMessage(c, msg, 'Notification');
-  const { state } = c.var.twin;
+  const { state } = c.get('twin');
   const refs = msg.users as (string | number)[];
   const unknown = refs.filter((r) => !findUser(state, r));
   if (unknown.length) {
@@ -85,7 +85,7 @@ async function sendChatMessage(c: ZentaoContext, msg: Message) {
   if (empty(msg.sender)) return errors.raise(c, 'SENDER_REQUIRED');
   if (empty(msg.title)) return errors.raise(c, 'TITLE_REQUIRED');
   await checkMessage(c, msg, 'ChatMessage');
-  const { state } = c.var.twin;
+  const { state } = c.get('twin');
   const chat = state.chats.get(String(msg.gid));
   if (!chat || chat.type !== 'group' || chat.dismissed) {
     return errors.raise(c, 'UNKNOWN_GROUP', { body: { message: `讨论组不存在：${String(msg.gid)}。` } });
@@ -96,7 +96,7 @@ async function sendChatMessage(c: ZentaoContext, msg: Message) {
 
 /** `api.php`: ZenTao dispatches on m/f, whatever the HTTP verb. */
 async function dispatch(c: ZentaoContext) {
-  const body = c.var.body;
+  const body = c.get('body');
   const msg: Message = body && typeof body === 'object' && !Array.isArray(body) ? (body as Message) : {};
   switch (c.req.query('f')) {
     case 'getGroupChats':

@@ -5,13 +5,13 @@ import type { ZentaoEnv } from '../twin.ts';
 
 /** `/__admin/inbox`: what was delivered, per user and per group, as a person would see it in the client. */
 export const inboxRoutes = new Hono<ZentaoEnv>()
-  .get('/inbox', (c) => c.json({ deliveries: c.var.twin.state.inbox }))
+  .get('/inbox', (c) => c.json({ deliveries: c.get('twin').state.inbox }))
   .delete('/inbox', (c) => {
-    c.var.twin.state.inbox.length = 0;
+    c.get('twin').state.inbox.length = 0;
     return c.json({ cleared: true });
   })
   .get('/inbox/users/:user', (c) => {
-    const { state } = c.var.twin;
+    const { state } = c.get('twin');
     const user = findUser(state, c.req.param('user'));
     if (!user) return adminError(c, 404, 'not_found', `no user ${c.req.param('user')}`);
     const groups = new Set([...state.chats.values()].filter((ch) => ch.members.includes(user.id)).map((ch) => ch.gid));
@@ -21,7 +21,7 @@ export const inboxRoutes = new Hono<ZentaoEnv>()
     return c.json({ deliveries });
   })
   .get('/inbox/groups/:gid', (c) => {
-    const { state } = c.var.twin;
+    const { state } = c.get('twin');
     const gid = c.req.param('gid');
     if (!state.chats.has(gid)) return adminError(c, 404, 'not_found', `no chat ${gid}`);
     return c.json({ deliveries: state.inbox.filter((d) => d.gid === gid) });

@@ -1,0 +1,65 @@
+// pnpm bench [--seconds 5] [--connections 32] [--only zentao]
+// Loads each twin's hot endpoint over loopback, beside a bare Hono app serving the same bytes in the same run,
+// and prints requests/s, p50/p99 latency and the ratio twin/bare. Bounded in time; loopback only.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { targets } from './targets/index.ts';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '5' },
+    connections: { type: 'string', default: '32' },
+    only: { type: 'string' },
+  },
+});
+const seconds = Math.min(Math.max(Number(values.seconds), 1), 60);
+const connections = Math.min(Math.max(Number(values.connections), 1), 256);
+const tsx = createRequire(import.meta.url).resolve('tsx/cli');
+const serveScript = fileURLToPath(new URL('./serve.ts', import.meta.url));
+
+async function server(name: string, kind: 'twin' | 'bare'): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [tsx, serveScript, name, kind], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.once('data', (d) => resolve(String(d).trim()));
+    child.once('exit', (code) => reject(new Error(`${kind} server for ${name} exited with ${code}`)));
+  });
+  return { url, child };
+}
+
+async function load(url: string, req: (typeof targets)[number]['request']) {
+  const result = await autocannon({
+    url: `${url}${req.path}`,
+    method: req.method,
+    ...(req.headers && { headers: req.headers }),
+    ...(req.body && { body: req.body }),
+    connections,
+    duration: seconds,
+  });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, total: result.requests.total };
+}
+
+const chosen = values.only ? targets.filter((t) => values.only!.split(',').includes(t.name)) : targets;
+console.log(`doppel bench: ${seconds}s per run, ${connections} connections, loopback, journal on\n`);
+const rows: string[][] = [['twin', 'endpoint', 'twin req/s', 'bare req/s', 'ratio', 'twin p50/p99 ms', 'bare p50/p99 ms']];
+for (const t of chosen) {
+  const twin = await server(t.name, 'twin');
+  const bare = await server(t.name, 'bare');
+  try {
+    // Warm both up (JIT, sockets) before measuring.
+    await autocannon({ url: `${twin.url}${t.request.path}`, method: t.request.method, duration: 1, connections });
+    await autocannon({ url: `${bare.url}${t.request.path}`, method: t.request.method, duration: 1, connections });
+    const b = await load(bare.url, t.request);
+    const w = await load(twin.url, t.request);
+    rows.push([t.name, t.label, w.rps.toFixed(0), b.rps.toFixed(0), (w.rps / b.rps).toFixed(2), `${w.p50}/${w.p99}`, `${b.p50}/${b.p99}`]);
+  } finally {
+    twin.child.kill('SIGTERM');
+    bare.child.kill('SIGTERM');
+  }
+}
+const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join('  '));
+console.log('\ntarget: ratio >= 0.70 (twin within 30% of bare Hono on @hono/node-server 2)');

@@ -1,0 +1,5 @@
+import type { BenchTarget } from './types.ts';
+import { zentao } from './zentao.ts';
+
+/** Every twin's hot endpoint. A new twin adds one line here. */
+export const targets: BenchTarget[] = [zentao];
