@@ -1,5 +1,6 @@
+import { dingtalk } from './dingtalk.ts';
 import type { BenchTarget } from './types.ts';
 import { zentao } from './zentao.ts';
 
 /** Every twin's hot endpoint. A new twin adds one line here. */
-export const targets: BenchTarget[] = [zentao];
+export const targets: BenchTarget[] = [dingtalk, zentao];

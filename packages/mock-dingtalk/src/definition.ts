@@ -34,10 +34,10 @@ async function onInvalid(c: Ctx, issues: ValidationIssue[], op: { extensions: Re
 }
 
 function tenantOf(c: Ctx): string | undefined {
-  const { state } = c.var.twin;
+  const { state } = c.get('twin');
   const token = c.req.header(TOKEN_HEADER);
   if (token) return state.tokens.get(token)?.corpId;
-  const body = (c.var.body ?? {}) as Record<string, unknown>;
+  const body = (c.get('body') ?? {}) as Record<string, unknown>;
   const path = c.req.path;
   if (path === '/v1.0/oauth2/accessToken') return findApp(state, String(body.appKey ?? ''))?.corpId;
   if (path === '/v1.0/oauth2/corpAccessToken') return typeof body.authCorpId === 'string' ? body.authCorpId : undefined;
@@ -61,7 +61,7 @@ export const dingtalkTwin: TwinDefinition<DingTalkFixtures, DingTalkState> = {
   notFound: (c) => errors.response(c, 'NotFound'),
   internalError: (c, err) =>
     // Never expected; still in the gateway's shape rather than a bare 500 page.
-    c.json({ code: 'InternalError', requestid: String((c.var as { notes?: { requestId?: string } }).notes?.requestId ?? ''), message: String(err) }, 500),
+    c.json({ code: 'InternalError', requestid: String((c.get('notes') as { requestId?: string } | undefined)?.requestId ?? ''), message: String(err) }, 500),
   secretNames: /appsecret|suiteSecret|suiteTicket|access-token/i,
   credentials: (f) => [
     ...f.orgs.slice(0, 1).map((o) => ({ label: 'organisation (corpId)', value: o.corpId })),

@@ -9,8 +9,8 @@ export const TOKEN_HEADER = 'x-acs-dingtalk-access-token';
 export function tokenOf(c: Ctx): TokenRecord | undefined {
   const token = c.req.header(TOKEN_HEADER);
   if (!token) return undefined;
-  const rec = c.var.twin.state.tokens.get(token);
-  if (!rec || rec.expiresAt <= c.var.twin.clock.now()) return undefined;
+  const rec = c.get('twin').state.tokens.get(token);
+  if (!rec || rec.expiresAt <= c.get('twin').clock.now()) return undefined;
   return rec;
 }
 
@@ -19,10 +19,10 @@ export async function authenticate(c: Ctx, op: Operation): Promise<void> {
   if (!op.secured) return;
   const rec = tokenOf(c);
   if (!rec) {
-    c.var.notes.auth = c.req.header(TOKEN_HEADER) ? 'unknown or expired token' : 'no x-acs-dingtalk-access-token header';
+    c.get('notes').auth = c.req.header(TOKEN_HEADER) ? 'unknown or expired token' : 'no x-acs-dingtalk-access-token header';
     await errors.raise(c, 'InvalidAuthentication');
   }
-  c.var.notes.caller = { corpId: rec!.corpId, clientId: rec!.clientId, kind: rec!.kind };
+  c.get('notes').caller = { corpId: rec!.corpId, clientId: rec!.clientId, kind: rec!.kind };
 }
 
 /** The caller of an authenticated request (authenticate has already refused the others). */

@@ -7,7 +7,7 @@ import { type Decision, decide } from './authority.ts';
 /** `/__admin/authorizations`, `/__admin/executions`, `/__admin/instances` (declared in dingtalk.yaml, tag admin). */
 export function dingtalkAdminRoutes(admin: Hono<Env>): void {
   admin.get('/authorizations', (c) => {
-    const { state } = c.var.twin;
+    const { state } = c.get('twin');
     const corpId = c.req.query('corpId');
     const clientId = c.req.query('clientId');
     const authorizations = [...state.grants.entries()]
@@ -20,8 +20,8 @@ export function dingtalkAdminRoutes(admin: Hono<Env>): void {
   });
 
   const change = (decision: Decision) => (c: Ctx) => {
-    const { state } = c.var.twin;
-    const b = c.var.body as { connectAssetUri: string; corpId?: string; clientId?: string };
+    const { state } = c.get('twin');
+    const b = c.get('body') as { connectAssetUri: string; corpId?: string; clientId?: string };
     const corpId = b.corpId ?? state.fixtures.orgs[0]!.corpId;
     const clientId = b.clientId ?? state.fixtures.suites[0]?.suiteKey ?? state.fixtures.apps[0]?.appKey ?? '';
     const asset = state.assetByUri.get(b.connectAssetUri);
@@ -37,7 +37,7 @@ export function dingtalkAdminRoutes(admin: Hono<Env>): void {
 
   admin.get('/executions', (c) => {
     const q = c.req.query();
-    const executions = c.var.twin.state.executions.filter(
+    const executions = c.get('twin').state.executions.filter(
       (e) =>
         (!q.corpId || e.corpId === q.corpId) &&
         (!q.connectAssetUri || e.connectAssetUri === q.connectAssetUri) &&
@@ -47,9 +47,9 @@ export function dingtalkAdminRoutes(admin: Hono<Env>): void {
     return c.json({ total: executions.length, executions });
   });
   admin.delete('/executions', (c) => {
-    c.var.twin.state.executions.length = 0;
+    c.get('twin').state.executions.length = 0;
     return c.json({ cleared: true });
   });
 
-  admin.get('/instances', (c) => c.json({ instances: [...c.var.twin.state.instances.values()] }));
+  admin.get('/instances', (c) => c.json({ instances: [...c.get('twin').state.instances.values()] }));
 }

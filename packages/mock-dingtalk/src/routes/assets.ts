@@ -14,7 +14,7 @@ async function page<T>(c: Ctx, items: T[], nextToken: unknown, maxResults: unkno
   if (raw !== '' && !/^\d+$/.test(raw)) return paramError(c, `nextToken ${JSON.stringify(raw)} is not a token this API issued`);
   const offset = raw === '' ? 0 : Number(raw);
   if (offset > items.length) return paramError(c, `nextToken ${raw} is past the end of the list`);
-  const size = maxResults === undefined ? c.var.twin.state.fixtures.defaultPageSize : Number(maxResults);
+  const size = maxResults === undefined ? c.get('twin').state.fixtures.defaultPageSize : Number(maxResults);
   if (!Number.isInteger(size) || size < 1 || size > 100) return paramError(c, 'maxResults must be an integer from 1 to 100');
   const list = items.slice(offset, offset + size);
   const hasMore = offset + size < items.length;
@@ -37,15 +37,15 @@ export function actionView(c: Ctx, caller: Caller, asset: Asset) {
     providerCorpId: connector.providerCorpId,
     integrationType: action.integrationType,
     connectAssetUri: asset.uri,
-    authorized: isAuthorized(c.var.twin.state, caller, action.id),
+    authorized: isAuthorized(c.get('twin').state, caller, action.id),
     authorityUrl: authorityUrl(c, caller, asset.uri),
   };
 }
 
 /** The asset behind a URI if the caller may see it; 4004 otherwise. */
 export async function visibleAsset(c: Ctx, caller: Caller, uri: string): Promise<Asset> {
-  const asset = c.var.twin.state.assetByUri.get(uri);
-  if (!asset || !canSee(c.var.twin.state, caller, asset.connector)) {
+  const asset = c.get('twin').state.assetByUri.get(uri);
+  if (!asset || !canSee(c.get('twin').state, caller, asset.connector)) {
     return errors.raise(c, '4004', { body: { message: `连接资产不存在: ${uri}` } });
   }
   return asset;
@@ -61,7 +61,7 @@ interface SearchInput {
 
 async function searchActions(c: Ctx, input: SearchInput) {
   const caller = callerOf(c);
-  const { state } = c.var.twin;
+  const { state } = c.get('twin');
   const connector = state.connectorById.get(input.connectorId);
   if (!connector || connector.providerCorpId !== input.connectorProviderCorpId || !canSee(state, caller, connector)) {
     return errors.raise(c, '4004', { body: { message: `连接器不存在: ${input.connectorId}` } });
@@ -110,7 +110,7 @@ export function assetRoutes() {
   app.get('/v1.0/connector/assets/connectors', async (c) => {
     const caller = callerOf(c);
     const type = c.req.query('type') as ConnectorType;
-    const p = await page(c, visibleConnectors(c.var.twin.state, caller, type), c.req.query('nextToken'), c.req.query('maxResults'));
+    const p = await page(c, visibleConnectors(c.get('twin').state, caller, type), c.req.query('nextToken'), c.req.query('maxResults'));
     return c.json(
       {
         hasMore: p.hasMore,
@@ -129,7 +129,7 @@ export function assetRoutes() {
     );
   });
 
-  app.post('/v1.0/connector/assets/actions/search', (c) => searchActions(c, c.var.body as SearchInput));
+  app.post('/v1.0/connector/assets/actions/search', (c) => searchActions(c, c.get('body') as SearchInput));
   app.get('/v1.0/connector/assets/actions/search', (c) =>
     searchActions(c, {
       connectorId: c.req.query('connectorId')!,
@@ -140,7 +140,7 @@ export function assetRoutes() {
     }),
   );
 
-  app.post('/v1.0/connector/assets/actions/details/query', (c) => actionDetail(c, (c.var.body as { connectAssetUri: string }).connectAssetUri));
+  app.post('/v1.0/connector/assets/actions/details/query', (c) => actionDetail(c, (c.get('body') as { connectAssetUri: string }).connectAssetUri));
   app.get('/v1.0/connector/assets/actions/details/query', (c) => actionDetail(c, c.req.query('connectAssetUri')!));
 
   return app;

@@ -13,7 +13,7 @@ export function decide(state: DingTalkState, corpId: string, clientId: string, a
 }
 
 function render(c: Ctx, corpId: string, clientId: string, uri: string, message?: string) {
-  const { state } = c.var.twin;
+  const { state } = c.get('twin');
   const asset = state.assetByUri.get(uri);
   const kind = kindOf(state, clientId);
   const org = state.fixtures.orgs.find((o) => o.corpId === corpId);
@@ -49,8 +49,8 @@ export function authorityRoutes() {
   const app = new Hono<Env>();
   app.get('/connect/authority', (c) => render(c, c.req.query('corpId')!, c.req.query('clientId')!, c.req.query('connectAssetUri')!));
   app.post('/connect/authority', (c) => {
-    const f = c.var.body as { corpId: string; clientId: string; connectAssetUri: string; decision: Decision };
-    const { state } = c.var.twin;
+    const f = c.get('body') as { corpId: string; clientId: string; connectAssetUri: string; decision: Decision };
+    const { state } = c.get('twin');
     const asset = state.assetByUri.get(f.connectAssetUri);
     const known = asset && kindOf(state, f.clientId) && state.fixtures.orgs.some((o) => o.corpId === f.corpId);
     if (!known) return render(c, f.corpId, f.clientId, f.connectAssetUri);

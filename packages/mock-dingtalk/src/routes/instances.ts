@@ -6,6 +6,9 @@ import { type Caller, type ExecutionRecord, type InstanceRecord, isAuthorized, k
 import type { Ctx, Env } from '../types.ts';
 import { visibleAsset } from './assets.ts';
 
+/** Execution records kept; older ones are dropped. */
+export const MAX_EXECUTIONS = 10_000;
+
 const instanceKeyOf = (caller: Caller, uri: string, instanceKey: string) => key(caller.corpId, caller.clientId, uri, instanceKey);
 
 function refuseUnauthorized(c: Ctx, uri: string): Promise<never> {
@@ -20,7 +23,7 @@ async function createInstance(c: Ctx, uri: string | undefined, instanceKey: stri
   if (!uri) return paramError(c, 'connectAssetUri is required');
   if (!instanceKey) return paramError(c, 'instanceKey is required');
   const caller = callerOf(c);
-  const { state, clock } = c.var.twin;
+  const { state, clock } = c.get('twin');
   const asset = await visibleAsset(c, caller, uri);
   if (!isAuthorized(state, caller, asset.action.id)) return refuseUnauthorized(c, uri);
   const k = instanceKeyOf(caller, asset.uri, instanceKey);
@@ -36,7 +39,7 @@ async function createInstance(c: Ctx, uri: string | undefined, instanceKey: stri
     } satisfies InstanceRecord;
     state.instances.set(k, instance);
   } else {
-    c.var.notes.instance = 'already existed (idempotent create)';
+    c.get('notes').instance = 'already existed (idempotent create)';
   }
   return c.json({ connectAssetUri: instance.connectAssetUri, versionId: instance.versionId }, 200, acsHeaders(c));
 }
@@ -47,9 +50,9 @@ function matchesFailure(input: unknown, when: Record<string, unknown>): boolean 
 }
 
 async function invoke(c: Ctx) {
-  const body = c.var.body as { connectAssetUri: string; instanceKey: string; inputJsonString?: string | null };
+  const body = c.get('body') as { connectAssetUri: string; instanceKey: string; inputJsonString?: string | null };
   const caller = callerOf(c);
-  const { state, clock } = c.var.twin;
+  const { state, clock } = c.get('twin');
   state.seq += 1;
   const record: ExecutionRecord = {
     instanceId: `G-EXEC-${String(state.seq).padStart(10, '0')}`,
@@ -65,7 +68,10 @@ async function invoke(c: Ctx) {
     cost: 0,
   };
   state.executions.push(record);
-  c.var.notes.execution = record.instanceId;
+  // A bounded record (like the journal): the oldest go first under sustained load.
+  // Trimmed in batches, so a full record costs one splice per thousand calls, not one per call.
+  if (state.executions.length >= MAX_EXECUTIONS + 1000) state.executions.splice(0, state.executions.length - MAX_EXECUTIONS);
+  c.get('notes').execution = record.instanceId;
   try {
     const asset = await visibleAsset(c, caller, body.connectAssetUri);
     if (!isAuthorized(state, caller, asset.action.id)) await refuseUnauthorized(c, asset.uri);
@@ -98,7 +104,7 @@ async function invoke(c: Ctx) {
     }
     const output = asset.action.output ?? sampleFromSchema(asset.action.outputSchema, 'output');
     const outputProblems = state.schemas.problems(asset.action.outputSchema, output);
-    if (outputProblems.length) c.var.notes.outputProblems = outputProblems;
+    if (outputProblems.length) c.get('notes').outputProblems = outputProblems;
     record.output = output;
     record.errorCode = '0';
     record.errorMessage = 'success';
@@ -122,20 +128,20 @@ export function instanceRoutes() {
   const app = new Hono<Env>();
 
   app.post('/v1.0/connector/instances', (c) => {
-    const b = c.var.body as { connectAssetUri: string; instanceKey: string };
+    const b = c.get('body') as { connectAssetUri: string; instanceKey: string };
     return createInstance(c, b.connectAssetUri, b.instanceKey);
   });
 
   // The README's path; the body (or, failing that, the query) carries the same two fields.
   app.post('/v1.0/connector/asset/action/invoker', (c) => {
-    const b = (c.var.body ?? {}) as { connectAssetUri?: string; instanceKey?: string };
+    const b = (c.get('body') ?? {}) as { connectAssetUri?: string; instanceKey?: string };
     return createInstance(c, b.connectAssetUri ?? c.req.query('connectAssetUri'), b.instanceKey ?? c.req.query('instanceKey'));
   });
 
   app.delete('/v1.0/connector/instances', async (c) => {
     const caller = callerOf(c);
     const k = instanceKeyOf(caller, c.req.query('connectAssetUri')!, c.req.query('instanceKey')!);
-    if (!c.var.twin.state.instances.delete(k)) {
+    if (!c.get('twin').state.instances.delete(k)) {
       return errors.raise(c, '4004', { body: { message: `调用的实例不存在: ${c.req.query('instanceKey')}` } });
     }
     return c.json({ result: true }, 200, acsHeaders(c));

@@ -13,7 +13,7 @@ function newToken(state: DingTalkState, caller: Caller, expiresAt: number): Toke
 
 /** A self-built app asking again while its token is valid gets the same token with a longer life. */
 function appToken(c: Ctx, appKey: string, corpId: string): TokenRecord {
-  const { state, clock } = c.var.twin;
+  const { state, clock } = c.get('twin');
   const expiresAt = clock.now() + state.fixtures.tokenTtlSeconds * 1000;
   const current = state.tokens.get(state.appTokens.get(key(corpId, appKey)) ?? '');
   if (current && current.expiresAt > clock.now()) {
@@ -35,16 +35,16 @@ export function oauthRoutes() {
   });
 
   app.post('/v1.0/oauth2/accessToken', async (c) => {
-    const { appKey, appSecret } = c.var.body as { appKey: string; appSecret: string };
-    const found = findApp(c.var.twin.state, appKey);
+    const { appKey, appSecret } = c.get('body') as { appKey: string; appSecret: string };
+    const found = findApp(c.get('twin').state, appKey);
     if (!found || found.appSecret !== appSecret) return errors.raise(c, 'invalidClientIdOrSecret');
     const rec = appToken(c, found.appKey, found.corpId);
-    return c.json({ accessToken: rec.token, expireIn: c.var.twin.state.fixtures.tokenTtlSeconds }, 200, acsHeaders(c));
+    return c.json({ accessToken: rec.token, expireIn: c.get('twin').state.fixtures.tokenTtlSeconds }, 200, acsHeaders(c));
   });
 
   app.post('/v1.0/oauth2/corpAccessToken', async (c) => {
-    const body = c.var.body as { suiteKey: string; suiteSecret: string; authCorpId: string; suiteTicket: string };
-    const { state, clock } = c.var.twin;
+    const body = c.get('body') as { suiteKey: string; suiteSecret: string; authCorpId: string; suiteTicket: string };
+    const { state, clock } = c.get('twin');
     const suite = findSuite(state, body.suiteKey);
     if (!suite || suite.suiteSecret !== body.suiteSecret) return errors.raise(c, 'invalidSuiteKey');
     if (suite.suiteTicket !== body.suiteTicket) return errors.raise(c, 'invalidSuiteTicket');
@@ -55,11 +55,11 @@ export function oauthRoutes() {
   });
 
   app.get('/gettoken', async (c) => {
-    const found = findApp(c.var.twin.state, c.req.query('appkey') ?? '');
+    const found = findApp(c.get('twin').state, c.req.query('appkey') ?? '');
     if (!found || found.appSecret !== c.req.query('appsecret')) return errors.raise(c, 'legacy40089');
     const rec = appToken(c, found.appKey, found.corpId);
     return c.json(
-      { errcode: 0, errmsg: 'ok', access_token: rec.token, expires_in: c.var.twin.state.fixtures.tokenTtlSeconds },
+      { errcode: 0, errmsg: 'ok', access_token: rec.token, expires_in: c.get('twin').state.fixtures.tokenTtlSeconds },
       200,
       acsHeaders(c),
     );
