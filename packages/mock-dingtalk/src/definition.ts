@@ -20,7 +20,8 @@ async function onInvalid(c: Ctx, issues: ValidationIssue[], op: { extensions: Re
   const style = op.extensions['x-dingtalk-errors'];
   if (style === 'legacy') return errors.response(c, 'legacy40089');
   if (style === 'gateway-token') {
-    if (issues.some((i) => i.in === 'body' && i.name === '' && (i.keyword === 'parse' || i.keyword === 'required'))) {
+    // No body, a body that is not JSON, or JSON that is not an object: the gateway sees no body.
+    if (issues.some((i) => i.in === 'body' && i.name === '')) {
       return errors.response(c, 'Missingbody');
     }
     const missing = issues.find((i) => i.keyword === 'required');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { connectAssetUri, DEFAULT_CORP_ID, defaultFixtures, IDS, ISV_CORP_ID, OFFICIAL_CORP_ID, SUITE } from './fixtures.ts';
+import { MAX_EXECUTIONS } from './routes/instances.ts';
 import { ActionSchemas, sampleFromSchema } from './schemas.ts';
 import { call, createApp, post, selfBuiltToken, suiteToken, type TestApp } from './test-helpers.ts';
 
@@ -257,4 +258,15 @@ describe('execution records', () => {
     await app.request('/__admin/executions', { method: 'DELETE' });
     expect(((await (await app.request('/__admin/executions')).json()) as { total: number }).total).toBe(0);
   });
+
+  it('keeps a bounded record of the newest executions', async () => {
+    const { app, twin } = createApp();
+    const token = await selfBuiltToken(app);
+    await create(app, token, CUSTOMER);
+    for (let i = 0; i < MAX_EXECUTIONS + 1000; i++) await invoke(app, token, CUSTOMER, goodCustomer);
+    const kept = twin.state.executions;
+    expect(kept.length).toBe(MAX_EXECUTIONS);
+    expect(kept.at(-1)!.instanceId).toBe(`G-EXEC-${String(MAX_EXECUTIONS + 1000).padStart(10, '0')}`);
+    expect(kept[0]!.instanceId).toBe(`G-EXEC-${String(1001).padStart(10, '0')}`);
+  }, 60_000);
 });

@@ -49,6 +49,11 @@ describe('self-built app tokens', () => {
     expect(await form.json()).toMatchObject({ code: 'Missingbody', message: 'body is mandatory for this action.' });
     const none = await app.request('/v1.0/oauth2/accessToken', { method: 'POST' });
     expect(await none.json()).toMatchObject({ code: 'Missingbody' });
+    const array = await app.request('/v1.0/oauth2/accessToken', post([1, 2]));
+    expect(await array.json()).toMatchObject({ code: 'Missingbody' });
+    const wrongType = await app.request('/v1.0/oauth2/accessToken', post({ appKey: 5, appSecret: 'x' }));
+    expect(wrongType.status).toBe(400);
+    expect(await wrongType.json()).toMatchObject({ code: 'InvalidappKey' });
     const missing = await app.request('/v1.0/oauth2/accessToken', post({ appKey: SELF_BUILT_APP.appKey }));
     expect(missing.status).toBe(400);
     expect(await missing.json()).toMatchObject({ code: 'MissingappSecret', message: 'appSecret is mandatory for this action.' });
