@@ -9,6 +9,7 @@ import autocannon from 'autocannon';
 import { targets } from './targets/index.ts';
 
 const { values } = parseArgs({
+  allowPositionals: true,
   options: {
     seconds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '32' },
