@@ -96,6 +96,8 @@ export interface DingTalkFixtures {
   defaultPageSize: number;
   /** Lifetime of an access token in seconds (expireIn). */
   tokenTtlSeconds: number;
+  /** Execution records kept (oldest dropped first); default 10 000. */
+  maxExecutions?: number;
 }
 
 /** The default organisation. */
@@ -589,5 +591,6 @@ export const fixturesSchema = {
     },
     defaultPageSize: { type: 'integer', minimum: 1, maximum: 100 },
     tokenTtlSeconds: { type: 'integer', minimum: 1 },
+    maxExecutions: { type: 'integer', minimum: 1 },
   },
 } as const;

@@ -6,7 +6,7 @@ import { type Caller, type ExecutionRecord, type InstanceRecord, isAuthorized, k
 import type { Ctx, Env } from '../types.ts';
 import { visibleAsset } from './assets.ts';
 
-/** Execution records kept; older ones are dropped. */
+/** Execution records kept unless the fixtures say otherwise; older ones are dropped. */
 export const MAX_EXECUTIONS = 10_000;
 
 const instanceKeyOf = (caller: Caller, uri: string, instanceKey: string) => key(caller.corpId, caller.clientId, uri, instanceKey);
@@ -69,8 +69,9 @@ async function invoke(c: Ctx) {
   };
   state.executions.push(record);
   // A bounded record (like the journal): the oldest go first under sustained load.
-  // Trimmed in batches, so a full record costs one splice per thousand calls, not one per call.
-  if (state.executions.length >= MAX_EXECUTIONS + 1000) state.executions.splice(0, state.executions.length - MAX_EXECUTIONS);
+  // Trimmed in batches, so a full record costs one splice per many calls, not one per call.
+  const max = state.fixtures.maxExecutions ?? MAX_EXECUTIONS;
+  if (state.executions.length >= max + Math.ceil(max / 10)) state.executions.splice(0, state.executions.length - max);
   c.get('notes').execution = record.instanceId;
   try {
     const asset = await visibleAsset(c, caller, body.connectAssetUri);
