@@ -22,7 +22,7 @@ const tsx = createRequire(import.meta.url).resolve('tsx/cli');
 const serveScript = fileURLToPath(new URL('./serve.ts', import.meta.url));
 
 async function server(name: string, kind: 'twin' | 'bare'): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [tsx, serveScript, name, kind], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [tsx, serveScript, name, kind], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout!.once('data', (d) => resolve(String(d).trim()));
     child.once('exit', (code) => reject(new Error(`${kind} server for ${name} exited with ${code}`)));
@@ -30,7 +30,17 @@ async function server(name: string, kind: 'twin' | 'bare'): Promise<{ url: strin
   return { url, child };
 }
 
-async function load(url: string, req: (typeof targets)[number]['request']) {
+/** CPU time (user + system, µs) the server process has used so far. */
+function cpu(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    child.once('message', (m) => resolve((m as NodeJS.CpuUsage).user + (m as NodeJS.CpuUsage).system));
+    child.send('cpu');
+  });
+}
+
+async function load(server: { url: string; child: ChildProcess }, req: (typeof targets)[number]['request']) {
+  const { url } = server;
+  const before = await cpu(server.child);
   const result = await autocannon({
     url: `${url}${req.path}`,
     method: req.method,
@@ -39,13 +49,17 @@ async function load(url: string, req: (typeof targets)[number]['request']) {
     connections,
     duration: seconds,
   });
+  const used = (await cpu(server.child)) - before;
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, total: result.requests.total };
+  const total = result.requests.total;
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, total, cpuUs: used / total };
 }
 
 const chosen = values.only ? targets.filter((t) => values.only!.split(',').includes(t.name)) : targets;
 console.log(`doppel bench: ${seconds}s per run, ${connections} connections, loopback, journal on\n`);
-const rows: string[][] = [['twin', 'endpoint', 'twin req/s', 'bare req/s', 'ratio', 'twin p50/p99 ms', 'bare p50/p99 ms']];
+const rows: string[][] = [
+  ['twin', 'endpoint', 'twin req/s', 'bare req/s', 'ratio', 'twin p50/p99 ms', 'bare p50/p99 ms', 'CPU µs/req twin/bare', 'CPU ratio'],
+];
 for (const t of chosen) {
   const twin = await server(t.name, 'twin');
   const bare = await server(t.name, 'bare');
@@ -53,9 +67,19 @@ for (const t of chosen) {
     // Warm both up (JIT, sockets) before measuring.
     await autocannon({ url: `${twin.url}${t.request.path}`, method: t.request.method, duration: 1, connections });
     await autocannon({ url: `${bare.url}${t.request.path}`, method: t.request.method, duration: 1, connections });
-    const b = await load(bare.url, t.request);
-    const w = await load(twin.url, t.request);
-    rows.push([t.name, t.label, w.rps.toFixed(0), b.rps.toFixed(0), (w.rps / b.rps).toFixed(2), `${w.p50}/${w.p99}`, `${b.p50}/${b.p99}`]);
+    const b = await load(bare, t.request);
+    const w = await load(twin, t.request);
+    rows.push([
+      t.name,
+      t.label,
+      w.rps.toFixed(0),
+      b.rps.toFixed(0),
+      (w.rps / b.rps).toFixed(2),
+      `${w.p50}/${w.p99}`,
+      `${b.p50}/${b.p99}`,
+      `${w.cpuUs.toFixed(1)}/${b.cpuUs.toFixed(1)}`,
+      (b.cpuUs / w.cpuUs).toFixed(2),
+    ]);
   } finally {
     twin.child.kill('SIGTERM');
     bare.child.kill('SIGTERM');
@@ -63,4 +87,5 @@ for (const t of chosen) {
 }
 const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
 for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join('  '));
-console.log('\ntarget: ratio >= 0.70 (twin within 30% of bare Hono on @hono/node-server 2)');
+console.log('\ntarget: ratio >= 0.70 (twin within 30% of bare Hono on @hono/node-server 2).');
+console.log('CPU ratio = bare CPU per request / twin CPU per request: the same comparison, steady on a busy machine.');

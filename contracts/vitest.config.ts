@@ -1,11 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { project } from '../vitest.shared.ts';
 
-export default defineConfig({
-  test: {
-    reporters: ['default', ['json', { outputFile: '.test-results/vitest.json' }]],
-    name: 'contracts',
-    include: ['test/**/*.test.ts'],
-    testTimeout: 120_000,
-    hookTimeout: 60_000,
-  },
-});
+export default project('contracts', { include: ['test/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 60_000 });

@@ -1,6 +1,7 @@
 import { dingtalk } from './dingtalk.ts';
+import { ones, onesIntercepted } from './ones.ts';
 import type { BenchTarget } from './types.ts';
 import { zentao } from './zentao.ts';
 
 /** Every twin's hot endpoint. A new twin adds one line here. */
-export const targets: BenchTarget[] = [dingtalk, zentao];
+export const targets: BenchTarget[] = [dingtalk, zentao, ones, onesIntercepted];

@@ -1,6 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { project } from '../../vitest.shared.ts';
 
-export default defineConfig({
-  test: {
-    reporters: ['default', ['json', { outputFile: '.test-results/vitest.json' }]], name: 'cli', include: ['src/**/*.test.ts'], testTimeout: 30_000 },
-});
+export default project('cli', { testTimeout: 30_000 });

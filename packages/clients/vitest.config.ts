@@ -1,11 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { project } from '../../vitest.shared.ts';
 
-export default defineConfig({
-  test: {
-    reporters: ['default', ['json', { outputFile: '.test-results/vitest.json' }]],
-    name: 'clients',
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    // Pact consumer tests each start a mock server; they write contracts/pacts/, one file per provider.
-    testTimeout: 30_000,
-  },
-});
+// Pact consumer tests each start a mock server and write contracts/pacts/, one file per provider.
+export default project('clients', { testTimeout: 30_000 });

@@ -1,11 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { project } from '../../vitest.shared.ts';
 
-export default defineConfig({
-  test: {
-    reporters: ['default', ['json', { outputFile: '.test-results/vitest.json' }]],
-    name: 'mock-dingtalk',
-    include: ['src/**/*.test.ts'],
-    // Under turbo every package tests at once; in-process requests are quick but the machine is shared.
-    testTimeout: 20_000,
-  },
-});
+// Under turbo every package tests at once on a shared machine; the in-process requests are quick but not instant.
+export default project('mock-dingtalk', { testTimeout: 20_000 });

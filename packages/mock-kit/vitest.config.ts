@@ -1,9 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { project } from '../../vitest.shared.ts';
 
-export default defineConfig({
-  test: {
-    reporters: ['default', ['json', { outputFile: '.test-results/vitest.json' }]],
-    name: 'mock-kit',
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-  },
-});
+export default project('mock-kit');

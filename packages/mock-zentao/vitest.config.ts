@@ -1,6 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { project } from '../../vitest.shared.ts';
 
-export default defineConfig({
-  test: {
-    reporters: ['default', ['json', { outputFile: '.test-results/vitest.json' }]], name: 'mock-zentao', include: ['src/**/*.test.ts'] },
-});
+export default project('mock-zentao');

@@ -26,12 +26,14 @@ describe('settings', () => {
 
 describe('startAll', () => {
   it('starts every twin and prints URLs, admin URLs and default credentials', async () => {
-    const running = await startAll({ host: '127.0.0.1', twins, settings: { zentao: { port: 0, portSource: 'test' }, dingtalk: { port: 0, portSource: 'test' } } });
+    const settings = Object.fromEntries(twins.map((t) => [t.name, { port: 0, portSource: 'test' }]));
+    const running = await startAll({ host: '127.0.0.1', twins, settings });
     try {
       const t = table(running);
       expect(t).toContain(`${running[0]!.url}/__admin`);
       expect(t).toContain('myAppCode / 3cd0914d656e90ab181f1d52ff352cfe');
       expect(t).toContain('appKey dingdoppelselfbuilt / appSecret doppel-self-built-secret');
+      expect(t).toContain('Ones-User-Id AliceU01 · Ones-Auth-Token alice-token-0001');
     } finally {
       await Promise.all(running.map((r) => r.close()));
     }

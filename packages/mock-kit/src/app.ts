@@ -55,6 +55,14 @@ function captureBodies(c: Capturing): void {
   }
 }
 
+/**
+ * What the handler (or an error template) answered for this request so far, as it was given to
+ * `c.json()` / `c.body()`: a gateway reads it instead of cloning the Response.
+ */
+export function capturedBody(c: Context): unknown {
+  return (c as Capturing)[CAPTURED];
+}
+
 function responseBody(c: Capturing): unknown {
   const v = c[CAPTURED];
   return typeof v === 'string' && v.length > 4096 ? `${v.slice(0, 4096)}…` : v;
@@ -62,7 +70,7 @@ function responseBody(c: Capturing): unknown {
 
 /**
  * Build a twin's Hono app. It never listens: tests call `app.request()`, `serve.ts` binds a port.
- * Pipeline for a platform request: journal → scenarios → route (spec) → authenticate → validate → handler.
+ * Pipeline for a platform request: journal → scenarios → gateway (if any) → route (spec) → authenticate → validate → handler.
  */
 export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOptions<F> = {}): TwinApp<F, S> {
   const twin = new TwinClass(def, options);
@@ -80,14 +88,12 @@ export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOpti
     return c.json({ message: 'doppel twin defect', error: String(err) }, 500);
   });
 
-  app.use('*', async (c, next) => {
-    captureBodies(c as unknown as Capturing);
+  // The admin API first, so it never passes through the platform's pipeline.
+  app.use('/__admin/*', async (c, next) => {
     c.set('twin', twin);
     c.set('notes', {});
     return next();
   });
-
-  // The admin API first, so it never passes through the platform's pipeline.
   app.route('/__admin', adminRoutes(twin));
 
   /** Scenarios: the per-request header, then the rules. A Response ends the request here. */
@@ -140,7 +146,8 @@ export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOpti
     const matched = twin.spec.match(method === 'HEAD' ? 'GET' : method, c.req.path);
     if (!matched) return def.notFound(c);
     c.set('op', matched.op);
-    await def.authenticate?.(c, matched.op);
+    const auth = def.authenticate?.(c, matched.op);
+    if (auth instanceof Promise) await auth;
     const issues: ValidationIssue[] = [];
     // `x-doppel-body: handler`: the platform checks its body itself, in its own order.
     const bodyByHandler = matched.op.extensions['x-doppel-body'] === 'handler';
@@ -168,6 +175,10 @@ export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOpti
   // The platform pipeline, one middleware: journal around scenarios → route → authenticate → validate → handler.
   app.use('*', async (c, next) => {
     const started = performance.now();
+    captureBodies(c as unknown as Capturing);
+    c.set('twin', twin);
+    const notes: Record<string, unknown> = {};
+    c.set('notes', notes);
     const id = twin.journal.nextId();
     const method = c.req.method;
     const url = c.req.url;
@@ -190,9 +201,28 @@ export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOpti
     const tenant = def.tenantOf?.(c);
     c.set('tenant', tenant);
     try {
-      const early = (await scenario(c, query)) ?? (await admit(c, query));
+      // Most requests name no scenario and the twin has no rules: skip the async step entirely.
+      const early = c.req.header(SCENARIO_HEADER) === undefined && twin.rules.size === 0 ? undefined : await scenario(c, query);
       if (early) c.res = early;
-      else await next();
+      else if (def.gateway) {
+        // The platform's gateway sees the request before routing; its `next` is the rest of the pipeline, and
+        // whatever that answers (a refusal included) is in `c.res` when it returns.
+        const answered = await def.gateway(c, async () => {
+          try {
+            const refused = await admit(c, query);
+            if (refused) c.res = refused;
+            else await next();
+          } catch (err) {
+            if (!(err instanceof HTTPException)) throw err;
+            c.res = err.getResponse();
+          }
+        });
+        if (answered) c.res = answered;
+      } else {
+        const refused = await admit(c, query);
+        if (refused) c.res = refused;
+        else await next();
+      }
     } finally {
       const entry: RawJournalEntry = {
         id,
@@ -204,7 +234,7 @@ export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOpti
         status: c.res.status,
         responseBody: responseBody(c as Capturing),
         durationMs: Math.round((performance.now() - started) * 1000) / 1000,
-        notes: c.get('notes'),
+        notes,
       };
       if (tenant !== undefined) entry.tenant = tenant;
       twin.journal.record(entry);

@@ -1,4 +1,4 @@
-export { ConnectionDropped, createTwinApp, defaultParseBody, SCENARIO_HEADER, type TwinApp } from './app.ts';
+export { capturedBody, ConnectionDropped, createTwinApp, defaultParseBody, SCENARIO_HEADER, type TwinApp } from './app.ts';
 export { ADMIN_SPEC, adminError } from './admin.ts';
 export { type Clock, createClock } from './clock.ts';
 export { clientIp } from './net.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { echoTwin } from '../test/echo-twin.ts';
-import { ADMIN_SPEC, ConnectionDropped, createTwinApp, drift, FixtureError, loadSpec, startTwin } from './index.ts';
+import { ADMIN_SPEC, capturedBody, ConnectionDropped, createTwinApp, drift, FixtureError, loadSpec, startTwin } from './index.ts';
 
 const make = (opts = {}) => createTwinApp(echoTwin, opts);
 const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -335,3 +335,28 @@ describe('startTwin', () => {
 });
 
 afterEach(() => {});
+
+describe('gateway', () => {
+  it('runs after scenarios and before routing; its next() leaves the rest of the pipeline’s answer in c.res', async () => {
+    const seen: string[] = [];
+    const { app, twin } = createTwinApp({
+      ...echoTwin,
+      gateway: async (c, next) => {
+        if (c.req.path === '/gateway-only') return c.json({ from: 'gateway' }, 202);
+        await next();
+        seen.push(`${c.req.path} ${c.res.status} ${JSON.stringify(capturedBody(c))}`);
+      },
+    });
+    const own = await app.request('/gateway-only');
+    expect(own.status).toBe(202);
+    expect(await own.json()).toEqual({ from: 'gateway' });
+    expect((await app.request('/things', K1)).status).toBe(200);
+    // A refusal thrown by authenticate is an answer too, and the gateway sees it.
+    expect((await app.request('/things', { headers: { 'x-key': 'nope' } })).status).toBe(401);
+    expect(seen).toEqual(['/things 200 {"things":[{"id":"t1","name":"first"}]}', '/things 401 {"error":"bad_key"}']);
+    // A forced scenario answers before the gateway; the journal keeps every kind.
+    expect((await app.request('/things', { headers: { 'x-key': 'k1', 'x-doppel-scenario': 'QUOTA' } })).status).toBe(429);
+    expect(seen).toHaveLength(2);
+    expect(twin.journal.count()).toBe(4);
+  });
+});

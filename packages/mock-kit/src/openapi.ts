@@ -189,8 +189,13 @@ export function compileSpec(doc: Json, label = 'spec'): LoadedSpec {
             for (const p of declaredParams) {
               if (p.in !== where) continue;
               if (where === 'query') {
-                const all = req.query.getAll(p.name);
-                if (all.length) data[p.name] = arrays.has(p.name) ? all : all[0];
+                if (arrays.has(p.name)) {
+                  const all = req.query.getAll(p.name);
+                  if (all.length) data[p.name] = all;
+                } else {
+                  const one = req.query.get(p.name);
+                  if (one !== null) data[p.name] = one;
+                }
               } else if (where === 'header') {
                 const h = req.header(p.name);
                 if (h !== undefined) data[p.name.toLowerCase()] = h;

@@ -56,6 +56,11 @@ export interface TwinDefinition<F, S> {
   errors: ErrorCatalogue;
   /** The tenant (app code, corp, team, client id) a request belongs to, for tenant-scoped scenarios. */
   tenantOf?(c: TwinContext<F, S>): string | undefined;
+  /**
+   * Optional middleware between scenarios and routing: a platform's own gateway (e.g. ONES's plugin
+   * interception) that may answer before the spec routes the request, or call `next()` to let it through.
+   */
+  gateway?: MiddlewareHandler<TwinEnv<F, S>>;
   /** Runs after routing, before validation; throws a TwinError to refuse the request. */
   authenticate?(c: TwinContext<F, S>, op: Operation): void | Promise<void>;
   /** The platform's answer to a request that fails the OpenAPI spec. */

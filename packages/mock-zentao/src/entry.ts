@@ -44,9 +44,9 @@ function hint(raw: string, q: PhpQuery, key: string, received: string): string |
 
 /**
  * `commonModel::checkEntry`, in ZenTao's order: m/f, code, token, app, key, IP, token, account binding.
- * Throws the ZenTao-shaped error; on success returns nothing.
+ * Synchronous on success (no promise on the hot path); a refusal is the rejected promise of `errors.raise`.
  */
-export async function checkEntry(c: ZentaoContext, _op: Operation): Promise<void> {
+export function checkEntry(c: ZentaoContext, _op: Operation): Promise<never> | undefined {
   const raw = rawQuery(c);
   const q = parseStr(raw);
   const { state } = c.get('twin');
@@ -101,5 +101,6 @@ export async function checkEntry(c: ZentaoContext, _op: Operation): Promise<void
     const user = state.users.find((u) => u.account === app.account);
     if (!user || user.deleted) return errors.raise(c, 'INVALID_ACCOUNT');
   }
+  return undefined;
 }
 

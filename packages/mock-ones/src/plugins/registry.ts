@@ -1,0 +1,173 @@
+import { type ApiRule, PluginConfigError, parsePluginConfig } from './config.ts';
+import type { InterceptType, PluginFunction, Scope } from './types.ts';
+
+export const DEFAULT_PLUGIN_TIMEOUT_MS = 5000;
+
+/** Where a plugin's functions run: over HTTP (`<baseUrl>/<function>`) or in-process (library form). */
+export type PluginTarget = { baseUrl: string } | { functions: Record<string, PluginFunction> };
+
+export interface PluginInput {
+  /** Default: `service.app_id`, then `service.name` of the config. */
+  name?: string;
+  /** The text of config/plugin.yaml, or the same document parsed. */
+  config: string | Record<string, unknown>;
+  /** Teams the plugin is installed in; team-level urls only fire there. Default: every team. */
+  teams?: string[];
+  timeoutMs?: number;
+  target: PluginTarget;
+}
+
+export interface Plugin {
+  name: string;
+  rules: ApiRule[];
+  ignored: string[];
+  teams: string[] | '*';
+  timeoutMs: number;
+  target: PluginTarget;
+}
+
+/** Registration refused because another plugin already intercepts the same API. */
+export class PluginConflictError extends Error {
+  constructor(
+    message: string,
+    readonly conflict: { plugin: string; type: InterceptType; method: string; scope: Scope; url: string; team?: string },
+  ) {
+    super(message);
+    this.name = 'PluginConflictError';
+  }
+}
+
+export interface Match {
+  plugin: Plugin;
+  rule: ApiRule;
+  params: Record<string, string>;
+  teamUUID?: string;
+}
+
+export interface RequestShape {
+  method: string;
+  scope: Scope;
+  /** Path without scope prefix and query. */
+  path: string;
+  query: URLSearchParams;
+}
+
+const overlap = <T>(a: T[], b: T[]) => a.filter((x) => b.includes(x));
+
+/** The registered plugins, in registration order. */
+export class PluginRegistry {
+  private plugins: Plugin[] = [];
+
+  constructor(private readonly knownTeams: () => string[]) {}
+
+  list(): Plugin[] {
+    return [...this.plugins];
+  }
+
+  get(name: string): Plugin | undefined {
+    return this.plugins.find((p) => p.name === name);
+  }
+
+  get size(): number {
+    return this.plugins.length;
+  }
+
+  /**
+   * Register, or replace the plugin of the same name. Throws PluginConfigError for a bad config or team,
+   * PluginConflictError when the doc's one-plugin-per-API rules are broken (the message names the other plugin).
+   */
+  register(input: PluginInput): { plugin: Plugin; replaced: boolean } {
+    const parsed = parsePluginConfig(input.config);
+    const name = input.name ?? String(parsed.service.app_id ?? parsed.service.name ?? '');
+    if (!name) throw new PluginConfigError('the plugin needs a name (give name, or service.app_id / service.name in plugin.yaml)');
+    const known = this.knownTeams();
+    const teams = input.teams ? [...new Set(input.teams)] : '*';
+    if (teams !== '*') {
+      const unknown = teams.filter((t) => !known.includes(t));
+      if (unknown.length) throw new PluginConfigError(`unknown team ${unknown.join(', ')}; the organisation's teams are ${known.join(', ')}`);
+    }
+    const timeoutMs = input.timeoutMs ?? DEFAULT_PLUGIN_TIMEOUT_MS;
+    if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 60_000) {
+      throw new PluginConfigError('timeoutMs must be an integer between 1 and 60000');
+    }
+    const plugin: Plugin = { name, rules: parsed.rules, ignored: parsed.ignored, teams, timeoutMs, target: input.target };
+    const others = this.plugins.filter((p) => p.name !== name);
+    for (const rule of plugin.rules) {
+      for (const other of others) {
+        for (const theirs of other.rules) {
+          if (theirs.type !== rule.type || theirs.scope !== rule.scope || theirs.key !== rule.key) continue;
+          const method = overlap(theirs.methods, rule.methods)[0];
+          if (!method) continue;
+          const what = `${rule.type} of ${method} ${rule.scope} ${rule.url}`;
+          if (rule.level === 'organization') {
+            throw new PluginConflictError(
+              `plugin "${name}" cannot register ${what}: plugin "${other.name}" already intercepts this organisation-level API (only one plugin may ${rule.type} it)`,
+              { plugin: other.name, type: rule.type, method, scope: rule.scope, url: theirs.url },
+            );
+          }
+          const team = overlap(teams === '*' ? known : teams, other.teams === '*' ? known : other.teams)[0];
+          if (team !== undefined) {
+            throw new PluginConflictError(
+              `plugin "${name}" cannot register ${what} in team ${team}: plugin "${other.name}" already intercepts this team-level API in that team (one plugin per team may ${rule.type} it)`,
+              { plugin: other.name, type: rule.type, method, scope: rule.scope, url: theirs.url, team },
+            );
+          }
+        }
+      }
+    }
+    const at = this.plugins.findIndex((p) => p.name === name);
+    if (at >= 0) this.plugins[at] = plugin;
+    else this.plugins.push(plugin);
+    return { plugin, replaced: at >= 0 };
+  }
+
+  unregister(name: string): boolean {
+    const before = this.plugins.length;
+    this.plugins = this.plugins.filter((p) => p.name !== name);
+    return this.plugins.length !== before;
+  }
+
+  clear(): void {
+    this.plugins = [];
+  }
+
+  /**
+   * The rule of `type` that intercepts this request, if any: within a plugin the first declared rule whose
+   * method, url, team and query all match; across plugins the first registered (conflicts keep it unique).
+   */
+  find(type: InterceptType, req: RequestShape): Match | undefined {
+    for (const plugin of this.plugins) {
+      for (const rule of plugin.rules) {
+        if (rule.type !== type || rule.scope !== req.scope || !rule.methods.includes(req.method)) continue;
+        const params = rule.match(req.path);
+        if (!params) continue;
+        const teamUUID = rule.teamParam ? params[rule.teamParam] : undefined;
+        if (teamUUID !== undefined && plugin.teams !== '*' && !plugin.teams.includes(teamUUID)) continue;
+        if (rule.query && !Object.entries(rule.query).every(([k, v]) => req.query.getAll(k).includes(v))) continue;
+        return { plugin, rule, params, ...(teamUUID !== undefined && { teamUUID }) };
+      }
+    }
+    return undefined;
+  }
+}
+
+/** The JSON view of a plugin (admin API). */
+export function summarize(plugin: Plugin, replaced?: boolean) {
+  return {
+    name: plugin.name,
+    ...('baseUrl' in plugin.target ? { baseUrl: plugin.target.baseUrl } : { library: true }),
+    teams: plugin.teams,
+    timeoutMs: plugin.timeoutMs,
+    apis: plugin.rules.map((r) => ({
+      type: r.type,
+      methods: r.methods,
+      url: r.url,
+      scope: r.scope,
+      function: r.function,
+      ...(r.query && { query: r.query }),
+      level: r.level,
+    })),
+    ignored: plugin.ignored,
+    ...(replaced !== undefined && { replaced }),
+  };
+}
