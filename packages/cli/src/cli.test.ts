@@ -10,6 +10,7 @@ describe('settings', () => {
   it('uses the documented default ports', () => {
     const s = resolveSettings(twins, {}, {});
     expect(s.zentao).toEqual({ port: 4020, portSource: 'default' });
+    expect(s.dingtalk).toEqual({ port: 4010, portSource: 'default' });
   });
 
   it('lets the environment override the default and the flag override both', () => {
@@ -31,6 +32,7 @@ describe('startAll', () => {
       const t = table(running);
       expect(t).toContain(`${running[0]!.url}/__admin`);
       expect(t).toContain('myAppCode / 3cd0914d656e90ab181f1d52ff352cfe');
+      expect(t).toContain('appKey dingdoppelselfbuilt / appSecret doppel-self-built-secret');
       expect(t).toContain('Ones-User-Id AliceU01 · Ones-Auth-Token alice-token-0001');
     } finally {
       await Promise.all(running.map((r) => r.close()));
@@ -40,7 +42,7 @@ describe('startAll', () => {
   it('gives one line naming the port and the flag when the port is taken', async () => {
     const taken = await startTwin(zentaoTwin);
     try {
-      const err = await startAll({ host: '127.0.0.1', twins, settings: { zentao: { port: taken.port, portSource: 'test' } } }).catch((e) => e);
+      const err = await startAll({ host: '127.0.0.1', twins, settings: { zentao: { port: taken.port, portSource: 'test' }, dingtalk: { port: 0, portSource: 'test' } } }).catch((e) => e);
       expect(err).toBeInstanceOf(StartError);
       expect(err.message).toBe(`doppel: port ${taken.port} for zentao is already in use; choose another with --zentao-port <port> or DOPPEL_ZENTAO_PORT`);
     } finally {
@@ -54,7 +56,7 @@ describe('the doppel command', () => {
 
   it('serves, prints the table, and stops cleanly on Ctrl-C (SIGINT)', async () => {
     // Port 0: the OS picks a free port and the table shows it (no race with parallel test files).
-    const child = spawn(process.execPath, [bin, 'start', '--zentao-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, 'start', '--zentao-port', '0', '--dingtalk-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
@@ -63,6 +65,8 @@ describe('the doppel command', () => {
     const url = /zentao\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out)![1];
     const health = await (await fetch(`${url}/__admin/health`)).json();
     expect(health).toMatchObject({ status: 'ok', twin: 'zentao' });
+    const dingtalk = /dingtalk\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out)![1];
+    expect(await (await fetch(`${dingtalk}/__admin/health`)).json()).toMatchObject({ status: 'ok', twin: 'dingtalk' });
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     process.kill(child.pid!, 'SIGINT');
     expect(await exited).toBe(0);
@@ -71,7 +75,7 @@ describe('the doppel command', () => {
   it('exits non-zero with one line when the port is in use', async () => {
     const taken = await startTwin(zentaoTwin);
     try {
-      const child = spawn(process.execPath, [bin, 'start', '--zentao-port', String(taken.port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [bin, 'start', '--zentao-port', String(taken.port), '--dingtalk-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
       let err = '';
       child.stderr.on('data', (d) => {
         err += d;

@@ -1,4 +1,5 @@
 export * from './admin/index.ts';
+export * from './dingtalk/index.ts';
 export { type FetchLike, type Result, unwrap } from './http.ts';
 export * from './ones/index.ts';
 export * from './oauth/index.ts';

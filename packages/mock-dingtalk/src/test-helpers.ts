@@ -1,0 +1,36 @@
+import { createApp } from './app.ts';
+import { DEFAULT_CORP_ID, SELF_BUILT_APP, SUITE } from './fixtures.ts';
+
+export type TestApp = ReturnType<typeof createApp>['app'];
+
+export const post = (body: unknown, headers: Record<string, string> = {}) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json', ...headers },
+  body: JSON.stringify(body),
+});
+
+export async function selfBuiltToken(app: TestApp): Promise<string> {
+  const res = await app.request('/v1.0/oauth2/accessToken', post({ appKey: SELF_BUILT_APP.appKey, appSecret: SELF_BUILT_APP.appSecret }));
+  return ((await res.json()) as { accessToken: string }).accessToken;
+}
+
+export async function suiteToken(app: TestApp, authCorpId = DEFAULT_CORP_ID): Promise<string> {
+  const res = await app.request(
+    '/v1.0/oauth2/corpAccessToken',
+    post({ suiteKey: SUITE.suiteKey, suiteSecret: SUITE.suiteSecret, suiteTicket: SUITE.suiteTicket, authCorpId }),
+  );
+  return ((await res.json()) as { accessToken: string }).accessToken;
+}
+
+export const auth = (token: string) => ({ 'x-acs-dingtalk-access-token': token });
+
+/** A JSON call with a token. */
+export function call(app: TestApp, token: string, path: string, body?: unknown, method = body === undefined ? 'GET' : 'POST') {
+  return app.request(path, {
+    method,
+    headers: { ...auth(token), ...(body !== undefined && { 'content-type': 'application/json' }) },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
+}
+
+export { createApp };
