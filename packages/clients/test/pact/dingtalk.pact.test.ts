@@ -1,19 +1,14 @@
-import { fileURLToPath } from 'node:url';
-import { Matchers, PactV4 } from '@pact-foundation/pact';
+import { Matchers } from '@pact-foundation/pact';
 import { describe, expect, it } from 'vitest';
 import { createDingTalkClient, type DingTalkClientOptions, TOKEN_HEADER } from '../../src/dingtalk/client.ts';
+import { pactBetween } from './pact.ts';
 
 /**
  * Consumer side of the DingTalk Connect contract: the real client drives every interaction, and the pact it
  * writes (contracts/pacts/) is verified against the twin in contracts/test/dingtalk.provider.test.ts.
  * Connector calls send the fixed tokens the `tokens issued…` states seed.
  */
-const pact = new PactV4({
-  consumer: 'doppel-dingtalk-client',
-  provider: 'doppel-dingtalk',
-  dir: fileURLToPath(new URL('../../../../contracts/pacts', import.meta.url)),
-  logLevel: 'warn',
-});
+const pact = pactBetween('doppel-dingtalk-client', 'doppel-dingtalk');
 
 const { string, integer, regex, eachLike } = Matchers;
 

@@ -1,30 +1,20 @@
-import { fileURLToPath } from 'node:url';
 import { CI_BOT, GITHUB_APP, GITHUB_BOT, OCTOCAT_TOKEN, STATE_VALUES } from '@doppel/mock-oauth';
-import { MatchersV3, PactV4 } from '@pact-foundation/pact';
+import { MatchersV3 } from '@pact-foundation/pact';
 import { describe, expect, it } from 'vitest';
 import { createOAuthClient, type TokenFormat } from '../../src/oauth/client.ts';
+import { pactBetween } from './pact.ts';
 
 /**
  * Consumer side of the GitHub OAuth contract: the real client (and, for the consent form, what a browser
  * posts) drives every interaction; contracts/test/oauth.provider.test.ts verifies the pact against the twin.
  */
-const pact = new PactV4({
-  consumer: 'doppel-oauth-client',
-  provider: 'doppel-oauth',
-  dir: fileURLToPath(new URL('../../../../contracts/pacts', import.meta.url)),
-  logLevel: 'warn',
-});
+const pact = pactBetween('doppel-oauth-client', 'doppel-oauth');
 
 /**
  * The authorize step is a browser redirect: Pact's verifier follows redirects, so these interactions go to
  * their own pact, verified by replaying each one with redirects off (contracts/test/oauth.provider.test.ts).
  */
-const browserPact = new PactV4({
-  consumer: 'doppel-oauth-browser',
-  provider: 'doppel-oauth',
-  dir: fileURLToPath(new URL('../../../../contracts/pacts', import.meta.url)),
-  logLevel: 'warn',
-});
+const browserPact = pactBetween('doppel-oauth-browser', 'doppel-oauth');
 
 const { regex, like } = MatchersV3;
 const CALLBACK = STATE_VALUES.callback;

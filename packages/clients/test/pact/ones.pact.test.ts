@@ -1,20 +1,15 @@
-import { fileURLToPath } from 'node:url';
-import { MatchersV3, PactV4 } from '@pact-foundation/pact';
+import { MatchersV3 } from '@pact-foundation/pact';
 import { describe, expect, it } from 'vitest';
 import { createOnesClient } from '../../src/ones/client.ts';
 import { registerPlugin } from '../../src/ones/plugin.ts';
+import { pactBetween } from './pact.ts';
 
 /**
  * Consumer side of the ONES contract: the ONES client (and the plugin SDK's registration) drive every
  * interaction; contracts/test/ones.provider.test.ts verifies the pact against the twin.
  * Values are the twin's documented defaults (packages/mock-ones/README.md).
  */
-const pact = new PactV4({
-  consumer: 'doppel-ones-client',
-  provider: 'doppel-ones',
-  dir: fileURLToPath(new URL('../../../../contracts/pacts', import.meta.url)),
-  logLevel: 'warn',
-});
+const pact = pactBetween('doppel-ones-client', 'doppel-ones');
 
 const { integer, like, eachLike } = MatchersV3;
 const ALICE = { uuid: 'AliceU01', token: 'alice-token-0001', email: 'alice@doppel.test', password: 'alice-password' };

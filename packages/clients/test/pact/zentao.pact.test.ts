@@ -1,20 +1,12 @@
-import { fileURLToPath } from 'node:url';
-import { PactV4 } from '@pact-foundation/pact';
 import { describe, expect, it } from 'vitest';
 import { createZentaoClient, type ZentaoClientOptions } from '../../src/zentao/client.ts';
+import { pactBetween } from './pact.ts';
 
 /**
  * Consumer side of the ZenTao contract: the real client drives every interaction, and the pact it writes
  * (contracts/pacts/) is verified against the twin in contracts/test/zentao.provider.test.ts.
  */
-const pact = new PactV4({
-  consumer: 'doppel-zentao-client',
-  provider: 'doppel-zentao',
-  dir: fileURLToPath(new URL('../../../../contracts/pacts', import.meta.url)),
-  // Loopback only, like every server in these tests.
-  host: '127.0.0.1',
-  logLevel: 'warn',
-});
+const pact = pactBetween('doppel-zentao-client', 'doppel-zentao');
 
 const KEY = '3cd0914d656e90ab181f1d52ff352cfe';
 const GID = '30683aea-7a1f-4ec8-a6d6-834e0310fd7d';
