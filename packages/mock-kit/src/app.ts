@@ -38,18 +38,41 @@ export function defaultParseBody(raw: string, contentType: string | undefined): 
 }
 
 const CAPTURED = Symbol('doppel.responseBody');
-type Capturing = Context & { [CAPTURED]?: unknown };
+const CAPTURED_JSON = Symbol('doppel.responseIsJson');
+type Capturing = Context & { [CAPTURED]?: unknown; [CAPTURED_JSON]?: boolean };
+const JSON_TYPE = { 'content-type': 'application/json' };
 
 /**
  * Remember what a handler answers as it builds the response, so the journal never clones a Response
  * (a clone tees the body stream and takes @hono/node-server off its fast path). Hono defines these
- * helpers per instance, so they are wrapped per request.
+ * helpers per instance, so they are wrapped per request. `c.json` is serialised here, once, and the
+ * journal keeps that text: one flat string per entry is far cheaper for the garbage collector than the
+ * object graph it came from.
  */
 function captureBodies(c: Capturing): void {
-  for (const name of ['json', 'body', 'text', 'html'] as const) {
+  const body = c.body as (value: unknown, ...rest: unknown[]) => Response;
+  const json = c.json as (value: unknown, ...rest: unknown[]) => Response;
+  const anyC = c as unknown as Record<string, unknown>;
+  anyC.json = (value: unknown, arg?: unknown, headers?: unknown) => {
+    const plainHeaders = headers === undefined || (typeof headers === 'object' && !(headers instanceof Headers));
+    const plainArg = arg === undefined || typeof arg === 'number' || !((arg as ResponseInit).headers instanceof Headers);
+    if (!plainHeaders || !plainArg) {
+      c[CAPTURED] = value;
+      return json(value, arg, headers);
+    }
+    const text = JSON.stringify(value);
+    c[CAPTURED] = text;
+    c[CAPTURED_JSON] = true;
+    return body(text, arg, headers ? { ...JSON_TYPE, ...(headers as object) } : JSON_TYPE);
+  };
+  anyC.body = (value: unknown, ...rest: unknown[]) => {
+    if (typeof value === 'string') c[CAPTURED] = value;
+    return body(value, ...rest);
+  };
+  for (const name of ['text', 'html'] as const) {
     const original = c[name] as (value: unknown, ...rest: unknown[]) => Response;
-    (c as unknown as Record<string, unknown>)[name] = (value: unknown, ...rest: unknown[]) => {
-      if (name === 'json' || typeof value === 'string') c[CAPTURED] = value;
+    anyC[name] = (value: unknown, ...rest: unknown[]) => {
+      if (typeof value === 'string') c[CAPTURED] = value;
       return original(value, ...rest);
     };
   }
@@ -60,15 +83,20 @@ function captureBodies(c: Capturing): void {
  * `c.json()` / `c.body()`: a gateway reads it instead of cloning the Response.
  */
 export function capturedBody(c: Context): unknown {
-  return (c as Capturing)[CAPTURED];
+  const cc = c as Capturing;
+  const v = cc[CAPTURED];
+  return cc[CAPTURED_JSON] && typeof v === 'string' ? JSON.parse(v) : v;
 }
 
-function responseBody(c: Capturing): unknown {
+/** The journal's copy of the response body: JSON text (parsed when read), form fields, or text. */
+function responseBody(c: Capturing): { body: unknown; json: boolean } {
   const v = c[CAPTURED];
-  if (typeof v !== 'string') return v;
+  if (typeof v !== 'string' || c[CAPTURED_JSON]) return { body: v, json: c[CAPTURED_JSON] === true };
   // Form replies (OAuth token endpoints) become fields, so secret-named ones are masked like JSON's.
-  if (c.res.headers.get('content-type')?.includes('x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(v));
-  return v.length > 4096 ? `${v.slice(0, 4096)}…` : v;
+  if (c.res.headers.get('content-type')?.includes('x-www-form-urlencoded')) {
+    return { body: Object.fromEntries(new URLSearchParams(v)), json: false };
+  }
+  return { body: v.length > 4096 ? `${v.slice(0, 4096)}…` : v, json: false };
 }
 
 /**
@@ -228,6 +256,12 @@ export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOpti
         else await next();
       }
     } finally {
+      const answered = responseBody(c as Capturing);
+      let noted = false;
+      for (const _ in notes) {
+        noted = true;
+        break;
+      }
       const entry: RawJournalEntry = {
         id,
         at: twin.clock.now(),
@@ -236,10 +270,11 @@ export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOpti
         headers: (c.env as { incoming?: { rawHeaders?: string[] } } | undefined)?.incoming?.rawHeaders ?? c.req.raw.headers,
         body: body === undefined ? raw : body,
         status: c.res.status,
-        responseBody: responseBody(c as Capturing),
+        responseBody: answered.body,
         durationMs: Math.round((performance.now() - started) * 1000) / 1000,
-        notes,
       };
+      if (answered.json) entry.responseJson = true;
+      if (noted) entry.notes = notes;
       if (tenant !== undefined) entry.tenant = tenant;
       twin.journal.record(entry);
     }

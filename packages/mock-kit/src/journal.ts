@@ -37,9 +37,20 @@ export interface RawJournalEntry {
   body: unknown;
   status: number;
   responseBody: unknown;
+  /** `responseBody` is JSON text, parsed when the journal is read. */
+  responseJson?: boolean;
   durationMs: number;
   tenant?: string;
   notes?: Record<string, unknown>;
+}
+
+function parsedResponse(raw: RawJournalEntry): unknown {
+  if (!raw.responseJson || typeof raw.responseBody !== 'string') return raw.responseBody;
+  try {
+    return JSON.parse(raw.responseBody);
+  } catch {
+    return raw.responseBody;
+  }
 }
 
 function headerRecord(h: Headers | string[]): Record<string, string> {
@@ -74,7 +85,7 @@ export function materialize(raw: RawJournalEntry, secretNames?: RegExp): Journal
     headers: maskRecord(headerRecord(raw.headers), secretNames),
     body: maskDeep(raw.body, secretNames),
     status: raw.status,
-    responseBody: maskDeep(raw.responseBody, secretNames),
+    responseBody: maskDeep(parsedResponse(raw), secretNames),
     durationMs: raw.durationMs,
     ...(raw.tenant !== undefined && { tenant: raw.tenant }),
     ...(typeof notes?.scenario === 'string' && { scenario: notes.scenario }),
