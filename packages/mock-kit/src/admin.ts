@@ -78,7 +78,7 @@ export function adminRoutes<F, S>(twin: Twin<F, S>): Hono<TwinEnv<F, S>> {
   admin.get('/fixtures', (c) => c.json(twin.fixtures as object));
   admin.put('/fixtures', (c) => {
     try {
-      twin.replaceFixtures(c.var.body, 'request body');
+      twin.replaceFixtures(c.get('body'), 'request body');
     } catch (err) {
       if (err instanceof FixtureError) return adminError(c, 400, 'invalid_fixtures', err.message, err.problems);
       throw err;
@@ -90,7 +90,7 @@ export function adminRoutes<F, S>(twin: Twin<F, S>): Hono<TwinEnv<F, S>> {
   admin.post('/states/:name', (c) => {
     const name = c.req.param('name');
     try {
-      twin.useState(name, (c.var.body as { params?: Record<string, unknown> } | undefined)?.params ?? {});
+      twin.useState(name, (c.get('body') as { params?: Record<string, unknown> } | undefined)?.params ?? {});
     } catch (err) {
       if (err instanceof RangeError) return adminError(c, 404, 'unknown_state', err.message);
       if (err instanceof FixtureError) return adminError(c, 400, 'invalid_fixtures', err.message, err.problems);
@@ -108,7 +108,7 @@ export function adminRoutes<F, S>(twin: Twin<F, S>): Hono<TwinEnv<F, S>> {
     twin.journal.clear();
     return c.json({ cleared: true });
   });
-  admin.post('/journal/count', (c) => c.json({ count: twin.journal.count((c.var.body ?? {}) as JournalFilter) }));
+  admin.post('/journal/count', (c) => c.json({ count: twin.journal.count((c.get('body') ?? {}) as JournalFilter) }));
   admin.get('/journal/:id', (c) => {
     const entry = twin.journal.get(Number(c.req.param('id')));
     return entry ? c.json(entry) : adminError(c, 404, 'not_found', `no journal entry ${c.req.param('id')}`);
@@ -127,7 +127,7 @@ export function adminRoutes<F, S>(twin: Twin<F, S>): Hono<TwinEnv<F, S>> {
   );
   admin.get('/scenarios/rules', (c) => c.json({ rules: twin.rules.list() }));
   admin.post('/scenarios/rules', (c) => {
-    const input = c.var.body as RuleInput;
+    const input = c.get('body') as RuleInput;
     if (!input.scenario && !input.fault) {
       return adminError(c, 400, 'invalid_request', 'a rule needs a scenario or a fault');
     }
@@ -149,13 +149,13 @@ export function adminRoutes<F, S>(twin: Twin<F, S>): Hono<TwinEnv<F, S>> {
   const clockBody = () => ({ now: new Date(twin.clock.now()).toISOString(), offsetMs: twin.clock.offset() });
   admin.get('/clock', (c) => c.json(clockBody()));
   admin.put('/clock', (c) => {
-    const at = Date.parse((c.var.body as { now: string }).now);
+    const at = Date.parse((c.get('body') as { now: string }).now);
     if (Number.isNaN(at)) return adminError(c, 400, 'invalid_request', 'now must be an ISO 8601 date-time');
     twin.clock.set(at);
     return c.json(clockBody());
   });
   admin.post('/clock/advance', (c) => {
-    const b = c.var.body as { ms?: number; seconds?: number; minutes?: number };
+    const b = c.get('body') as { ms?: number; seconds?: number; minutes?: number };
     twin.clock.advance((b.ms ?? 0) + (b.seconds ?? 0) * 1000 + (b.minutes ?? 0) * 60_000);
     return c.json(clockBody());
   });

@@ -13,7 +13,7 @@ export interface NamedState<F> {
   apply(fixtures: F, params: Record<string, unknown>): F;
 }
 
-/** Per-request values every twin handler can read with `c.var`. */
+/** Per-request values every twin handler reads with `c.get(name)` (`c.var` copies them all on every access). */
 export interface TwinVariables<F, S> {
   twin: Twin<F, S>;
   /** The operation of the twin's OpenAPI spec that this request matched. */

@@ -30,12 +30,12 @@ export function parseBody(raw: string, contentType: string | undefined): unknown
 function tenantOf(c: Ctx): string | undefined {
   const q = c.req.query('client_id');
   if (q) return q;
-  const body = c.var.body;
+  const body = c.get('body');
   if (body && typeof body === 'object' && typeof (body as Record<string, unknown>).client_id === 'string') {
     return (body as Record<string, string>).client_id;
   }
   const token = presentedToken(c);
-  return token ? c.var.twin.state.tokens.get(token)?.clientId : undefined;
+  return token ? c.get('twin').state.tokens.get(token)?.clientId : undefined;
 }
 
 export const oauthTwin: TwinDefinition<OAuthFixtures, OAuthState> = {

@@ -29,7 +29,7 @@ export const onesTwin: TwinDefinition<OnesFixtures, OnesState> = {
     if (!op.secured) return;
     const user = userFromHeaders(c);
     if (!user) return onesErrors.raise(c, 'INVALID_TOKEN');
-    c.var.twin.state.accessTimes.set(user.uuid, c.var.twin.clock.now() * 1000);
+    c.get('twin').state.accessTimes.set(user.uuid, c.get('twin').clock.now() * 1000);
   },
   onInvalid: (c, issues) => onesErrors.response(c, 'INVALID_PARAMETER', { body: { field: issues[0]?.name.replace(/^\//, '') || 'body' } }),
   notFound: (c) => onesErrors.response(c, 'ROUTE_NOT_FOUND'),

@@ -36,7 +36,7 @@ const TOKEN_PATH = '/login/oauth/access_token';
 /** `/__admin/oauth/*`: tokens, codes and forced failures (declared in oauth.yaml, tag admin). */
 export function oauthAdmin(admin: Hono<Env>): void {
   admin.get('/oauth/tokens', (c) => {
-    const { state, clock } = c.var.twin;
+    const { state, clock } = c.get('twin');
     const clientId = c.req.query('client_id');
     const login = c.req.query('login');
     const tokens = selected(state, { clientId, login })
@@ -57,21 +57,21 @@ export function oauthAdmin(admin: Hono<Env>): void {
   });
 
   admin.post('/oauth/tokens/revoke', (c) => {
-    const hits = selected(c.var.twin.state, c.var.body as Selector).filter((t) => !t.revoked);
+    const hits = selected(c.get('twin').state, c.get('body') as Selector).filter((t) => !t.revoked);
     for (const t of hits) t.revoked = true;
     return c.json({ revoked: hits.length });
   });
 
   admin.post('/oauth/tokens/expire', (c) => {
-    const now = c.var.twin.clock.now();
-    const hits = selected(c.var.twin.state, c.var.body as Selector).filter((t) => t.expiresAt === null || t.expiresAt > now);
+    const now = c.get('twin').clock.now();
+    const hits = selected(c.get('twin').state, c.get('body') as Selector).filter((t) => t.expiresAt === null || t.expiresAt > now);
     for (const t of hits) t.expiresAt = now;
     return c.json({ expired: hits.length });
   });
 
   admin.get('/oauth/codes', (c) =>
     c.json({
-      codes: [...c.var.twin.state.codes.values()].map((k) => ({
+      codes: [...c.get('twin').state.codes.values()].map((k) => ({
         code: k.code,
         clientId: k.clientId,
         login: k.login,
@@ -84,7 +84,7 @@ export function oauthAdmin(admin: Hono<Env>): void {
   );
 
   admin.post('/oauth/failures', (c) => {
-    const b = c.var.body as { step: Step; error: string; times?: number; clientId?: string; pkceOnly?: boolean };
+    const b = c.get('body') as { step: Step; error: string; times?: number; clientId?: string; pkceOnly?: boolean };
     const allowed: readonly string[] = STEP_ERRORS[b.step];
     if (!allowed.includes(b.error)) {
       return adminError(c, 400, 'invalid_request', `step "${b.step}" cannot fail with "${b.error}"; it can with: ${allowed.join(', ')}`);
@@ -100,7 +100,7 @@ export function oauthAdmin(admin: Hono<Env>): void {
           : b.step === 'refresh'
             ? { method: 'POST', path: TOKEN_PATH, body: { grant_type: 'refresh_token' } }
             : { method: 'GET', path: '/user' };
-    const rule = c.var.twin.rules.add({
+    const rule = c.get('twin').rules.add({
       scenario,
       match,
       ...(b.clientId !== undefined && { tenant: b.clientId }),

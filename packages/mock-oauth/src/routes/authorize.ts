@@ -18,7 +18,7 @@ interface Checked {
 }
 
 function read(c: Ctx): ConsentParams & { decision?: string; password?: string } {
-  const body = c.var.body && typeof c.var.body === 'object' ? (c.var.body as Record<string, unknown>) : {};
+  const body = c.get('body') && typeof c.get('body') === 'object' ? (c.get('body') as Record<string, unknown>) : {};
   const get = (k: string) => {
     const v = c.req.method === 'GET' ? c.req.query(k) : body[k];
     return typeof v === 'string' ? v : undefined;
@@ -38,7 +38,7 @@ function read(c: Ctx): ConsentParams & { decision?: string; password?: string } 
 
 /** The checks GitHub makes before it shows the page, in its order. A Response means "stop here". */
 async function check(c: Ctx, p: ConsentParams): Promise<Checked | Response> {
-  const app = c.var.twin.state.apps.get(p.clientId);
+  const app = c.get('twin').state.apps.get(p.clientId);
   if (!app) return c.html(notFoundPage(), 404);
   if (app.suspended) return oauthErrors.response(c, 'authorize_application_suspended');
   if (p.redirectUri !== undefined && !redirectAllowed(app, p.redirectUri)) {
@@ -54,16 +54,16 @@ async function check(c: Ctx, p: ConsentParams): Promise<Checked | Response> {
 
 function approve(c: Ctx, { app, p, target }: Checked, user: OAuthUser): Response {
   const code = newCode();
-  c.var.twin.state.codes.set(code, {
+  c.get('twin').state.codes.set(code, {
     code,
     clientId: app.clientId,
     login: user.login,
     scope: normaliseScope(p.scope),
     redirectUri: p.redirectUri ?? null,
     codeChallenge: p.codeChallenge ?? null,
-    expiresAt: c.var.twin.clock.now() + CODE_TTL_MS,
+    expiresAt: c.get('twin').clock.now() + CODE_TTL_MS,
   });
-  c.var.notes.approvedAs = user.login;
+  c.get('notes').approvedAs = user.login;
   return c.redirect(withParams(target, { code, state: p.state }), 302);
 }
 
@@ -77,7 +77,7 @@ function autoApprove(c: Ctx, app: OAuthApp): boolean {
 function findUser(c: Ctx, loginOrEmail: string | undefined): OAuthUser | undefined {
   if (!loginOrEmail) return undefined;
   const key = loginOrEmail.toLowerCase();
-  const users = c.var.twin.state.users;
+  const users = c.get('twin').state.users;
   return users.get(key) ?? [...users.values()].find((u) => u.email?.toLowerCase() === key);
 }
 
@@ -88,7 +88,7 @@ authorizeRoutes.get('/login/oauth/authorize', async (c) => {
   const checked = await check(c, p);
   if (checked instanceof Response) return checked;
   if (autoApprove(c, checked.app)) {
-    const user = findUser(c, p.login) ?? findUser(c, c.var.twin.fixtures.defaultLogin);
+    const user = findUser(c, p.login) ?? findUser(c, c.get('twin').fixtures.defaultLogin);
     if (user) return approve(c, checked, user);
   }
   return c.html(consentPage(checked.app, p, checked.target));

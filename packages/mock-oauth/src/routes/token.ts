@@ -14,7 +14,7 @@ type Ctx = Context<Env>;
 export function tokenParams(c: Ctx): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(c.req.query())) out[k] = v;
-  const body = c.var.body;
+  const body = c.get('body');
   if (body && typeof body === 'object' && !Array.isArray(body)) {
     for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
       if (typeof v === 'string') out[k] = v;
@@ -41,7 +41,7 @@ export const tokenRoutes = new Hono<Env>();
 
 tokenRoutes.post('/login/oauth/access_token', async (c) => {
   const p = tokenParams(c);
-  const { state, clock } = c.var.twin;
+  const { state, clock } = c.get('twin');
   const grant = p.grant_type;
   if (grant !== undefined && grant !== 'authorization_code' && grant !== 'refresh_token') {
     return oauthErrors.response(c, 'unsupported_grant_type');
@@ -70,7 +70,7 @@ tokenRoutes.post('/login/oauth/access_token', async (c) => {
     if (!ok) return oauthErrors.response(c, 'redirect_uri_mismatch');
   }
   if (code.codeChallenge !== null && (!p.code_verifier || s256(p.code_verifier) !== code.codeChallenge)) {
-    c.var.notes.pkce = 'code_verifier does not match code_challenge';
+    c.get('notes').pkce = 'code_verifier does not match code_challenge';
     return oauthErrors.response(c, 'bad_verification_code');
   }
   const user = state.users.get(code.login.toLowerCase());

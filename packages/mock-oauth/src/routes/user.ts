@@ -20,17 +20,17 @@ export function presentedToken(c: Context): string | undefined {
  */
 export async function authenticateApi(c: Ctx): Promise<TokenRecord> {
   if (c.req.query('access_token') !== undefined) {
-    c.var.notes.auth = 'the ?access_token= query parameter is no longer accepted';
+    c.get('notes').auth = 'the ?access_token= query parameter is no longer accepted';
     return oauthErrors.raise(c, 'bad_credentials');
   }
   if (c.req.header('authorization') === undefined) return oauthErrors.raise(c, 'requires_authentication');
   const value = presentedToken(c);
-  const t = value ? c.var.twin.state.tokens.get(value) : undefined;
-  if (t?.kind !== 'access' || !isLive(t, c.var.twin.clock)) {
-    c.var.notes.auth = !t ? 'unknown token' : t.revoked ? 'revoked token' : t.kind !== 'access' ? 'refresh token used as access token' : 'expired token';
+  const t = value ? c.get('twin').state.tokens.get(value) : undefined;
+  if (t?.kind !== 'access' || !isLive(t, c.get('twin').clock)) {
+    c.get('notes').auth = !t ? 'unknown token' : t.revoked ? 'revoked token' : t.kind !== 'access' ? 'refresh token used as access token' : 'expired token';
     return oauthErrors.raise(c, 'bad_credentials');
   }
-  if (!c.var.twin.state.users.has(t.login.toLowerCase())) return oauthErrors.raise(c, 'bad_credentials');
+  if (!c.get('twin').state.users.has(t.login.toLowerCase())) return oauthErrors.raise(c, 'bad_credentials');
   return t;
 }
 
@@ -88,7 +88,7 @@ export const userRoutes = new Hono<Env>();
 
 userRoutes.get('/user', async (c: Ctx) => {
   const t = await authenticateApi(c);
-  const user = c.var.twin.state.users.get(t.login.toLowerCase())!;
+  const user = c.get('twin').state.users.get(t.login.toLowerCase())!;
   const scopes = t.scope.split(',').filter(Boolean);
   const body = apiUser(new URL(c.req.url).origin, user, scopes.includes('user'));
   return c.json(body, 200, {

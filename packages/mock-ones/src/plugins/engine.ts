@@ -136,13 +136,13 @@ function pluginError(c: Parameters<MiddlewareHandler<Env>>[0], error: OnesErrorN
  * prefix → replace or ONES → suffix, and records the chain in the journal notes (`notes.interception`).
  */
 export const interceptionGateway: MiddlewareHandler<Env> = async (c, next) => {
-  const twin = c.var.twin;
+  const twin = c.get('twin');
   const registry = twin.state.plugins;
   if (registry.size === 0) return next();
   const scoped = scopeOf(c.req.path);
   if (!scoped) return next();
   if ((c.req.header('replace') ?? '').toLowerCase() === 'replace') {
-    c.var.notes.interception = { skipped: 'Replace: replace (a plugin calling the original ONES API); not intercepted' };
+    c.get('notes').interception = { skipped: 'Replace: replace (a plugin calling the original ONES API); not intercepted' };
     return next();
   }
   const method = c.req.method;
@@ -155,17 +155,17 @@ export const interceptionGateway: MiddlewareHandler<Env> = async (c, next) => {
   // ONES authenticates the caller before any plugin sees the request (login and other anonymous APIs excepted).
   const routed = twin.spec.match(method === 'HEAD' ? 'GET' : method, c.req.path);
   if ((!routed || routed.op.secured) && !userFromHeaders(c)) {
-    c.var.notes.interception = { refused: 'invalid credentials: no plugin was called' };
+    c.get('notes').interception = { refused: 'invalid credentials: no plugin was called' };
     return onesErrors.response(c, 'INVALID_TOKEN');
   }
 
   const started = performance.now();
   const stages: Stage[] = [];
   const describe = (m: Match | undefined) => (m ? { plugin: m.plugin.name, function: m.rule.function, url: m.rule.url } : null);
-  c.var.notes.interception = { prefix: describe(prefix), replace: describe(replace), suffix: describe(suffix), stages };
+  c.get('notes').interception = { prefix: describe(prefix), replace: describe(replace), suffix: describe(suffix), stages };
 
   let headers = headerRecord(c.req.raw.headers);
-  let body: unknown = c.var.body ?? {};
+  let body: unknown = c.get('body') ?? {};
   const requestFor = (type: InterceptType, m: Match, response?: PluginRequest['response']): PluginRequest => ({
     type,
     plugin: m.plugin.name,
@@ -226,7 +226,7 @@ export const interceptionGateway: MiddlewareHandler<Env> = async (c, next) => {
     stages.push({ stage: 'replace', atMs: at, durationMs: out.durationMs, plugin: replace.plugin.name, function: replace.rule.function, returned: masked(out.response) });
   } else {
     const at = ms(started);
-    const original = { raw: c.req.raw, body: c.var.body, rawBody: c.var.rawBody };
+    const original = { raw: c.req.raw, body: c.get('body'), rawBody: c.get('rawBody') };
     if (prefix) {
       const rewritten = new Headers(Object.entries(headers).filter(([k]) => !HOP.has(k.toLowerCase())));
       c.req.raw = new Request(c.req.url, { method, headers: rewritten });

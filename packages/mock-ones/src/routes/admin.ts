@@ -16,14 +16,14 @@ interface Registration {
 
 /** `/__admin/plugins`: register (HTTP form), list, read, unregister (declared in ones.yaml, tag admin). */
 export function pluginAdminRoutes(admin: Hono<TwinEnv<OnesFixtures, OnesState>>): void {
-  admin.get('/plugins', (c) => c.json({ plugins: c.var.twin.state.plugins.list().map((p) => summarize(p)) }));
+  admin.get('/plugins', (c) => c.json({ plugins: c.get('twin').state.plugins.list().map((p) => summarize(p)) }));
 
   admin.post('/plugins', (c) => {
-    const body = c.var.body as Registration;
+    const body = c.get('body') as Registration;
     const config = body.yaml ?? body.config;
     if (config === undefined) return adminError(c, 400, 'invalid_plugin', 'give yaml (the text of config/plugin.yaml) or config');
     try {
-      const { plugin, replaced } = c.var.twin.state.plugins.register({
+      const { plugin, replaced } = c.get('twin').state.plugins.register({
         ...(body.name !== undefined && { name: body.name }),
         config,
         ...(body.teams && { teams: body.teams }),
@@ -39,17 +39,17 @@ export function pluginAdminRoutes(admin: Hono<TwinEnv<OnesFixtures, OnesState>>)
   });
 
   admin.delete('/plugins', (c) => {
-    c.var.twin.state.plugins.clear();
+    c.get('twin').state.plugins.clear();
     return c.json({ cleared: true });
   });
 
   admin.get('/plugins/:name', (c) => {
-    const plugin = c.var.twin.state.plugins.get(c.req.param('name'));
+    const plugin = c.get('twin').state.plugins.get(c.req.param('name'));
     return plugin ? c.json(summarize(plugin)) : adminError(c, 404, 'not_found', `no plugin ${c.req.param('name')}`);
   });
 
   admin.delete('/plugins/:name', (c) =>
-    c.var.twin.state.plugins.unregister(c.req.param('name'))
+    c.get('twin').state.plugins.unregister(c.req.param('name'))
       ? c.json({ removed: c.req.param('name') })
       : adminError(c, 404, 'not_found', `no plugin ${c.req.param('name')}`),
   );

@@ -7,7 +7,7 @@ export function userFromHeaders(c: OnesContext): OnesUserFixture | undefined {
   const id = c.req.header('ones-user-id');
   const token = c.req.header('ones-auth-token');
   if (!id || !token) return undefined;
-  const user = c.var.twin.state.users.get(id);
+  const user = c.get('twin').state.users.get(id);
   return user && user.token === token ? user : undefined;
 }
 
@@ -18,7 +18,7 @@ export async function currentUser(c: OnesContext): Promise<OnesUserFixture> {
 
 /** The team in the path, if it exists and the user is a member: 404 NotFound.Team, 403 PermissionDenied otherwise. */
 export async function memberTeam(c: OnesContext, user: OnesUserFixture) {
-  const team = c.var.twin.state.teams.get(c.req.param('teamUUID') ?? '');
+  const team = c.get('twin').state.teams.get(c.req.param('teamUUID') ?? '');
   if (!team) return onesErrors.raise(c, 'NOT_FOUND', { body: { errcode: 'NotFound.Team' } });
   if (!team.members.includes(user.uuid)) return onesErrors.raise(c, 'PERMISSION_DENIED');
   return team;

@@ -26,8 +26,8 @@ export function projectRoutes(app: App): void {
   const base = '/project/api/project';
 
   app.post(`${base}/auth/login`, async (c) => {
-    const { email, phone, password } = c.var.body as { email?: string; phone?: string; password: string };
-    const { state } = c.var.twin;
+    const { email, phone, password } = c.get('body') as { email?: string; phone?: string; password: string };
+    const { state } = c.get('twin');
     if (email === undefined && phone === undefined) {
       return onesErrors.raise(c, 'INVALID_PARAMETER', { body: { field: 'email' } });
     }
@@ -43,7 +43,7 @@ export function projectRoutes(app: App): void {
 
   app.get(`${base}/users/me`, async (c) => {
     const user = await currentUser(c);
-    const { state, clock } = c.var.twin;
+    const { state, clock } = c.get('twin');
     return c.json({
       ...profile(user),
       access_time: state.accessTimes.get(user.uuid) ?? clock.now() * 1000,
@@ -56,7 +56,7 @@ export function projectRoutes(app: App): void {
 
   app.get(`${base}/organization/:orgUUID/teams`, async (c) => {
     const user = await currentUser(c);
-    const { state } = c.var.twin;
+    const { state } = c.get('twin');
     if (c.req.param('orgUUID') !== state.org.uuid) return onesErrors.raise(c, 'NOT_FOUND', { body: { errcode: 'NotFound.Organization' } });
     const teams = [...state.teams.values()].filter((t) => t.members.includes(user.uuid)).map((t) => teamView(t, state.org.uuid));
     return c.json({ teams });
@@ -64,7 +64,7 @@ export function projectRoutes(app: App): void {
 
   app.get(`${base}/team/:teamUUID/projects/my_project`, async (c) => {
     const team = await memberTeam(c, await currentUser(c));
-    const projects = c.var.twin.state.projects
+    const projects = c.get('twin').state.projects
       .filter((p) => p.team_uuid === team.uuid)
       .map(({ uuid, name, owner, status_uuid, create_time }) => ({ uuid, name, owner, status_uuid, create_time }));
     return c.json({ projects });
@@ -72,7 +72,7 @@ export function projectRoutes(app: App): void {
 
   app.get(`${base}/team/:teamUUID/task/:taskUUID/info`, async (c) => {
     const team = await memberTeam(c, await currentUser(c));
-    const task = c.var.twin.state.tasks.get(c.req.param('taskUUID'));
+    const task = c.get('twin').state.tasks.get(c.req.param('taskUUID'));
     if (!task || task.team_uuid !== team.uuid) return onesErrors.raise(c, 'NOT_FOUND', { body: { errcode: 'NotFound.Task' } });
     const { team_uuid: _team, ...view } = task;
     return c.json(view);

@@ -9,7 +9,7 @@ type App = Hono<TwinEnv<OnesFixtures, OnesState>>;
 
 async function teamPage(c: OnesContext) {
   const team = await memberTeam(c, await currentUser(c));
-  const page = c.var.twin.state.pages.get(c.req.param('pageUUID') ?? '');
+  const page = c.get('twin').state.pages.get(c.req.param('pageUUID') ?? '');
   if (!page || page.team_uuid !== team.uuid) return onesErrors.raise(c, 'NOT_FOUND', { body: { errcode: 'NotFound.Page' } });
   return page;
 }
@@ -25,8 +25,8 @@ export function wikiRoutes(app: App): void {
 
   app.post(`${base}/team/:teamUUID/online_page/:pageUUID/update_title`, async (c) => {
     const page = await teamPage(c);
-    page.title = (c.var.body as { title: string }).title;
-    page.updated_time = c.var.twin.clock.now() * 1000;
+    page.title = (c.get('body') as { title: string }).title;
+    page.updated_time = c.get('twin').clock.now() * 1000;
     return c.json({});
   });
 }
