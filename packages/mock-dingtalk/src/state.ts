@@ -38,18 +38,40 @@ export interface InstanceRecord {
   createdAt: string;
 }
 
+/**
+ * One invocation, as the twin keeps it: flat strings and numbers only, so ten thousand of them cost the
+ * garbage collector next to nothing. `presentExecution` turns it into the admin API's shape.
+ */
 export interface ExecutionRecord {
   instanceId: string;
-  time: string;
+  /** Epoch ms on the twin's clock. */
+  at: number;
   corpId: string;
   clientId: string;
   connectAssetUri: string;
   instanceKey: string;
-  input: unknown;
-  output: unknown;
+  /** `inputJsonString` as sent (null when absent). */
+  input: string | null;
+  /** `outputJson` as answered (null when the call was refused). */
+  output: string | null;
   errorCode: string;
   errorMessage: string;
   cost: number;
+}
+
+function parsedOrRaw(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** The admin API's execution: ISO time, input and output parsed when they are JSON. */
+export function presentExecution(r: ExecutionRecord) {
+  const { at, ...rest } = r;
+  return { ...rest, time: new Date(at).toISOString(), input: parsedOrRaw(r.input), output: parsedOrRaw(r.output) };
 }
 
 export interface DingTalkState {

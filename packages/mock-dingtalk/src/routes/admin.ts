@@ -1,6 +1,6 @@
 import { adminError } from '@doppel/mock-kit';
 import type { Hono } from 'hono';
-import { isAuthorized, kindOf } from '../state.ts';
+import { isAuthorized, kindOf, presentExecution } from '../state.ts';
 import type { Ctx, Env } from '../types.ts';
 import { type Decision, decide } from './authority.ts';
 
@@ -44,7 +44,7 @@ export function dingtalkAdminRoutes(admin: Hono<Env>): void {
         (!q.instanceKey || e.instanceKey === q.instanceKey) &&
         (!q.errorCode || e.errorCode === q.errorCode),
     );
-    return c.json({ total: executions.length, executions });
+    return c.json({ total: executions.length, executions: executions.map(presentExecution) });
   });
   admin.delete('/executions', (c) => {
     c.get('twin').state.executions.length = 0;

@@ -2,7 +2,8 @@ import { Hono } from 'hono';
 import { acsHeaders, errors } from '../errors.ts';
 import { callerOf, paramError } from '../gateway.ts';
 import { sampleFromSchema } from '../schemas.ts';
-import { type Caller, type ExecutionRecord, type InstanceRecord, isAuthorized, key } from '../state.ts';
+import type { ActionFixture } from '../fixtures.ts';
+import { type Caller, type DingTalkState, type ExecutionRecord, type InstanceRecord, isAuthorized, key } from '../state.ts';
 import type { Ctx, Env } from '../types.ts';
 import { visibleAsset } from './assets.ts';
 
@@ -49,6 +50,22 @@ function matchesFailure(input: unknown, when: Record<string, unknown>): boolean 
   return Object.entries(when).every(([k, v]) => JSON.stringify((input as Record<string, unknown>)[k]) === JSON.stringify(v));
 }
 
+const outputs = new WeakMap<object, { outputJson: string; outputProblems: string[] }>();
+
+/**
+ * An action's answer: the fixture's output, or one generated from its outputSchema, checked against that
+ * schema. Deterministic, so it is worked out once per action (the cache dies with the seeded state).
+ */
+function outputOf(state: DingTalkState, action: ActionFixture) {
+  let hit = outputs.get(action);
+  if (!hit) {
+    const output = action.output ?? sampleFromSchema(action.outputSchema, 'output');
+    hit = { outputJson: JSON.stringify(output), outputProblems: state.schemas.problems(action.outputSchema, output) };
+    outputs.set(action, hit);
+  }
+  return hit;
+}
+
 async function invoke(c: Ctx) {
   const body = c.get('body') as { connectAssetUri: string; instanceKey: string; inputJsonString?: string | null };
   const caller = callerOf(c);
@@ -56,7 +73,7 @@ async function invoke(c: Ctx) {
   state.seq += 1;
   const record: ExecutionRecord = {
     instanceId: `G-EXEC-${String(state.seq).padStart(10, '0')}`,
-    time: new Date(clock.now()).toISOString(),
+    at: clock.now(),
     corpId: caller.corpId,
     clientId: caller.clientId,
     connectAssetUri: body.connectAssetUri,
@@ -87,7 +104,6 @@ async function invoke(c: Ctx) {
         await paramError(c, 'inputJsonString is not valid JSON');
       }
     }
-    record.input = input;
     const problems = state.schemas.problems(asset.action.inputSchema, input);
     if (problems.length) await paramError(c, `inputJsonString does not match the inputSchema: ${problems.join('; ')}`);
 
@@ -103,14 +119,13 @@ async function invoke(c: Ctx) {
         acsHeaders(c),
       );
     }
-    const output = asset.action.output ?? sampleFromSchema(asset.action.outputSchema, 'output');
-    const outputProblems = state.schemas.problems(asset.action.outputSchema, output);
+    const { outputJson, outputProblems } = outputOf(state, asset.action);
     if (outputProblems.length) c.get('notes').outputProblems = outputProblems;
-    record.output = output;
+    record.output = outputJson;
     record.errorCode = '0';
     record.errorMessage = 'success';
     return c.json(
-      { outputJson: JSON.stringify(output), instanceId: record.instanceId, cost, errorCode: '0', errorMessage: 'success' },
+      { outputJson, instanceId: record.instanceId, cost, errorCode: '0', errorMessage: 'success' },
       200,
       acsHeaders(c),
     );
