@@ -77,16 +77,18 @@ export async function startAll(options: StartAllOptions): Promise<RunningTwin<an
   return running;
 }
 
-/** The table printed once everything listens. */
+/** The table printed once everything listens: one line per twin, its default credentials beneath it. */
 // biome-ignore lint/suspicious/noExplicitAny: see twins.ts
 export function table(running: RunningTwin<any, any>[]): string {
-  const rows = running.map((r) => {
-    const f = r.twin.fixtures;
-    const creds = (r.twin.def.credentials?.(f) ?? []).map((c) => `${c.label}: ${c.value}`).join('; ');
-    return [r.twin.def.name, r.url, `${r.url}/__admin`, creds];
-  });
-  const head = ['twin', 'url', 'admin', 'default credentials'];
+  const rows = running.map((r) => [r.twin.def.name, r.url, `${r.url}/__admin`]);
+  const head = ['twin', 'url', 'admin'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+  const indent = ' '.repeat(widths[0]! + 2);
+  const out = [line(head), line(widths.map((w) => '-'.repeat(w)))];
+  running.forEach((r, i) => {
+    out.push(line(rows[i]!));
+    for (const c of r.twin.def.credentials?.(r.twin.fixtures) ?? []) out.push(`${indent}${c.label}: ${c.value}`);
+  });
+  return out.join('\n');
 }
