@@ -13,11 +13,13 @@ const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '32' },
+    pipelining: { type: 'string', default: '1' },
     only: { type: 'string' },
   },
 });
 const seconds = Math.min(Math.max(Number(values.seconds), 1), 60);
 const connections = Math.min(Math.max(Number(values.connections), 1), 256);
+const pipelining = Math.min(Math.max(Number(values.pipelining), 1), 32);
 const tsx = createRequire(import.meta.url).resolve('tsx/cli');
 const serveScript = fileURLToPath(new URL('./serve.ts', import.meta.url));
 
@@ -49,6 +51,7 @@ function options(url: string, t: (typeof targets)[number], duration: number): au
     // Single-use inputs: every request gets its own body.
     ...(next && { requests: [{ setupRequest: (r: object) => ({ ...r, body: next() }) }] }),
     connections,
+    pipelining,
     duration,
   };
 }
