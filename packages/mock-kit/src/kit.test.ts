@@ -386,3 +386,28 @@ describe('gateway', () => {
     expect(twin.journal.count()).toBe(4);
   });
 });
+
+describe('probeBadInput', () => {
+  it('finds a handler that crashes on input it did not expect', async () => {
+    const { probeBadInput } = await import('./testing.ts');
+    const fragile = createTwinApp({
+      ...echoTwin,
+      routes(a) {
+        // A defect: reads a property of null when the query has no q (first registered, so it wins).
+        a.get('/open', (c) => c.json({ length: JSON.parse(c.req.query('q') ?? 'null').length }));
+        echoTwin.routes(a);
+      },
+    });
+    const spec = loadSpec(echoTwin.spec);
+    const quiet = console.error;
+    console.error = () => {};
+    try {
+      const failures = await probeBadInput(fragile.app, spec, { headers: { 'x-key': 'k1' } });
+      expect(failures.length).toBeGreaterThan(0);
+      expect(failures.every((f) => f.method === 'GET' && f.url.includes('/open') && f.status === 500)).toBe(true);
+      expect(await probeBadInput(make().app, spec, { headers: { 'x-key': 'k1' } })).toEqual([]);
+    } finally {
+      console.error = quiet;
+    }
+  });
+});
