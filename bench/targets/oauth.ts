@@ -8,7 +8,8 @@ import type { BenchTarget } from './types.ts';
  * `request.body` alone, every request after the first measures the bad_verification_code path (also HTTP 200).
  */
 const CODES = 300_000;
-const codes = Array.from({ length: CODES }, (_, i) => (0xa0000000 + i).toString(16).padStart(20, '0'));
+/** The i-th pre-issued code, computed rather than stored: only the OAuth twin's process holds them all. */
+const codeAt = (i: number) => (0xa0000000 + i).toString(16).padStart(20, '0');
 let n = 0;
 const body = (code: string) => new URLSearchParams({ client_id: GITHUB_BOT.clientId, client_secret: GITHUB_BOT.clientSecret, code }).toString();
 
@@ -17,14 +18,14 @@ export const oauth: BenchTarget = {
   label: 'POST /login/oauth/access_token (code exchange, form reply)',
   start: () => {
     const fixtures = defaultFixtures();
-    fixtures.codes = codes.map((code) => ({ code, clientId: GITHUB_BOT.clientId, login: 'octocat', scope: 'read:user', redirectUri: null, codeChallenge: null }));
+    fixtures.codes = Array.from({ length: CODES }, (_, i) => codeAt(i)).map((code) => ({ code, clientId: GITHUB_BOT.clientId, login: 'octocat', scope: 'read:user', redirectUri: null, codeChallenge: null }));
     return startOAuthMock({ port: 0, fixtures });
   },
   request: {
     method: 'POST',
     path: '/login/oauth/access_token',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: body(codes[0]!),
+    body: body(codeAt(0)),
   },
-  nextBody: () => body(codes[n++ % CODES]!),
+  nextBody: () => body(codeAt(n++ % CODES)),
 };
