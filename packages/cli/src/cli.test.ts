@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTwin } from '@doppel/mock-kit';
 import { zentaoTwin } from '@doppel/mock-zentao';
@@ -70,6 +73,24 @@ describe('the doppel command', () => {
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     process.kill(child.pid!, 'SIGINT');
     expect(await exited).toBe(0);
+  });
+
+  it('refuses an invalid fixtures file, naming the file, the path inside it and the reason', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'doppel-cli-'));
+    const file = join(dir, 'zentao.yaml');
+    writeFileSync(file, 'apps:\n  - { code: myAppCode, key: NOT-HEX, ip: "*" }\nusers: []\n');
+    const child = spawn(process.execPath, [bin, 'start', '--only', 'zentao', '--zentao-port', '0', '--zentao-fixtures', file], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    expect(code).toBe(1);
+    expect(err).toContain(`doppel: zentao did not start: ${file}: invalid fixtures`);
+    expect(err).toContain('at /apps/0/key: must match pattern');
+    expect(err).toContain('at /chats: is required');
   });
 
   it('exits non-zero with one line when the port is in use', async () => {
