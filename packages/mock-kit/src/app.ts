@@ -285,4 +285,3 @@ export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOpti
   return { app, twin };
 }
 
-export type { Context };

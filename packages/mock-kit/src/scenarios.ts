@@ -1,4 +1,3 @@
-import type { JournalFilter } from './journal.ts';
 import { pathMatcher } from './journal.ts';
 
 /** A generic fault, whatever the platform. */
@@ -130,4 +129,3 @@ export class RuleBook {
   }
 }
 
-export type { JournalFilter };

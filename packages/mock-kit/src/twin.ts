@@ -184,4 +184,3 @@ export class Twin<F, S> {
 }
 
 export { FixtureError };
-export type MiddlewareFor<F, S> = MiddlewareHandler<TwinEnv<F, S>>;
