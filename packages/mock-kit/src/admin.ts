@@ -131,7 +131,7 @@ export function adminRoutes<F, S>(twin: Twin<F, S>): Hono<TwinEnv<F, S>> {
     if (!input.scenario && !input.fault) {
       return adminError(c, 400, 'invalid_request', 'a rule needs a scenario or a fault');
     }
-    if (input.scenario && !twin.def.errors[input.scenario]) {
+    if (input.scenario && !Object.hasOwn(twin.def.errors, input.scenario)) {
       return adminError(c, 404, 'unknown_scenario', `unknown scenario "${input.scenario}"`, Object.keys(twin.def.errors));
     }
     return c.json(twin.rules.add(input), 201);
@@ -164,6 +164,6 @@ export function adminRoutes<F, S>(twin: Twin<F, S>): Hono<TwinEnv<F, S>> {
     return c.json(clockBody());
   });
 
-  twin.def.adminRoutes?.(admin);
+  if (twin.def.adminRoutes) admin.route('/', twin.def.adminRoutes);
   return admin;
 }

@@ -2,10 +2,10 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { adminRoutes } from './admin.ts';
-import { renderError } from './errors.ts';
+import { type ErrorTemplate, Refusal, render, templateOf } from './errors.ts';
 import type { RawJournalEntry } from './journal.ts';
 import type { ValidationIssue } from './openapi.ts';
-import { type Twin, Twin as TwinClass, type TwinDefinition, type TwinEnv, type TwinOptions } from './twin.ts';
+import { type Twin, Twin as TwinClass, type TwinContext, type TwinDefinition, type TwinEnv, type TwinOptions } from './twin.ts';
 
 /** Thrown to simulate a dropped connection: `app.request()` rejects, a real socket is destroyed. */
 export class ConnectionDropped extends Error {
@@ -99,25 +99,62 @@ function responseBody(c: Capturing): { body: unknown; json: boolean } {
   return { body: v.length > 4096 ? `${v.slice(0, 4096)}…` : v, json: false };
 }
 
+/** The kit's own refusals, whatever the platform. */
+export const KIT_ERRORS = {
+  unknownScenario: (named: string, known: string[]): Refusal =>
+    new Refusal('unknown_scenario', {}, {
+      description: `The ${SCENARIO_HEADER} header names no error of this twin`,
+      status: 400,
+      body: { error: { code: 'unknown_scenario', message: `unknown scenario "${named}"`, known } },
+    }),
+  defect: {
+    description: 'A defect in the twin itself (never expected)',
+    status: 500,
+    body: { message: 'doppel twin defect' },
+  } satisfies ErrorTemplate,
+};
+
+/** A generic `status` fault as a refusal, so it is rendered and journaled like any other. */
+function statusFault(status: number, body: unknown, headers: Record<string, string> | undefined): Refusal {
+  return new Refusal(`fault:status`, {}, { description: 'status fault', status, body, ...(headers && { headers }) });
+}
+
 /**
  * Build a twin's Hono app. It never listens: tests call `app.request()`, `serve.ts` binds a port.
- * Pipeline for a platform request: journal → scenarios → gateway (if any) → route (spec) → authenticate → validate → handler.
+ * Pipeline for a platform request: journal → scenarios → beforeRouting (if any) → route (spec) → authenticate →
+ * validate → handler. Whatever is thrown on the way — a Refusal, a fault, a defect — becomes the answer in one
+ * place, `answer()`, before the journal records the exchange.
  */
 export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOptions<F> = {}): TwinApp<F, S> {
   const twin = new TwinClass(def, options);
   const app = new Hono<TwinEnv<F, S>>();
   const parseBody = def.parseBody ?? defaultParseBody;
-  type C = Context<TwinEnv<F, S>>;
+  type C = TwinContext<F, S>;
 
-  app.onError(async (err, c) => {
-    if (err instanceof ConnectionDropped) throw err;
-    if (err instanceof HTTPException) return err.getResponse();
+  /** The one place a thrown value becomes the response. A dropped connection has no response: rethrown. */
+  async function answer(c: C, thrown: unknown): Promise<Response> {
+    if (thrown instanceof ConnectionDropped) throw thrown;
+    if (thrown instanceof HTTPException && !(thrown instanceof Refusal)) return thrown.getResponse();
+    if (thrown instanceof Refusal) {
+      const template = templateOf(thrown, def.errors);
+      if (template) {
+        c.set('refusal', thrown.errorName);
+        return render(c, template, thrown.overrides);
+      }
+      thrown = new Error(`the twin raised "${thrown.errorName}", which is not in its error catalogue`);
+    }
+    const err = thrown instanceof Error ? thrown : new Error(String(thrown));
     const notes = c.get('notes');
     if (notes) notes.error = String(err.stack ?? err);
     console.error(`[doppel:${def.name}] defect while serving ${c.req.method} ${c.req.path}:`, err);
-    if (def.internalError) return def.internalError(c, err);
-    return c.json({ message: 'doppel twin defect', error: String(err) }, 500);
-  });
+    const refusal = def.internalError?.(c, err);
+    const template = refusal ? templateOf(refusal, def.errors) : undefined;
+    c.set('refusal', template ? refusal!.errorName : 'defect');
+    return render(c, template ?? KIT_ERRORS.defect, template ? refusal!.overrides : {});
+  }
+
+  // A handler's throw is caught by Hono at the handler's level: the same answer(), before the journal's turn.
+  app.onError((err, c) => answer(c as C, err));
 
   // The admin API first, so it never passes through the platform's pipeline.
   app.use('/__admin/*', async (c, next) => {
@@ -127,22 +164,16 @@ export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOpti
   });
   app.route('/__admin', adminRoutes(twin));
 
-  /** Scenarios: the per-request header, then the rules. A Response ends the request here. */
-  async function scenario(c: C, query: () => URLSearchParams): Promise<Response | undefined> {
+  /** Scenarios: the per-request header, then the rules. Throws the forced answer, if any. */
+  async function scenario(c: C, query: () => URLSearchParams): Promise<void> {
     const notes = c.get('notes');
     const named = c.req.header(SCENARIO_HEADER);
     if (named !== undefined) {
-      const template = def.errors[named];
-      if (!template) {
-        return c.json(
-          { error: { code: 'unknown_scenario', message: `unknown scenario "${named}"`, known: Object.keys(def.errors) } },
-          400,
-        );
-      }
+      if (!Object.hasOwn(def.errors, named)) throw KIT_ERRORS.unknownScenario(named, Object.keys(def.errors));
       notes.scenario = named;
-      return renderError(c, template);
+      throw new Refusal(named);
     }
-    if (twin.rules.size === 0) return undefined;
+    if (twin.rules.size === 0) return;
     const rule = twin.rules.take({
       method: c.req.method,
       path: c.req.path,
@@ -151,42 +182,34 @@ export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOpti
       tenant: c.get('tenant'),
       body: c.get('body'),
     });
-    if (!rule) return undefined;
+    if (!rule) return;
     notes.scenario = rule.scenario ?? `fault:${rule.fault?.type}`;
     notes.rule = rule.id;
     if (rule.fault?.type === 'delay') await sleep(rule.fault.ms);
-    if (rule.scenario) {
-      const template = def.errors[rule.scenario];
-      if (template) return renderError(c, template);
-    }
-    if (rule.fault?.type === 'status') {
-      const { status, body, headers } = rule.fault;
-      if (body === undefined || typeof body === 'string') return c.body((body ?? '') as string, status as 200, headers);
-      return c.json(body, status as 200, headers);
-    }
+    if (rule.scenario) throw new Refusal(rule.scenario);
+    if (rule.fault?.type === 'status') throw statusFault(rule.fault.status, rule.fault.body, rule.fault.headers);
     if (rule.fault?.type === 'drop') {
       const incoming = (c.env as { incoming?: { socket?: { destroy(): void } } } | undefined)?.incoming;
       incoming?.socket?.destroy();
       throw new ConnectionDropped();
     }
-    return undefined;
   }
 
-  /** Route against the spec, authenticate, validate. A Response ends the request here. */
-  async function admit(c: C, query: () => URLSearchParams): Promise<Response | undefined> {
+  /** Route against the spec, authenticate, validate. Throws the platform's refusal, if any. */
+  async function admit(c: C, query: () => URLSearchParams): Promise<void> {
     const method = c.req.method;
     const matched = twin.spec.match(method === 'HEAD' ? 'GET' : method, c.req.path);
-    if (!matched) return def.notFound(c);
+    if (!matched) throw def.notFound(c);
     c.set('op', matched.op);
+    // Synchronous on success, so the hot path has no extra await.
     const auth = def.authenticate?.(c, matched.op);
     if (auth instanceof Promise) await auth;
     const issues: ValidationIssue[] = [];
     // `x-doppel-body: handler`: the platform checks its body itself, in its own order.
     const bodyByHandler = matched.op.extensions['x-doppel-body'] === 'handler';
     const body = c.get('body');
-    if (!bodyByHandler && c.get('rawBody') !== undefined && body === undefined) {
-      issues.push({ in: 'body', name: '', keyword: 'parse', message: 'body is not valid for its content type' });
-    }
+    const unparseable = !bodyByHandler && c.get('rawBody') !== undefined && body === undefined;
+    if (unparseable) issues.push({ in: 'body', name: '', keyword: 'parse', message: 'body is not valid for its content type' });
     issues.push(
       ...matched.op.validate({
         query: query(),
@@ -194,17 +217,17 @@ export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOpti
         pathParams: matched.params,
         contentType: c.req.header('content-type'),
         body: bodyByHandler ? undefined : body,
-        skipBody: bodyByHandler,
+        skipBody: bodyByHandler || unparseable,
       }),
     );
     if (issues.length) {
       c.get('notes').validation = issues;
-      return def.onInvalid(c, issues, matched.op);
+      throw def.onInvalid(c, issues, matched.op);
     }
-    return undefined;
   }
 
-  // The platform pipeline, one middleware: journal around scenarios → route → authenticate → validate → handler.
+  // The platform pipeline, one middleware: scenarios → beforeRouting → route → authenticate → validate → handler,
+  // then the journal records what the client receives.
   app.use('*', async (c, next) => {
     const started = performance.now();
     captureBodies(c as unknown as Capturing);
@@ -216,10 +239,7 @@ export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOpti
     const url = c.req.url;
     let search: URLSearchParams | undefined;
     const query = () => {
-      if (!search) {
-        const i = url.indexOf('?');
-        search = new URLSearchParams(i < 0 ? '' : url.slice(i + 1));
-      }
+      if (!search) search = new URLSearchParams(rawQuery(url));
       return search;
     };
     let raw: string | undefined;
@@ -232,56 +252,66 @@ export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOpti
     c.set('body', body);
     const tenant = def.tenantOf?.(c);
     c.set('tenant', tenant);
+    let dropped: ConnectionDropped | undefined;
     try {
       // Most requests name no scenario and the twin has no rules: skip the async step entirely.
-      const early = c.req.header(SCENARIO_HEADER) === undefined && twin.rules.size === 0 ? undefined : await scenario(c, query);
-      if (early) c.res = early;
-      else if (def.gateway) {
-        // The platform's gateway sees the request before routing; its `next` is the rest of the pipeline, and
-        // whatever that answers (a refusal included) is in `c.res` when it returns.
-        const answered = await def.gateway(c, async () => {
+      if (c.req.header(SCENARIO_HEADER) !== undefined || twin.rules.size !== 0) await scenario(c, query);
+      if (def.beforeRouting) {
+        // The platform's interception layer sees the request before routing; whatever the rest of the pipeline
+        // answers (a refusal included) is in `c.res` when its `next` returns.
+        const answered = await def.beforeRouting(c, async () => {
           try {
-            const refused = await admit(c, query);
-            if (refused) c.res = refused;
-            else await next();
+            await admit(c, query);
+            await next();
           } catch (err) {
-            if (!(err instanceof HTTPException)) throw err;
-            c.res = err.getResponse();
+            c.res = await answer(c, err);
           }
         });
         if (answered) c.res = answered;
       } else {
-        const refused = await admit(c, query);
-        if (refused) c.res = refused;
-        else await next();
+        await admit(c, query);
+        await next();
       }
-    } finally {
-      const answered = responseBody(c as Capturing);
-      let noted = false;
-      for (const _ in notes) {
-        noted = true;
-        break;
-      }
-      const entry: RawJournalEntry = {
-        id,
-        at: twin.clock.now(),
-        method,
-        url,
-        headers: (c.env as { incoming?: { rawHeaders?: string[] } } | undefined)?.incoming?.rawHeaders ?? c.req.raw.headers,
-        body: body === undefined ? raw : body,
-        status: c.res.status,
-        responseBody: answered.body,
-        durationMs: Math.round((performance.now() - started) * 1000) / 1000,
-      };
-      if (answered.json) entry.responseJson = true;
-      if (noted) entry.notes = notes;
-      if (tenant !== undefined) entry.tenant = tenant;
-      twin.journal.record(entry);
+    } catch (err) {
+      if (err instanceof ConnectionDropped) dropped = err;
+      else c.res = await answer(c, err);
     }
+    const answered = dropped ? { body: undefined, json: false } : responseBody(c as Capturing);
+    let noted = false;
+    for (const _ in notes) {
+      noted = true;
+      break;
+    }
+    const entry: RawJournalEntry = {
+      id,
+      at: twin.clock.now(),
+      method,
+      url,
+      headers: (c.env as { incoming?: { rawHeaders?: string[] } } | undefined)?.incoming?.rawHeaders ?? c.req.raw.headers,
+      body: body === undefined ? raw : body,
+      // A dropped connection answered nothing: status 0.
+      status: dropped ? 0 : c.res.status,
+      responseBody: answered.body,
+      durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+    };
+    const refusal = c.get('refusal');
+    if (refusal !== undefined) entry.error = refusal;
+    if (answered.json) entry.responseJson = true;
+    if (noted) entry.notes = notes;
+    if (tenant !== undefined) entry.tenant = tenant;
+    twin.journal.record(entry);
+    if (dropped) throw dropped;
   });
 
-  def.routes(app);
-  app.notFound((c) => def.notFound(c));
+  for (const [base, routes] of def.routes) app.route(base, routes);
+  app.notFound((c) => answer(c as C, def.notFound(c as C)));
   return { app, twin };
 }
 
+/** The query string of a URL, without `?` and fragment ('' for none), exactly as sent. */
+export function rawQuery(url: string): string {
+  const i = url.indexOf('?');
+  if (i < 0) return '';
+  const hash = url.indexOf('#', i);
+  return hash < 0 ? url.slice(i + 1) : url.slice(i + 1, hash);
+}

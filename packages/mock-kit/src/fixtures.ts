@@ -1,10 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-
-const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+import { compileSchema, describeErrors } from './schema.ts';
 
 /** A fixtures file or document that cannot be used: which file, where inside it, and why. */
 export class FixtureError extends Error {
@@ -17,25 +14,10 @@ export class FixtureError extends Error {
   }
 }
 
-function describe(e: ErrorObject): { path: string; reason: string } {
-  if (e.keyword === 'required') {
-    return { path: `${e.instancePath}/${String(e.params.missingProperty)}`, reason: 'is required' };
-  }
-  if (e.keyword === 'additionalProperties') {
-    return { path: `${e.instancePath}/${String(e.params.additionalProperty)}`, reason: 'is not a known field' };
-  }
-  if (e.keyword === 'enum') {
-    return { path: e.instancePath, reason: `must be one of ${JSON.stringify(e.params.allowedValues)}` };
-  }
-  return { path: e.instancePath, reason: e.message ?? 'is invalid' };
-}
-
 export function fixtureValidator<F>(schema: object): (value: unknown, source: string) => F {
-  const ajv = new Ajv2020({ strict: false, allErrors: true });
-  addFormats(ajv);
-  const validate: ValidateFunction = ajv.compile(schema);
+  const validate = compileSchema(schema);
   return (value, source) => {
-    if (!validate(value)) throw new FixtureError(source, (validate.errors ?? []).map(describe));
+    if (!validate(value)) throw new FixtureError(source, describeErrors(validate.errors).map(({ path, reason }) => ({ path, reason })));
     return value as F;
   };
 }

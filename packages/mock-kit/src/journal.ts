@@ -14,8 +14,12 @@ export interface JournalEntry {
   responseBody: unknown;
   durationMs: number;
   tenant?: string;
+  /** The name of the platform error (or kit error, or `fault:status`) the client received, if it was refused. */
+  error?: string;
   /** The scenario or fault that produced this answer, if any. */
   scenario?: string;
+  /** The id of the scenario rule that forced this answer, if any. */
+  rule?: string;
   /** Twin-specific notes (signature debugger, interception chain, …). */
   notes?: Record<string, unknown>;
 }
@@ -41,6 +45,8 @@ export interface RawJournalEntry {
   responseJson?: boolean;
   durationMs: number;
   tenant?: string;
+  /** The error template that answered, if the request was refused. */
+  error?: string;
   notes?: Record<string, unknown>;
 }
 
@@ -88,7 +94,9 @@ export function materialize(raw: RawJournalEntry, secretNames?: RegExp): Journal
     responseBody: maskDeep(parsedResponse(raw), secretNames),
     durationMs: raw.durationMs,
     ...(raw.tenant !== undefined && { tenant: raw.tenant }),
+    ...(raw.error !== undefined && { error: raw.error }),
     ...(typeof notes?.scenario === 'string' && { scenario: notes.scenario }),
+    ...(typeof notes?.rule === 'string' && { rule: notes.rule }),
     ...(notes && { notes }),
   };
 }

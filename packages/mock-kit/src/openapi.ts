@@ -1,10 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { parse as parseYaml } from 'yaml';
-
-// ajv-formats ships CommonJS with a default export.
-const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+import { dataAjv, describeErrors, paramAjv } from './schema.ts';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
 
@@ -88,16 +85,10 @@ function rebaseRefs(node: unknown, base: string): unknown {
 }
 
 function issuesFrom(errors: ErrorObject[] | null | undefined, where: ValidationIssue['in']): ValidationIssue[] {
-  return (errors ?? []).map((e) => {
-    let name = e.instancePath;
-    if (where !== 'body') {
-      // `/maxResults` → `maxResults`; a missing param is named by the `required` error.
-      name = e.keyword === 'required' ? String(e.params.missingProperty) : name.split('/')[1] ?? '';
-    } else if (e.keyword === 'required') {
-      name = `${e.instancePath}/${String(e.params.missingProperty)}`;
-    }
-    const message = e.keyword === 'required' ? `${name} is required` : `${name || 'body'} ${e.message ?? 'is invalid'}`;
-    return { in: where, name, keyword: e.keyword, message };
+  return describeErrors(errors).map(({ path, keyword, reason }) => {
+    // A parameter is named by the first segment (`/maxResults` → `maxResults`); a body problem by its pointer.
+    const name = where === 'body' ? path : (path.split('/')[1] ?? '');
+    return { in: where, name, keyword, message: `${name || 'body'} ${reason}` };
   });
 }
 
@@ -119,17 +110,11 @@ export function compileSpec(doc: Json, label = 'spec'): LoadedSpec {
   specSeq += 1;
   const base = `doppel-spec-${specSeq}.json`;
   const components = rebaseRefs(doc.components ?? {}, base);
-  const makeAjv = (coerceTypes: boolean) => {
-    const ajv = new Ajv2020({ strict: false, allErrors: true, coerceTypes });
-    addFormats(ajv);
-    ajv.addSchema({ $id: base, components });
-    return ajv;
-  };
-  // Parameters arrive as strings and are coerced to their declared types; bodies are taken as sent.
-  const ajvParams = makeAjv(true);
-  const ajv = makeAjv(false);
-  const compileParams = (schema: unknown) => ajvParams.compile(rebaseRefs(schema, base) as Json);
-  const compile = (schema: unknown) => ajv.compile(rebaseRefs(schema, base) as Json);
+  // Each spec's components are registered once under its own id in the shared instances.
+  dataAjv.addSchema({ $id: base, components });
+  paramAjv.addSchema({ $id: base, components });
+  const compileParams = (schema: unknown) => paramAjv.compile(rebaseRefs(schema, base) as Json);
+  const compile = (schema: unknown) => dataAjv.compile(rebaseRefs(schema, base) as Json);
 
   const globalSecured = Array.isArray(doc.security) && (doc.security as unknown[]).length > 0;
   const operations: Operation[] = [];
@@ -261,7 +246,7 @@ export function compileSpec(doc: Json, label = 'spec'): LoadedSpec {
     schema(name) {
       let v = schemaCache.get(name);
       if (!v) {
-        v = ajv.getSchema(`${base}#/components/schemas/${name}`);
+        v = dataAjv.getSchema(`${base}#/components/schemas/${name}`);
         if (!v) throw new Error(`${label}: no schema #/components/schemas/${name}`);
         schemaCache.set(name, v);
       }

@@ -1,6 +1,6 @@
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { type Clock, createClock } from './clock.ts';
-import type { ErrorCatalogue } from './errors.ts';
+import type { ErrorCatalogue, Refusal } from './errors.ts';
 import { FixtureError, fixtureValidator, readFixtureFile } from './fixtures.ts';
 import { Journal } from './journal.ts';
 import type { LoadedSpec, Operation, ValidationIssue } from './openapi.ts';
@@ -25,6 +25,8 @@ export interface TwinVariables<F, S> {
   /** Notes the journal keeps beside this request (the twin's debugging aids). */
   notes: Record<string, unknown>;
   tenant: string | undefined;
+  /** The name of the error template that answered this request, once the kit has rendered it. */
+  refusal: string | undefined;
 }
 
 export type TwinEnv<F, S> = { Variables: TwinVariables<F, S> };
@@ -57,29 +59,33 @@ export interface TwinDefinition<F, S> {
   /** The tenant (app code, corp, team, client id) a request belongs to, for tenant-scoped scenarios. */
   tenantOf?(c: TwinContext<F, S>): string | undefined;
   /**
-   * Optional middleware between scenarios and routing: a platform's own gateway (e.g. ONES's plugin
-   * interception) that may answer before the spec routes the request, or call `next()` to let it through.
+   * Optional middleware between scenarios and routing: a platform's own interception layer (e.g. ONES's plugin
+   * engine) that may answer before the spec routes the request, or call `next()` to let it through; whatever
+   * the rest of the pipeline answers (a rendered refusal included) is in `c.res` when `next()` returns.
    */
-  gateway?: MiddlewareHandler<TwinEnv<F, S>>;
-  /** Runs after routing, before validation; throws a TwinError to refuse the request. */
+  beforeRouting?: MiddlewareHandler<TwinEnv<F, S>>;
+  /** Runs after routing, before validation: the platform's entry check. Throws a Refusal to refuse. */
   authenticate?(c: TwinContext<F, S>, op: Operation): void | Promise<void>;
-  /** The platform's answer to a request that fails the OpenAPI spec. */
-  onInvalid(c: TwinContext<F, S>, issues: ValidationIssue[], op: Operation): Response | Promise<Response>;
-  /** The platform's answer to a path or method it does not serve. */
-  notFound(c: Context): Response | Promise<Response>;
-  /** The platform's answer to a defect in the twin itself (never expected). */
-  internalError?(c: Context, err: Error): Response | Promise<Response>;
+  /** The platform's refusal of a request that fails the OpenAPI spec. */
+  onInvalid(c: TwinContext<F, S>, issues: ValidationIssue[], op: Operation): Refusal;
+  /** The platform's refusal of a path or method it does not serve. */
+  notFound(c: TwinContext<F, S>): Refusal;
+  /** The platform's answer to a defect in the twin itself (never expected); default a JSON 500. */
+  internalError?(c: TwinContext<F, S>, err: Error): Refusal;
   /** Parse a request body; default: JSON for JSON or untyped bodies, fields for forms. */
   parseBody?(raw: string, contentType: string | undefined): unknown;
   /** Extra secret names to mask in the journal. */
   secretNames?: RegExp;
   /** Lines for the CLI table: default credentials. */
   credentials?(fixtures: F): CredentialRow[];
-  /** Mount the platform's routes (sub-apps joined with `app.route()`). */
-  routes(app: Hono<TwinEnv<F, S>>): void;
-  /** Twin-specific admin routes, mounted under `/__admin` (and described in the twin's spec). */
-  adminRoutes?(admin: Hono<TwinEnv<F, S>>): void;
+  /** The platform's routes: Hono sub-apps, each mounted at its base path with `app.route(base, routes)`. */
+  routes: RouteMount<F, S>[];
+  /** Twin-specific admin routes (described in the twin's spec), mounted under `/__admin`. */
+  adminRoutes?: Hono<TwinEnv<F, S>>;
 }
+
+/** `[basePath, subApp]`: where a sub-app of the platform's routes is mounted. */
+export type RouteMount<F, S> = readonly [base: string, routes: Hono<TwinEnv<F, S>>];
 
 export interface TwinOptions<F> {
   /** Fixtures to start with instead of the built-in defaults (validated). */

@@ -1,0 +1,206 @@
+import { Hono } from 'hono';
+import { describe, expect, it, vi } from 'vitest';
+import { exampleErrors, exampleTwin } from '../example/index.ts';
+import type { ExampleEnv } from '../example/index.ts';
+import { capturedBody, ConnectionDropped, createTwinApp, rawQuery } from './app.ts';
+import { Refusal } from './errors.ts';
+import { json, K1, make, withKey } from './test-support.ts';
+
+describe('pipeline: route → authenticate → validate → respond', () => {
+  it('serves a request that passes the spec', async () => {
+    const { app } = make();
+    const res = await app.request('/things?limit=1', K1);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ things: [{ id: 't1', name: 'first' }] });
+  });
+
+  it('authenticates before validating: a bad key wins over a bad parameter', async () => {
+    const { app } = make();
+    const res = await app.request('/things?limit=99', { headers: { 'x-key': 'nope' } });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ error: 'bad_key' });
+  });
+
+  it('answers spec violations in the platform shape, naming each problem', async () => {
+    const { app } = make();
+    const res = await app.request('/things?limit=99', K1);
+    expect(res.status).toBe(422);
+    expect(await res.json()).toEqual({ error: 'invalid', issues: ['limit must be <= 10'] });
+    const body = await app.request('/things', withKey(json({ name: 5 })));
+    expect(await body.json()).toEqual({ error: 'invalid', issues: ['/name must be string'] });
+  });
+
+  it('refuses an unparseable body instead of crashing', async () => {
+    const { app } = make();
+    const res = await app.request('/things', withKey({ method: 'POST', headers: { 'content-type': 'application/json' }, body: '{oops' }));
+    expect(res.status).toBe(422);
+    expect(await res.json()).toEqual({ error: 'invalid', issues: ['body is not valid for its content type'] });
+  });
+
+  it('answers unknown paths and methods with the platform not-found shape', async () => {
+    const { app } = make();
+    for (const [method, path] of [['GET', '/nowhere'], ['DELETE', '/things'], ['GET', '/things/a/b']] as const) {
+      const res = await app.request(path, { method, headers: { 'x-key': 'k1' } });
+      expect(res.status, `${method} ${path}`).toBe(404);
+      expect(await res.json()).toEqual({ error: 'no_route' });
+    }
+  });
+
+  it('lets anonymous operations through (security: [])', async () => {
+    const { app } = make();
+    expect((await app.request('/open')).status).toBe(200);
+    expect((await app.request('/things')).status).toBe(401);
+  });
+
+  it('routes HEAD as GET: authenticated and validated like it, with no body', async () => {
+    const { app } = make();
+    const head = await app.request('/things', { method: 'HEAD', headers: { 'x-key': 'k1' } });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+    expect((await app.request('/things', { method: 'HEAD' })).status).toBe(401);
+  });
+
+  it('gives handlers the parsed body and the raw one', async () => {
+    const seen: unknown[] = [];
+    const probe = new Hono<ExampleEnv>().post('/', (c) => {
+      seen.push(c.get('body'), c.get('rawBody'));
+      return c.json({ id: 'x', name: 'x' }, 201);
+    });
+    const { app } = createTwinApp({ ...exampleTwin, routes: [['/things', probe]] });
+    await app.request('/things', withKey(json({ name: 'n' })));
+    await app.request('/things', withKey({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'name=a+b' }));
+    expect(seen).toEqual([{ name: 'n' }, '{"name":"n"}', { name: 'a b' }, 'name=a+b']);
+  });
+});
+
+describe('every refusal is rendered once and journaled as the client received it', () => {
+  /** Send one request; the journal's newest entry must show the status, body and error name the client got. */
+  async function check(app: Hono<ExampleEnv>, twinJournal: () => { status: number; responseBody: unknown; error?: string }[], path: string, init: RequestInit, status: number, error: string) {
+    const res = await app.request(path, init);
+    const text = await res.text();
+    expect(res.status, `${path}: client status`).toBe(status);
+    const entry = twinJournal().at(-1)!;
+    expect(entry.status, `${path}: journal status`).toBe(status);
+    expect(entry.error, `${path}: journal error name`).toBe(error);
+    expect(entry.responseBody).toEqual(text === '' ? undefined : JSON.parse(text));
+  }
+
+  it('spec invalid, authenticate, not found, per-request header, scenario rule, status fault, internal error', async () => {
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const { app, twin } = make();
+    const journal = () => twin.journal.all();
+    await check(app, journal, '/things?limit=0', K1, 422, 'INVALID');
+    await check(app, journal, '/things', { headers: { 'x-key': 'nope' } }, 401, 'BAD_KEY');
+    await check(app, journal, '/things', {}, 401, 'BAD_KEY');
+    await check(app, journal, '/nowhere', K1, 404, 'NO_ROUTE');
+    await check(app, journal, '/things/zz', K1, 404, 'NOT_FOUND');
+    await check(app, journal, '/things', { headers: { 'x-key': 'k1', 'x-doppel-scenario': 'QUOTA' } }, 429, 'QUOTA');
+    await check(app, journal, '/things', { headers: { 'x-key': 'k1', 'x-doppel-scenario': 'NOPE' } }, 400, 'unknown_scenario');
+    twin.rules.add({ scenario: 'NOT_FOUND', times: 1 });
+    await check(app, journal, '/things', K1, 404, 'NOT_FOUND');
+    twin.rules.add({ fault: { type: 'status', status: 503, body: { down: true } }, times: 1 });
+    await check(app, journal, '/things', K1, 503, 'fault:status');
+    const withCrash = createTwinApp({
+      ...exampleTwin,
+      routes: [['/things', new Hono<ExampleEnv>().get('/', () => Promise.reject(new Error('defect')))]],
+    });
+    await check(withCrash.app, () => withCrash.twin.journal.all(), '/things', K1, 500, 'SERVER_ERROR');
+    expect(withCrash.twin.journal.all().at(-1)!.notes?.error).toMatch(/Error: defect/);
+    quiet.mockRestore();
+  });
+
+  it('a success leaves no error name; the rule that forced an answer is named', async () => {
+    const { app, twin } = make();
+    await app.request('/things', K1);
+    const rule = twin.rules.add({ scenario: 'QUOTA', times: 1 });
+    await app.request('/things', K1);
+    const [ok, forced] = twin.journal.all();
+    expect(ok).not.toHaveProperty('error');
+    expect(forced).toMatchObject({ status: 429, error: 'QUOTA', scenario: 'QUOTA', rule: rule.id });
+  });
+
+  it('the beforeRouting hook sees a refusal already rendered, and the journal agrees with the client', async () => {
+    const seen: string[] = [];
+    const { app, twin } = createTwinApp({
+      ...exampleTwin,
+      beforeRouting: async (c, next) => {
+        if (c.req.path === '/intercepted') return c.json({ from: 'interceptor' }, 202);
+        if (c.req.path === '/refused-early') exampleErrors.raise('QUOTA');
+        await next();
+        seen.push(`${c.req.path} ${c.res.status} ${JSON.stringify(capturedBody(c))}`);
+      },
+    });
+    const own = await app.request('/intercepted');
+    expect(own.status).toBe(202);
+    expect(await own.json()).toEqual({ from: 'interceptor' });
+    expect((await app.request('/refused-early')).status).toBe(429);
+    expect((await app.request('/things', K1)).status).toBe(200);
+    expect((await app.request('/things', { headers: { 'x-key': 'nope' } })).status).toBe(401);
+    expect(seen).toEqual(['/things 200 {"things":[{"id":"t1","name":"first"}]}', '/things 401 {"error":"bad_key"}']);
+    // A forced scenario answers before the hook.
+    expect((await app.request('/things', { headers: { 'x-key': 'k1', 'x-doppel-scenario': 'QUOTA' } })).status).toBe(429);
+    expect(seen).toHaveLength(2);
+    expect(twin.journal.all().map((e) => [e.status, e.error ?? null])).toEqual([
+      [202, null],
+      [429, 'QUOTA'],
+      [200, null],
+      [401, 'BAD_KEY'],
+      [429, 'QUOTA'],
+    ]);
+  });
+
+  it('a dropped connection is journaled with status 0 and rejects in-process', async () => {
+    const { app, twin } = make();
+    twin.rules.add({ fault: { type: 'drop' }, times: 1 });
+    await expect(app.request('/things', K1)).rejects.toBeInstanceOf(ConnectionDropped);
+    expect(twin.journal.all()[0]).toMatchObject({ status: 0, scenario: 'fault:drop' });
+  });
+
+  it('a refusal naming no template of the catalogue is a defect, answered by internalError', async () => {
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const { app, twin } = createTwinApp({
+      ...exampleTwin,
+      routes: [['/things', new Hono<ExampleEnv>().get('/', () => {
+        throw new Refusal('NOT_IN_CATALOGUE');
+      })]],
+    });
+    const res = await app.request('/things', K1);
+    expect(res.status).toBe(500);
+    expect(await res.json()).toEqual({ error: 'server_error' });
+    expect(String(twin.journal.all()[0]!.notes?.error)).toContain('NOT_IN_CATALOGUE');
+    quiet.mockRestore();
+  });
+
+  it('without internalError a defect is the kit’s JSON 500', async () => {
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const { internalError: _omit, ...bare } = exampleTwin;
+    const { app, twin } = createTwinApp({ ...bare, routes: [['/things', new Hono<ExampleEnv>().get('/', () => { throw new Error('x'); })]] });
+    const res = await app.request('/things', K1);
+    expect(res.status).toBe(500);
+    expect(await res.json()).toEqual({ message: 'doppel twin defect' });
+    expect(twin.journal.all()[0]).toMatchObject({ status: 500, error: 'defect' });
+    quiet.mockRestore();
+  });
+
+  it('renders overrides: body fields merged, status replaced, and 204 without a body', async () => {
+    const routes = new Hono<ExampleEnv>()
+      .get('/', () => exampleErrors.raise('NOT_FOUND', { body: { id: 'x' }, status: 410, headers: { 'x-why': 'gone' } }))
+      .get('/:id', () => exampleErrors.raise('NOT_FOUND', { status: 204 }));
+    const { app } = createTwinApp({ ...exampleTwin, routes: [['/things', routes]] });
+    const gone = await app.request('/things', K1);
+    expect(gone.status).toBe(410);
+    expect(gone.headers.get('x-why')).toBe('gone');
+    expect(await gone.json()).toEqual({ error: 'not_found', id: 'x' });
+    const empty = await app.request('/things/a', K1);
+    expect(empty.status).toBe(204);
+    expect(await empty.text()).toBe('');
+  });
+});
+
+describe('rawQuery', () => {
+  it('is the query exactly as sent, without "?" or fragment', () => {
+    expect(rawQuery('http://x/p?b=2&a=1%20+#frag')).toBe('b=2&a=1%20+');
+    expect(rawQuery('/p')).toBe('');
+    expect(rawQuery('/p?')).toBe('');
+  });
+});

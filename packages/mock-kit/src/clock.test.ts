@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { createClock } from './clock.ts';
+import { json, make } from './test-support.ts';
+
+describe('createClock', () => {
+  it('follows its source, jumps, advances (both ways) and resets', () => {
+    let t = 1_000_000;
+    const clock = createClock(() => t);
+    expect(clock.now()).toBe(1_000_000);
+    expect(clock.nowSeconds()).toBe(1000);
+    t += 1500;
+    expect(clock.now()).toBe(1_001_500);
+    expect(clock.nowSeconds()).toBe(1001);
+    clock.advance(2000);
+    expect(clock.offset()).toBe(2000);
+    clock.advance(-500);
+    expect(clock.now()).toBe(1_003_000);
+    clock.set(5_000_000);
+    expect(clock.now()).toBe(5_000_000);
+    t += 10;
+    expect(clock.now()).toBe(5_000_010);
+    clock.reset();
+    expect(clock.offset()).toBe(0);
+    expect(clock.now()).toBe(t);
+  });
+});
+
+describe('clock over the admin API', () => {
+  it('can be read, set, advanced and restored, and expiries obey it', async () => {
+    const { app } = make();
+    expect(await (await app.request('/open')).json()).toEqual({ expired: false });
+    const adv = (await (await app.request('/__admin/clock/advance', json({ minutes: 1, seconds: 1, ms: 1 }))).json()) as { offsetMs: number };
+    expect(adv.offsetMs).toBe(61_001);
+    expect(await (await app.request('/open')).json()).toEqual({ expired: true });
+    const read = (await (await app.request('/__admin/clock')).json()) as { offsetMs: number };
+    expect(read.offsetMs).toBe(61_001);
+    await app.request('/__admin/clock', { method: 'DELETE' });
+    expect(await (await app.request('/open')).json()).toEqual({ expired: false });
+    const set = (await (await app.request('/__admin/clock', json({ now: '2030-01-01T00:00:00Z' }, 'PUT'))).json()) as { now: string };
+    expect(set.now.startsWith('2030-01-01T00:00:0')).toBe(true);
+    expect((await app.request('/__admin/clock', json({ now: 'tomorrow' }, 'PUT'))).status).toBe(400);
+  });
+});

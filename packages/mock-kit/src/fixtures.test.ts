@@ -1,0 +1,73 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { exampleTwin } from '../example/index.ts';
+import { FixtureError, readFixtureFile } from './fixtures.ts';
+import { startTwin } from './serve.ts';
+import { make } from './test-support.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'doppel-kit-'));
+
+describe('fixtures files', () => {
+  it('loads YAML and JSON, and a file wins over options.fixtures', () => {
+    const y = join(dir, 'f.yaml');
+    writeFileSync(y, 'things:\n  - { id: a, name: A }\nkeys: {}\n');
+    const fromYaml = make({ fixturesFile: y, fixtures: { things: [], keys: {} } }).twin;
+    expect(fromYaml.state.things.get('a')).toEqual({ id: 'a', name: 'A' });
+    expect(fromYaml.fixturesSource).toBe(y);
+    const j = join(dir, 'f.json');
+    writeFileSync(j, JSON.stringify({ things: [], keys: { z: 'q' } }));
+    expect(make({ fixturesFile: j }).twin.fixtures.keys).toEqual({ z: 'q' });
+    expect(make({ fixtures: { things: [], keys: { o: 'p' } } }).twin.fixturesSource).toBe('options');
+  });
+
+  it('refuses an invalid file naming the file, the path inside it and the reason', () => {
+    const f = join(dir, 'bad.yaml');
+    writeFileSync(f, 'things:\n  - { id: a }\nkeys: {}\nextra: 1\n');
+    try {
+      make({ fixturesFile: f });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(FixtureError);
+      expect((err as Error).message).toContain(f);
+      expect((err as FixtureError).problems).toEqual(
+        expect.arrayContaining([
+          { path: '/things/0/name', reason: 'is required' },
+          { path: '/extra', reason: 'is not a known field' },
+        ]),
+      );
+    }
+    const broken = join(dir, 'broken.yaml');
+    writeFileSync(broken, 'things: [\n');
+    expect(() => make({ fixturesFile: broken })).toThrow(/YAML syntax error at line/);
+    const brokenJson = join(dir, 'broken.json');
+    writeFileSync(brokenJson, '{');
+    expect(() => readFixtureFile(brokenJson)).toThrow(/JSON syntax error/);
+    expect(() => readFixtureFile(join(dir, 'missing.yaml'))).toThrow(/cannot be read \(ENOENT\)/);
+  });
+
+  it('refuses invalid options.fixtures, and never shares them with the caller', () => {
+    expect(() => make({ fixtures: { things: 3 } as never })).toThrow(FixtureError);
+    const mine = { things: [{ id: 'a', name: 'A' }], keys: {} };
+    const { twin } = make({ fixtures: mine });
+    twin.state.things.get('a')!.name = 'changed';
+    expect(mine.things[0]!.name).toBe('A');
+  });
+
+  it('hot-reloads the file when it changes, keeping the old fixtures if the new ones are invalid', async () => {
+    const f = join(dir, 'hot.yaml');
+    writeFileSync(f, 'things: []\nkeys: {}\n');
+    const lines: string[] = [];
+    const running = await startTwin(exampleTwin, { fixturesFile: f, log: (l) => lines.push(l) });
+    try {
+      writeFileSync(f, 'things: [{ id: h, name: hot }]\nkeys: {}\n');
+      await expect.poll(() => running.twin.state.things.has('h'), { timeout: 10_000 }).toBe(true);
+      writeFileSync(f, 'things: 3\nkeys: {}\n');
+      await expect.poll(() => lines.some((l) => l.includes('kept the previous fixtures')), { timeout: 10_000 }).toBe(true);
+      expect(running.twin.state.things.has('h')).toBe(true);
+    } finally {
+      await running.close();
+    }
+  });
+});

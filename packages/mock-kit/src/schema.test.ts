@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { compileSchema, sampleFromSchema, schemaProblems } from './schema.ts';
+
+describe('compileSchema and schemaProblems', () => {
+  it('compiles a schema object once and reuses it', () => {
+    const schema = { type: 'object', required: ['a'] };
+    expect(compileSchema(schema)).toBe(compileSchema(schema));
+  });
+
+  it('accepts draft-07 documents ($schema, $id ignored) and formats', () => {
+    const schema = { $schema: 'http://json-schema.org/draft-07/schema#', $id: 'x', type: 'string', format: 'email' };
+    expect(schemaProblems(schema, 'a@b.example')).toEqual([]);
+    expect(schemaProblems(schema, 'nope')).toEqual(['value must match format "email"']);
+  });
+
+  it('names the missing or unknown field itself, lists enum values, and keeps other messages', () => {
+    const schema = {
+      type: 'object',
+      required: ['mobile'],
+      additionalProperties: false,
+      properties: { mobile: { type: 'string' }, kind: { enum: ['a', 'b'] }, n: { type: 'integer', minimum: 1 } },
+    };
+    expect(schemaProblems(schema, { kind: 'c', n: 0, extra: 1 }, 'input')).toEqual([
+      '/mobile is required',
+      '/extra is not a known field',
+      '/kind must be one of ["a","b"]',
+      '/n must be >= 1',
+    ]);
+    expect(schemaProblems(schema, 5, 'input')).toEqual(['input must be object']);
+  });
+});
+
+describe('sampleFromSchema', () => {
+  it('prefers const, default, examples and enum, in that order', () => {
+    expect(sampleFromSchema({ const: 1, default: 2 })).toBe(1);
+    expect(sampleFromSchema({ default: 2, examples: [3] })).toBe(2);
+    expect(sampleFromSchema({ examples: [3], enum: [4] })).toBe(3);
+    expect(sampleFromSchema({ enum: [4, 5] })).toBe(4);
+  });
+
+  it('fills every property, named after its key, honouring bounds, lengths, formats and minItems', () => {
+    const schema = {
+      type: 'object',
+      properties: {
+        title: { type: 'string' },
+        code: { type: 'string', minLength: 15, maxLength: 15 },
+        short: { type: 'string', maxLength: 3 },
+        at: { type: 'string', format: 'date-time' },
+        count: { type: 'integer', minimum: 2, multipleOf: 5 },
+        ratio: { type: 'number', exclusiveMinimum: 0.5 },
+        capped: { type: 'integer', minimum: 10, maximum: 5 },
+        tags: { type: 'array', minItems: 2, items: { type: 'string' } },
+        ok: { type: 'boolean' },
+        none: { type: 'null' },
+        either: { oneOf: [{ type: 'integer' }, { type: 'string' }] },
+        both: { allOf: [{ properties: { a: { const: 1 } } }, { properties: { b: { const: 2 } } }] },
+        nullable: { type: ['null', 'string'] },
+      },
+    };
+    const sample = sampleFromSchema(schema);
+    expect(sample).toEqual({
+      title: 'title-sample',
+      code: 'code-samplexxxx',
+      short: 'sho',
+      at: '2024-01-01T00:00:00Z',
+      count: 5,
+      ratio: 1.5,
+      capped: 5,
+      tags: ['tags-sample', 'tags-sample'],
+      ok: true,
+      none: null,
+      either: 0,
+      both: { a: 1, b: 2 },
+      nullable: 'nullable-sample',
+    });
+    expect(schemaProblems({ ...schema, properties: { ...schema.properties, capped: { type: 'integer' } } }, sample)).toEqual([]);
+  });
+
+  it('stops at a depth limit instead of recursing forever', () => {
+    const deep: Record<string, unknown> = { type: 'object', properties: {} };
+    let cur = deep;
+    for (let i = 0; i < 100; i++) {
+      const next = { type: 'object', properties: {} };
+      (cur.properties as Record<string, unknown>).x = next;
+      cur = next;
+    }
+    expect(() => sampleFromSchema(deep)).not.toThrow();
+  });
+});
