@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { FixtureError } from './fixtures.ts';
 import type { JournalFilter } from './journal.ts';
+import { MAX_JSON_DEPTH, parseJson } from './json.ts';
 import { loadSpec } from './openapi.ts';
 import type { RuleInput } from './scenarios.ts';
 import type { Twin, TwinEnv } from './twin.ts';
@@ -38,10 +39,9 @@ export function adminRoutes<F, S>(twin: Twin<F, S>): Hono<TwinEnv<F, S>> {
     let body: unknown;
     const raw = c.req.method === 'GET' || c.req.method === 'DELETE' ? '' : await c.req.text();
     if (raw !== '') {
-      try {
-        body = JSON.parse(raw);
-      } catch {
-        return adminError(c, 400, 'invalid_json', 'the body is not valid JSON');
+      body = parseJson(raw);
+      if (body === undefined) {
+        return adminError(c, 400, 'invalid_json', `the body is not valid JSON (or nests deeper than ${MAX_JSON_DEPTH} levels)`);
       }
     }
     c.set('body', body);
@@ -148,16 +148,24 @@ export function adminRoutes<F, S>(twin: Twin<F, S>): Hono<TwinEnv<F, S>> {
 
   const clockBody = () => ({ now: new Date(twin.clock.now()).toISOString(), offsetMs: twin.clock.offset() });
   admin.get('/clock', (c) => c.json(clockBody()));
+  const moveClock = (c: Context, move: () => void) => {
+    try {
+      move();
+    } catch (err) {
+      if (err instanceof RangeError) return adminError(c, 400, 'clock_out_of_range', err.message);
+      throw err;
+    }
+    return c.json(clockBody());
+  };
   admin.put('/clock', (c) => {
     const at = Date.parse((c.get('body') as { now: string }).now);
     if (Number.isNaN(at)) return adminError(c, 400, 'invalid_request', 'now must be an ISO 8601 date-time');
-    twin.clock.set(at);
-    return c.json(clockBody());
+    return moveClock(c, () => twin.clock.set(at));
   });
   admin.post('/clock/advance', (c) => {
     const b = c.get('body') as { ms?: number; seconds?: number; minutes?: number };
-    twin.clock.advance((b.ms ?? 0) + (b.seconds ?? 0) * 1000 + (b.minutes ?? 0) * 60_000);
-    return c.json(clockBody());
+    const ms = Math.round((b.ms ?? 0) + (b.seconds ?? 0) * 1000 + (b.minutes ?? 0) * 60_000);
+    return moveClock(c, () => twin.clock.advance(ms));
   });
   admin.delete('/clock', (c) => {
     twin.clock.reset();

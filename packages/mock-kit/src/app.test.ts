@@ -204,3 +204,14 @@ describe('rawQuery', () => {
     expect(rawQuery('/p?')).toBe('');
   });
 });
+
+describe('malformed percent-escapes never crash', () => {
+  it('in a platform path parameter and in an admin path', async () => {
+    const { app } = make();
+    const res = await app.request('/things/%ZZ', K1);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: 'not_found' });
+    expect((await app.request('/__admin/journal/%ZZ')).status).toBeLessThan(500);
+    expect((await app.request('/__admin/states/%E4%zz', { method: 'POST' })).status).toBe(404);
+  });
+});

@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import { adminRoutes } from './admin.ts';
 import { type ErrorTemplate, Refusal, render, templateOf } from './errors.ts';
 import type { RawJournalEntry } from './journal.ts';
+import { parseJson } from './json.ts';
 import type { ValidationIssue } from './openapi.ts';
 import { type Twin, Twin as TwinClass, type TwinContext, type TwinDefinition, type TwinEnv, type TwinOptions } from './twin.ts';
 
@@ -27,13 +28,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export function defaultParseBody(raw: string, contentType: string | undefined): unknown {
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   if (type === 'application/x-www-form-urlencoded') return Object.fromEntries(new URLSearchParams(raw));
-  if (type === '' || type === 'application/json' || type.endsWith('+json') || type === 'text/plain') {
-    try {
-      return JSON.parse(raw);
-    } catch {
-      return undefined;
-    }
-  }
+  if (type === '' || type === 'application/json' || type.endsWith('+json') || type === 'text/plain') return parseJson(raw);
   return undefined;
 }
 

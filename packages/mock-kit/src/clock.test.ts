@@ -41,3 +41,35 @@ describe('clock over the admin API', () => {
     expect((await app.request('/__admin/clock', json({ now: 'tomorrow' }, 'PUT'))).status).toBe(400);
   });
 });
+
+describe('the clock cannot be poisoned', () => {
+  it('refuses an advance or a set outside 1970–9999 and changes nothing', async () => {
+    const { app, twin } = make();
+    for (const body of [{ ms: 9007199254740993 }, { seconds: 1e300 }, { ms: -9_000_000_000_000_000 }, { minutes: 5e9 }]) {
+      const res = await app.request('/__admin/clock/advance', json(body));
+      expect(res.status, JSON.stringify(body)).toBe(400);
+    }
+    // 1e400 is Infinity in JSON.parse: refused by the schema.
+    const inf = await app.request('/__admin/clock/advance', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"ms":1e400}' });
+    expect(inf.status).toBe(400);
+    const far = await app.request('/__admin/clock/advance', json({ minutes: 5_000_000_000 }));
+    expect(far.status).toBe(400);
+    expect(((await far.json()) as { error: { code: string } }).error.code).toBe('clock_out_of_range');
+    expect((await app.request('/__admin/clock', json({ now: '0001-01-01T00:00:00Z' }, 'PUT'))).status).toBe(400);
+    expect(twin.clock.offset()).toBe(0);
+    expect((await app.request('/__admin/health')).status).toBe(200);
+    expect((await app.request('/open')).status).toBe(200);
+    expect((await app.request('/__admin/journal')).status).toBe(200);
+  });
+
+  it('createClock refuses out-of-range instants itself', () => {
+    const clock = createClock(() => 1000);
+    expect(() => clock.set(-1)).toThrow(RangeError);
+    expect(() => clock.set(253_402_300_800_000)).toThrow(RangeError);
+    expect(() => clock.advance(Number.MAX_SAFE_INTEGER)).toThrow(RangeError);
+    expect(() => clock.advance(-1001)).toThrow(RangeError);
+    expect(clock.now()).toBe(1000);
+    clock.set(253_402_300_799_999);
+    expect(clock.now()).toBe(253_402_300_799_999);
+  });
+});

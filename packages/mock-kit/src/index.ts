@@ -1,13 +1,14 @@
 export { capturedBody, ConnectionDropped, createTwinApp, defaultParseBody, KIT_ERRORS, rawQuery, SCENARIO_HEADER, type TwinApp } from './app.ts';
 export { ADMIN_SPEC, adminError } from './admin.ts';
-export { type Clock, createClock } from './clock.ts';
+export { CLOCK_MAX, type Clock, clockInRange, createClock } from './clock.ts';
 export { clientIp } from './net.ts';
 export { type DriftReport, drift } from './drift.ts';
 export { defineErrors, type ErrorCatalogue, type ErrorOverrides, type ErrorTemplate, type Errors, Refusal, render } from './errors.ts';
 export { FixtureError, readFixtureFile } from './fixtures.ts';
+export { jsonTooDeep, MAX_JSON_DEPTH, parseJson } from './json.ts';
 export { Journal, type JournalEntry, type JournalFilter } from './journal.ts';
 export { isSecretName, maskDeep, maskValue } from './mask.ts';
-export { type LoadedSpec, loadSpec, type Operation, schemaIssues, type ValidationIssue } from './openapi.ts';
+export { type LoadedSpec, loadSpec, type Operation, safeDecode, schemaIssues, type ValidationIssue } from './openapi.ts';
 export { type Fault, type Rule, RuleBook, type RuleInput } from './scenarios.ts';
 export { compileSchema, describeErrors, sampleFromSchema, type SchemaProblem, schemaProblems } from './schema.ts';
 export { PortInUseError, type RunningTwin, type StartOptions, startTwin } from './serve.ts';

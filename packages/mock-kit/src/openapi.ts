@@ -92,6 +92,16 @@ function issuesFrom(errors: ErrorObject[] | null | undefined, where: ValidationI
   });
 }
 
+/** A path segment decoded, or as sent when its percent-escapes are malformed (`%ZZ`): never a URIError. */
+export function safeDecode(segment: string): string {
+  if (!segment.includes('%')) return segment;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 const cache = new Map<string, LoadedSpec>();
 
 /** Load an OpenAPI 3.1 document and compile every validator once. */
@@ -237,7 +247,7 @@ export function compileSpec(doc: Json, label = 'spec'): LoadedSpec {
         if (!hit) continue;
         const params: Record<string, string> = {};
         m.names.forEach((n, i) => {
-          params[n] = decodeURIComponent(hit[i + 1]!);
+          params[n] = safeDecode(hit[i + 1]!);
         });
         return { op: m.op, params };
       }

@@ -1,0 +1,34 @@
+// StrykerJS, run per package by `pnpm mutation` (scripts/mutation.mjs), from the repository root so that the
+// sandbox holds what a package reads outside itself (contracts/openapi, vitest.shared.ts): mutates the
+// package's sources and runs its own vitest suite against each mutant. Reports go to reports/mutation/<package>.
+const pkg = process.env.DOPPEL_MUTATE ?? 'mock-kit';
+const dir = `packages/${pkg}`;
+
+// pnpm links plugins beside the project, not beside Stryker's core, so the runner is named by path.
+const vitestRunner = new URL('./node_modules/@stryker-mutator/vitest-runner/dist/src/index.js', import.meta.url).pathname;
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  plugins: [vitestRunner],
+  testRunner: 'vitest',
+  vitest: { configFile: `${dir}/vitest.config.ts`, dir },
+  mutate: [
+    `${dir}/src/**/*.ts`,
+    `${dir}/example/**/*.ts`,
+    `!${dir}/src/**/*.test.ts`,
+    `!${dir}/src/generated/**`,
+    `!${dir}/src/test-support.ts`,
+    `!${dir}/src/test-helpers.ts`,
+  ],
+  ignorePatterns: ['reports', '.turbo', '**/.test-results', 'contracts/pacts'],
+  coverageAnalysis: 'perTest',
+  reporters: ['clear-text', 'progress', 'json', 'html'],
+  jsonReporter: { fileName: `reports/mutation/${pkg}.json` },
+  htmlReporter: { fileName: `reports/mutation/${pkg}.html` },
+  clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true, reportMutants: true },
+  thresholds: { high: 85, low: 70, break: null },
+  concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 2),
+  timeoutMS: 10_000,
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+};
