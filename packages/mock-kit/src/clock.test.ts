@@ -45,9 +45,9 @@ describe('clock over the admin API', () => {
 describe('the clock cannot be poisoned', () => {
   it('refuses an advance or a set outside 1970–9999 and changes nothing', async () => {
     const { app, twin } = make();
-    for (const body of [{ ms: 9007199254740993 }, { seconds: 1e300 }, { ms: -9_000_000_000_000_000 }, { minutes: 5e9 }]) {
-      const res = await app.request('/__admin/clock/advance', json(body));
-      expect(res.status, JSON.stringify(body)).toBe(400);
+    for (const body of ['{"ms":9007199254740993}', '{"seconds":1e300}', '{"ms":-9000000000000000}', '{"minutes":5e9}']) {
+      const res = await app.request('/__admin/clock/advance', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect(res.status, body).toBe(400);
     }
     // 1e400 is Infinity in JSON.parse: refused by the schema.
     const inf = await app.request('/__admin/clock/advance', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"ms":1e400}' });
