@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { adminRoutes } from './admin.ts';
 import { type ErrorTemplate, Refusal, render, templateOf } from './errors.ts';
-import type { RawJournalEntry } from './journal.ts';
+import { cut, JOURNAL_BODY_LIMIT, type RawJournalEntry } from './journal.ts';
 import { parseJson } from './json.ts';
 import type { ValidationIssue } from './openapi.ts';
 import { type Twin, Twin as TwinClass, type TwinContext, type TwinDefinition, type TwinEnv, type TwinOptions } from './twin.ts';
@@ -86,12 +86,22 @@ export function capturedBody(c: Context): unknown {
 /** The journal's copy of the response body: JSON text (parsed when read), form fields, or text. */
 function responseBody(c: Capturing): { body: unknown; json: boolean } {
   const v = c[CAPTURED];
-  if (typeof v !== 'string' || c[CAPTURED_JSON]) return { body: v, json: c[CAPTURED_JSON] === true };
+  if (typeof v !== 'string') return { body: v, json: false };
+  if (v.length > JOURNAL_BODY_LIMIT) return { body: cut(v), json: false };
+  if (c[CAPTURED_JSON]) return { body: v, json: true };
   // Form replies (OAuth token endpoints) become fields, so secret-named ones are masked like JSON's.
   if (c.res.headers.get('content-type')?.includes('x-www-form-urlencoded')) {
     return { body: Object.fromEntries(new URLSearchParams(v)), json: false };
   }
-  return { body: v.length > 4096 ? `${v.slice(0, 4096)}…` : v, json: false };
+  return { body: v, json: false };
+}
+
+/** What the journal keeps of a request body: parsed, else the text; cut past the limit; a marker if refused unread. */
+function journalBody(raw: string | undefined, parsed: unknown, limit: number, refusedUnread: boolean): unknown {
+  if (refusedUnread) return `[not kept: the body was over the twin's limit of ${limit} bytes]`;
+  if (raw === undefined) return undefined;
+  if (raw.length > JOURNAL_BODY_LIMIT) return cut(raw);
+  return parsed === undefined ? raw : parsed;
 }
 
 /** The kit's own refusals, whatever the platform. */
@@ -101,6 +111,12 @@ export const KIT_ERRORS = {
       description: `The ${SCENARIO_HEADER} header names no error of this twin`,
       status: 400,
       body: { error: { code: 'unknown_scenario', message: `unknown scenario "${named}"`, known } },
+    }),
+  tooLarge: (limit: number): Refusal =>
+    new Refusal('payload_too_large', {}, {
+      description: 'The request body is over the twin\'s limit',
+      status: 413,
+      body: { error: { code: 'payload_too_large', message: `the request body is over the limit of ${limit} bytes` } },
     }),
   defect: {
     description: 'A defect in the twin itself (never expected)',
@@ -158,6 +174,48 @@ export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOpti
     return next();
   });
   app.route('/__admin', adminRoutes(twin));
+
+  /**
+   * The request body as text, refused over the twin's limit in the platform's shape: by its Content-Length
+   * before reading anything, else (chunked) as soon as the bytes read pass it. A refused body is drained and
+   * the connection closed after the answer, so the client reads the 413 instead of a reset.
+   */
+  async function readBody(c: C): Promise<string> {
+    const limit = twin.bodyLimit;
+    const declared = c.req.header('content-length');
+    if (declared !== undefined) {
+      if (Number(declared) <= limit) return c.req.text();
+      drain(c);
+      throw tooLarge(c, limit, Number(declared));
+    }
+    const stream = c.req.raw.body;
+    if (!stream) return '';
+    const reader = stream.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        await reader.cancel();
+        throw tooLarge(c, limit, size);
+      }
+      chunks.push(value);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  function tooLarge(c: C, limit: number, size: number): Refusal {
+    c.header('connection', 'close');
+    c.get('notes').bodyLimit = { limit, received: size };
+    return def.tooLarge?.(c, limit) ?? KIT_ERRORS.tooLarge(limit);
+  }
+
+  /** Read and discard what the client still sends (over HTTP; in-process there is nothing to drain). */
+  function drain(c: C): void {
+    (c.env as { incoming?: { resume?: () => void } } | undefined)?.incoming?.resume?.();
+  }
 
   /** Scenarios: the per-request header, then the rules. Throws the forced answer, if any. */
   async function scenario(c: C, query: () => URLSearchParams): Promise<void> {
@@ -238,17 +296,19 @@ export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOpti
       return search;
     };
     let raw: string | undefined;
-    if (method !== 'GET' && method !== 'HEAD') {
-      raw = await c.req.text();
-      if (raw === '') raw = undefined;
-    }
-    c.set('rawBody', raw);
-    const body = raw === undefined ? undefined : parseBody(raw, c.req.header('content-type'));
-    c.set('body', body);
-    const tenant = def.tenantOf?.(c);
-    c.set('tenant', tenant);
+    let body: unknown;
+    let tenant: string | undefined;
     let dropped: ConnectionDropped | undefined;
     try {
+      if (method !== 'GET' && method !== 'HEAD') {
+        raw = await readBody(c);
+        if (raw === '') raw = undefined;
+      }
+      c.set('rawBody', raw);
+      body = raw === undefined ? undefined : parseBody(raw, c.req.header('content-type'));
+      c.set('body', body);
+      tenant = def.tenantOf?.(c);
+      c.set('tenant', tenant);
       // Most requests name no scenario and the twin has no rules: skip the async step entirely.
       if (c.req.header(SCENARIO_HEADER) !== undefined || twin.rules.size !== 0) await scenario(c, query);
       if (def.beforeRouting) {
@@ -283,7 +343,7 @@ export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOpti
       method,
       url,
       headers: (c.env as { incoming?: { rawHeaders?: string[] } } | undefined)?.incoming?.rawHeaders ?? c.req.raw.headers,
-      body: body === undefined ? raw : body,
+      body: journalBody(raw, body, twin.bodyLimit, c.get('notes').bodyLimit !== undefined),
       // A dropped connection answered nothing: status 0.
       status: dropped ? 0 : c.res.status,
       responseBody: answered.body,

@@ -1,4 +1,25 @@
-import { maskDeep, maskRecord } from './mask.ts';
+import { maskDeep, maskRecord, maskText } from './mask.ts';
+
+/** What the journal keeps of each request or response body, in characters: the rest is cut, with a marker. */
+export const JOURNAL_BODY_LIMIT = 64 * 1024;
+/** What the journal may hold in all by default, in bytes (estimated): past it the oldest entries go. */
+export const JOURNAL_BYTES = 32 * 1024 * 1024;
+
+/** `text` cut to the journal's body limit, saying how long it was. */
+export function cut(text: string, limit = JOURNAL_BODY_LIMIT): string {
+  return `${text.slice(0, limit)}… [cut: ${text.length} characters in all, the journal keeps ${limit}]`;
+}
+
+/** About how many bytes an entry holds (its strings; a parsed body counts as the text it came from). */
+function sizeOf(e: RawJournalEntry): number {
+  let n = 256 + e.url.length;
+  if (typeof e.body === 'string') n += e.body.length;
+  else if (e.body !== undefined) n += JOURNAL_BODY_LIMIT / 16;
+  if (typeof e.responseBody === 'string') n += e.responseBody.length;
+  else if (e.responseBody !== undefined) n += JOURNAL_BODY_LIMIT / 16;
+  if (Array.isArray(e.headers)) for (const h of e.headers) n += h.length;
+  return n * 2;
+}
 
 /** A bounded request journal (a ring buffer), the twin's memory of what it was asked. */
 export interface JournalEntry {
@@ -89,9 +110,9 @@ export function materialize(raw: RawJournalEntry, secretNames?: RegExp): Journal
     path: url.pathname,
     query: maskRecord(queryRecord(url.searchParams), secretNames),
     headers: maskRecord(headerRecord(raw.headers), secretNames),
-    body: maskDeep(raw.body, secretNames),
+    body: typeof raw.body === 'string' ? maskText(raw.body, secretNames) : maskDeep(raw.body, secretNames),
     status: raw.status,
-    responseBody: maskDeep(parsedResponse(raw), secretNames),
+    responseBody: maskBody(parsedResponse(raw), secretNames),
     durationMs: raw.durationMs,
     ...(raw.tenant !== undefined && { tenant: raw.tenant }),
     ...(raw.error !== undefined && { error: raw.error }),
@@ -99,6 +120,10 @@ export function materialize(raw: RawJournalEntry, secretNames?: RegExp): Journal
     ...(typeof notes?.rule === 'string' && { rule: notes.rule }),
     ...(notes && { notes }),
   };
+}
+
+function maskBody(body: unknown, secretNames?: RegExp): unknown {
+  return typeof body === 'string' ? maskText(body, secretNames) : maskDeep(body, secretNames);
 }
 
 export interface JournalFilter {
@@ -138,18 +163,25 @@ function matches(entry: JournalEntry, f: JournalFilter, pathOk: (p: string) => b
 
 export class Journal {
   private readonly ring: (RawJournalEntry | undefined)[];
+  private readonly sizes: number[];
   private next = 0;
+  private kept = 0;
+  private bytes = 0;
   private seq = 0;
   private total = 0;
 
   constructor(
     readonly capacity = 1000,
     private readonly secretNames?: RegExp,
+    /** What the entries may hold in all, in (estimated) bytes: the oldest go first. */
+    readonly maxBytes = JOURNAL_BYTES,
   ) {
     if (!Number.isInteger(capacity) || capacity < 1) {
       throw new RangeError(`journal size must be a positive integer, got ${capacity}`);
     }
+    if (!Number.isInteger(maxBytes) || maxBytes < 1) throw new RangeError(`journal bytes must be a positive integer, got ${maxBytes}`);
     this.ring = new Array(capacity);
+    this.sizes = new Array(capacity).fill(0);
   }
 
   nextId(): number {
@@ -158,18 +190,31 @@ export class Journal {
   }
 
   record(entry: RawJournalEntry): void {
+    if (this.kept === this.capacity) this.dropOldest();
+    const size = sizeOf(entry);
     this.ring[this.next] = entry;
+    this.sizes[this.next] = size;
     this.next = (this.next + 1) % this.capacity;
+    this.kept += 1;
+    this.bytes += size;
     this.total += 1;
+    // The newest entry always stays, whatever its size (its bodies are already cut).
+    while (this.bytes > this.maxBytes && this.kept > 1) this.dropOldest();
+  }
+
+  private dropOldest(): void {
+    const oldest = (this.next - this.kept + this.capacity) % this.capacity;
+    this.bytes -= this.sizes[oldest]!;
+    this.ring[oldest] = undefined;
+    this.sizes[oldest] = 0;
+    this.kept -= 1;
   }
 
   /** Entries oldest first, secrets masked. */
   all(): JournalEntry[] {
     const out: JournalEntry[] = [];
-    for (let i = 0; i < this.capacity; i++) {
-      const e = this.ring[(this.next + i) % this.capacity];
-      if (e) out.push(materialize(e, this.secretNames));
-    }
+    const first = this.next - this.kept + this.capacity;
+    for (let i = 0; i < this.kept; i++) out.push(materialize(this.ring[(first + i) % this.capacity]!, this.secretNames));
     return out;
   }
 
@@ -191,9 +236,17 @@ export class Journal {
     return this.total;
   }
 
+  /** How many entries it holds now, and their estimated size in bytes. */
+  usage(): { entries: number; bytes: number } {
+    return { entries: this.kept, bytes: this.bytes };
+  }
+
   clear(): void {
     this.ring.fill(undefined);
+    this.sizes.fill(0);
     this.next = 0;
+    this.kept = 0;
+    this.bytes = 0;
     this.total = 0;
   }
 }

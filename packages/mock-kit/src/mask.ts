@@ -38,3 +38,21 @@ export function maskRecord<T extends string | string[]>(
   }
   return out;
 }
+
+// A JSON string literal, unambiguous so the match is linear: "…" with escapes.
+const JSON_PAIR = /"((?:[^"\\]|\\.)*)"(\s*:\s*)"((?:[^"\\]|\\.)*)"/g;
+const FORM_PAIR = /(^|[&?\s;])([^=&?\s;]+)=([^&\s;]*)/g;
+
+/**
+ * A text body (one that did not parse: broken JSON, an odd form) with the values of secret-named JSON
+ * members and form fields masked, so a malformed token request never shows its secret in the journal.
+ */
+export function maskText(text: string, extra?: RegExp): string {
+  return text
+    .replace(JSON_PAIR, (all, name: string, colon: string, value: string) =>
+      isSecretName(name, extra) ? `"${name}"${colon}"${maskValue(value)}"` : all,
+    )
+    .replace(FORM_PAIR, (all, lead: string, name: string, value: string) =>
+      isSecretName(name, extra) ? `${lead}${name}=${maskValue(value)}` : all,
+    );
+}

@@ -7,6 +7,9 @@ import type { LoadedSpec, Operation, ValidationIssue } from './openapi.ts';
 import { loadSpec } from './openapi.ts';
 import { RuleBook } from './scenarios.ts';
 
+/** 1 MiB: the request body limit of a twin whose platform documents none. */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
 export interface NamedState<F> {
   description: string;
   /** Derive this state's fixtures from the twin's base fixtures (a fresh copy). */
@@ -74,6 +77,10 @@ export interface TwinDefinition<F, S> {
   internalError?(c: TwinContext<F, S>, err: Error): Refusal;
   /** Parse a request body; default: JSON for JSON or untyped bodies, fields for forms. */
   parseBody?(raw: string, contentType: string | undefined): unknown;
+  /** The largest request body the platform accepts, in bytes (default 1 MiB): larger ones get `tooLarge`. */
+  bodyLimit?: number;
+  /** The platform's refusal of a body over the limit (default: the kit's JSON 413). */
+  tooLarge?(c: TwinContext<F, S>, limit: number): Refusal;
   /** Extra secret names to mask in the journal. */
   secretNames?: RegExp;
   /** Lines for the CLI table: default credentials. */
@@ -94,12 +101,18 @@ export interface TwinOptions<F> {
   fixturesFile?: string;
   /** Journal capacity (ring buffer), default 1000. */
   journalSize?: number;
+  /** What the journal may hold in all, in bytes (default 32 MiB): the oldest entries go first. */
+  journalBytes?: number;
+  /** Overrides the definition's request body limit, in bytes. */
+  bodyLimit?: number;
   clock?: Clock;
 }
 
 export class Twin<F, S> {
   readonly clock: Clock;
   readonly journal: Journal;
+  /** The largest request body accepted, in bytes. */
+  readonly bodyLimit: number;
   readonly rules = new RuleBook();
   readonly spec: LoadedSpec;
   /** Where the base fixtures came from: `defaults`, `options` or a file path. */
@@ -116,7 +129,9 @@ export class Twin<F, S> {
     options: TwinOptions<F> = {},
   ) {
     this.clock = options.clock ?? createClock();
-    this.journal = new Journal(options.journalSize ?? 1000, def.secretNames);
+    this.journal = new Journal(options.journalSize ?? 1000, def.secretNames, options.journalBytes);
+    this.bodyLimit = options.bodyLimit ?? def.bodyLimit ?? DEFAULT_BODY_LIMIT;
+    if (!Number.isSafeInteger(this.bodyLimit) || this.bodyLimit < 0) throw new RangeError(`body limit must be a whole number of bytes, got ${this.bodyLimit}`);
     this.spec = loadSpec(def.spec);
     this.check = fixtureValidator<F>(def.fixtures.schema);
     if (options.fixturesFile) {
