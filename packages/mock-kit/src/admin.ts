@@ -2,16 +2,20 @@ import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { FixtureError } from './fixtures.ts';
+import { refuseAdmin } from './guard.ts';
 import type { JournalFilter } from './journal.ts';
 import { MAX_JSON_DEPTH, parseJson } from './json.ts';
 import { loadSpec } from './openapi.ts';
 import type { RuleInput } from './scenarios.ts';
 import type { Twin, TwinEnv } from './twin.ts';
 
+/** The largest admin request body (a fixtures document), in bytes. */
+export const ADMIN_BODY_LIMIT = 16 * 1024 * 1024;
+
 /** The admin API's own contract, shared by every twin. */
 export const ADMIN_SPEC = fileURLToPath(new URL('../../../contracts/openapi/admin.yaml', import.meta.url));
 
-export function adminError(c: Context, status: 400 | 404 | 409, code: string, message: string, details?: unknown) {
+export function adminError(c: Context, status: 400 | 401 | 403 | 404 | 409 | 413, code: string, message: string, details?: unknown) {
   return c.json({ error: { code, message, ...(details !== undefined && { details }) } }, status);
 }
 
@@ -31,13 +35,20 @@ export function adminRoutes<F, S>(twin: Twin<F, S>): Hono<TwinEnv<F, S>> {
   const adminSpec = loadSpec(ADMIN_SPEC);
   const started = Date.now();
 
-  // Every admin request is validated against admin.yaml (or the twin's spec for its own admin routes).
+  // Every admin request passes the guard (host, origin, token), then is validated against admin.yaml (or the
+  // twin's spec for its own admin routes).
   admin.use('*', async (c, next) => {
+    const refused = refuseAdmin(c, twin.adminGuard);
+    if (refused) return adminError(c, ...refused);
     const path = c.req.path;
     const matched = adminSpec.match(c.req.method, path) ?? twin.spec.match(c.req.method, path);
     if (!matched) return adminError(c, 404, 'not_found', `no admin route ${c.req.method} ${path}`);
     let body: unknown;
+    if (Number(c.req.header('content-length') ?? 0) > ADMIN_BODY_LIMIT) {
+      return adminError(c, 413, 'payload_too_large', `admin bodies are limited to ${ADMIN_BODY_LIMIT} bytes`);
+    }
     const raw = c.req.method === 'GET' || c.req.method === 'DELETE' ? '' : await c.req.text();
+    if (raw.length > ADMIN_BODY_LIMIT) return adminError(c, 413, 'payload_too_large', `admin bodies are limited to ${ADMIN_BODY_LIMIT} bytes`);
     if (raw !== '') {
       body = parseJson(raw);
       if (body === undefined) {

@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import { watch } from 'chokidar';
 import { createTwinApp } from './app.ts';
 import { FixtureError } from './fixtures.ts';
+import { generateAdminToken, isLoopback, loopbackHosts } from './guard.ts';
 import type { Twin, TwinDefinition, TwinOptions } from './twin.ts';
 
 /** The port is taken: the CLI prints this one line and exits non-zero. */
@@ -29,6 +30,8 @@ export interface StartOptions<F> extends TwinOptions<F> {
 
 export interface RunningTwin<F, S> {
   url: string;
+  /** The token the admin API requires, when it requires one (non-loopback hosts, or `adminToken` given). */
+  adminToken?: string;
   port: number;
   twin: Twin<F, S>;
   close(): Promise<void>;
@@ -36,8 +39,10 @@ export interface RunningTwin<F, S> {
 
 /** The only place in Doppel that binds a port. */
 export async function startTwin<F, S>(def: TwinDefinition<F, S>, options: StartOptions<F> = {}): Promise<RunningTwin<F, S>> {
-  const { app, twin } = createTwinApp(def, options);
   const host = options.host ?? '127.0.0.1';
+  // Reachable from other machines: the admin API needs a token, generated when none is given.
+  const adminToken = options.adminToken ?? (isLoopback(host) ? undefined : generateAdminToken());
+  const { app, twin } = createTwinApp(def, { ...options, ...(adminToken !== undefined && { adminToken }) });
   const requested = options.port ?? 0;
   const log = options.log ?? ((line: string) => console.log(line));
 
@@ -69,8 +74,11 @@ export async function startTwin<F, S>(def: TwinDefinition<F, S>, options: StartO
 
   const port = (server.address() as AddressInfo).port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
+  // On loopback, the Host header must name this twin (no DNS rebinding); elsewhere the token guards it.
+  if (isLoopback(host)) twin.adminGuard.hosts = loopbackHosts(host, port);
   return {
     url: `http://${shownHost}:${port}`,
+    ...(adminToken !== undefined && { adminToken }),
     port,
     twin,
     async close() {

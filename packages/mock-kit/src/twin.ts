@@ -2,6 +2,7 @@ import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { type Clock, createClock } from './clock.ts';
 import type { ErrorCatalogue, Refusal } from './errors.ts';
 import { FixtureError, fixtureValidator, readFixtureFile } from './fixtures.ts';
+import type { AdminGuard } from './guard.ts';
 import { Journal } from './journal.ts';
 import type { LoadedSpec, Operation, ValidationIssue } from './openapi.ts';
 import { loadSpec } from './openapi.ts';
@@ -105,6 +106,10 @@ export interface TwinOptions<F> {
   journalBytes?: number;
   /** Overrides the definition's request body limit, in bytes. */
   bodyLimit?: number;
+  /** Require this token on every admin call (see AdminGuard). `startTwin` sets one for non-loopback hosts. */
+  adminToken?: string;
+  /** Browser origins (besides the twin's own) allowed to drive the admin API: the QA console's. */
+  adminOrigins?: string[];
   clock?: Clock;
 }
 
@@ -113,6 +118,8 @@ export class Twin<F, S> {
   readonly journal: Journal;
   /** The largest request body accepted, in bytes. */
   readonly bodyLimit: number;
+  /** Who may drive the admin API; `startTwin` fills in the hosts once it knows its port. */
+  readonly adminGuard: AdminGuard;
   readonly rules = new RuleBook();
   readonly spec: LoadedSpec;
   /** Where the base fixtures came from: `defaults`, `options` or a file path. */
@@ -131,6 +138,10 @@ export class Twin<F, S> {
     this.clock = options.clock ?? createClock();
     this.journal = new Journal(options.journalSize ?? 1000, def.secretNames, options.journalBytes);
     this.bodyLimit = options.bodyLimit ?? def.bodyLimit ?? DEFAULT_BODY_LIMIT;
+    this.adminGuard = {
+      ...(options.adminToken !== undefined && { token: options.adminToken }),
+      ...(options.adminOrigins && { origins: new Set(options.adminOrigins.map((o) => o.toLowerCase())) }),
+    };
     if (!Number.isSafeInteger(this.bodyLimit) || this.bodyLimit < 0) throw new RangeError(`body limit must be a whole number of bytes, got ${this.bodyLimit}`);
     this.spec = loadSpec(def.spec);
     this.check = fixtureValidator<F>(def.fixtures.schema);
