@@ -102,3 +102,21 @@ describe('pathMatcher', () => {
     expect(pathMatcher('/a*')('/b/a')).toBe(false);
   });
 });
+
+describe('pathMatcher is linear-time', () => {
+  it('answers a hostile pattern against a long path at once, right', () => {
+    const path = `/${'a'.repeat(20_000)}`;
+    // A backtracking RegExp would not return here within the test's timeout (it took seconds at 200 characters).
+    expect(pathMatcher('*a*a*a*a*a*a*b')(path)).toBe(false);
+    expect(pathMatcher('*a*a*a*a*a*a*')(path)).toBe(true);
+  });
+
+  it('handles stars at both ends, in a row, and literal regex characters', () => {
+    expect(pathMatcher('**')('')).toBe(true);
+    expect(pathMatcher('/a/**/c')('/a/b/x/c')).toBe(true);
+    expect(pathMatcher('*.(x)+')('/a.(x)+')).toBe(true);
+    expect(pathMatcher('*.(x)+')('/a.xx')).toBe(false);
+    expect(pathMatcher('/a*c')('/abcbc')).toBe(true);
+    expect(pathMatcher('/a*c')('/abcb')).toBe(false);
+  });
+});

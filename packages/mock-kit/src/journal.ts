@@ -136,15 +136,34 @@ export interface JournalFilter {
   query?: Record<string, string>;
 }
 
+/**
+ * `pattern` with `*` as any run of characters (across `/` too), everything else literal. Matched by the classic
+ * greedy wildcard walk with one backtrack point, O(pattern × path) at worst and linear in practice: no RegExp
+ * is built from the pattern, so `*a*a*a*a*b` cannot blow up the way a backtracking RegExp (or a glob library
+ * compiling to one) does.
+ */
 export function pathMatcher(pattern: string): (path: string) => boolean {
   if (!pattern.includes('*')) return (p) => p === pattern;
-  const re = new RegExp(
-    `^${pattern
-      .split('*')
-      .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*')}$`,
-  );
-  return (p) => re.test(p);
+  return (path) => {
+    let p = 0;
+    let s = 0;
+    let star = -1;
+    let mark = 0;
+    while (s < path.length) {
+      if (p < pattern.length && pattern[p] !== '*' && pattern[p] === path[s]) {
+        p++;
+        s++;
+      } else if (p < pattern.length && pattern[p] === '*') {
+        star = p++;
+        mark = s;
+      } else if (star >= 0) {
+        p = star + 1;
+        s = ++mark;
+      } else return false;
+    }
+    while (pattern[p] === '*') p++;
+    return p === pattern.length;
+  };
 }
 
 function matches(entry: JournalEntry, f: JournalFilter, pathOk: (p: string) => boolean): boolean {
