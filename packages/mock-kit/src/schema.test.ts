@@ -87,3 +87,14 @@ describe('sampleFromSchema', () => {
     expect(() => sampleFromSchema(deep)).not.toThrow();
   });
 });
+
+describe('patterns from data run in linear time', () => {
+  it('an exponential pattern answers at once, and a pattern RE2 cannot run is refused when compiled', () => {
+    const schema = { type: 'string', pattern: '^(a+)+$' };
+    // A backtracking engine takes seconds per extra character here; RE2 does not backtrack.
+    expect(schemaProblems(schema, `${'a'.repeat(5_000)}b`)).toEqual(['value must match pattern "^(a+)+$"']);
+    expect(schemaProblems(schema, 'aaaa')).toEqual([]);
+    expect(schemaProblems({ type: 'string', pattern: 'b' }, 'abc')).toEqual([]);
+    expect(() => compileSchema({ type: 'string', pattern: '(?<=a)b' })).toThrow();
+  });
+});

@@ -1,5 +1,6 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { RE2JS } from 're2js';
 
 // ajv-formats ships CommonJS with a default export.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
@@ -9,28 +10,47 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
  * specs, fixtures, DingTalk's action input/output schemas — is compiled here, by one ajv instance for data
  * and one that coerces query/header/path strings to their declared types, with one formatter for what fails.
  */
-function makeAjv(coerceTypes: boolean): Ajv2020 {
-  const ajv = new Ajv2020({ strict: false, allErrors: true, coerceTypes, validateSchema: false });
+/**
+ * `pattern` keywords of schemas that come from fixtures (an action's inputSchema, anything a user loads) run
+ * on RE2 (re2js: Google's linear-time engine, in pure JavaScript), so `^(a+)+$` cannot stall a twin; a
+ * pattern RE2 cannot run (look-around, back-references) is refused when the schema compiles.
+ */
+function re2(pattern: string): { test(text: string): boolean } {
+  return RE2JS.compile(pattern);
+}
+re2.code = 're2';
+
+function makeAjv(coerceTypes: boolean, linearPatterns = false): Ajv2020 {
+  const ajv = new Ajv2020({
+    strict: false,
+    allErrors: true,
+    coerceTypes,
+    validateSchema: false,
+    ...(linearPatterns && { code: { regExp: re2 as never } }),
+  });
   addFormats(ajv);
   return ajv;
 }
 
-/** Validates data as it is (bodies, fixtures, action schemas). */
+/** Validates data as it is against the twins' own OpenAPI specs (bodies). */
 export const dataAjv = makeAjv(false);
 /** Validates parameters, which arrive as strings: coerced to the schema's types first. */
 export const paramAjv = makeAjv(true);
+/** Validates against schemas that are data (fixtures, action schemas): patterns on RE2. */
+const userAjv = makeAjv(false, true);
 
 const compiled = new WeakMap<object, ValidateFunction>();
 
 /**
  * A validator for a JSON Schema that is data (fixtures schema, an action's inputSchema), compiled once per
- * schema object. `$schema` and `$id` are ignored, so draft-07 style documents compile with the 2020 dialect.
+ * schema object, its patterns on RE2. `$schema` and `$id` are ignored, so draft-07 style documents compile
+ * with the 2020 dialect. Throws for a schema that does not compile (a pattern RE2 refuses included).
  */
 export function compileSchema(schema: object): ValidateFunction {
   let v = compiled.get(schema);
   if (!v) {
     const { $schema: _s, $id: _id, ...rest } = schema as Record<string, unknown>;
-    v = dataAjv.compile(rest);
+    v = userAjv.compile(rest);
     compiled.set(schema, v);
   }
   return v;
