@@ -1,26 +1,50 @@
 // A bench server in its own process, so the load generator never shares its event loop.
-// argv: <target> twin|bare. Prints the URL on stdout once listening.
+// argv: <target> twin|bare [answer.json] | <target> record.
+//   twin    starts the twin; prints its URL on stdout once listening.
+//   bare    a bare Hono app serving the twin's recorded answer (recorded here, or read from answer.json).
+//   record  records the twin's answer and prints it as one JSON line ({ status, type, body }), then exits.
+import { readFileSync } from 'node:fs';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { targets } from './targets/index.ts';
+import type { BenchTarget } from './targets/types.ts';
 
-const [name, kind] = process.argv.slice(2);
+/** The twin's answer to the target's request: what the bare app and the peers serve. */
+export interface Recorded {
+  status: number;
+  type: string;
+  body: string;
+}
+
+const [name, kind, answerFile] = process.argv.slice(2);
 const target = targets.find((t) => t.name === name);
-if (!target || (kind !== 'twin' && kind !== 'bare')) {
-  console.error(`usage: serve.ts <${targets.map((t) => t.name).join('|')}> twin|bare`);
+if (!target || (kind !== 'twin' && kind !== 'bare' && kind !== 'record')) {
+  console.error(`usage: serve.ts <${targets.map((t) => t.name).join('|')}> twin|bare [answer.json]|record`);
   process.exit(2);
 }
-const running = await target.start();
-if (kind === 'twin') {
+
+/** Start the twin, send the target's request once, keep the exact answer, stop the twin. */
+async function record(t: BenchTarget): Promise<Recorded> {
+  const running = await t.start();
+  try {
+    const { method, path, headers, body } = t.request;
+    const res = await fetch(`${running.url}${path}`, { method, ...(headers && { headers }), ...(body && { body }) });
+    return { body: await res.text(), type: res.headers.get('content-type') ?? 'application/json', status: res.status };
+  } finally {
+    await running.close();
+  }
+}
+
+if (kind === 'record') {
+  console.log(JSON.stringify(await record(target)));
+  process.exit(0);
+} else if (kind === 'twin') {
+  const running = await target.start();
   console.log(running.url);
 } else {
-  // Record the twin's exact answer, then serve those bytes from a bare Hono app on the same path.
-  const { method, path, headers, body } = target.request;
-  const res = await fetch(`${running.url}${path}`, { method, ...(headers && { headers }), ...(body && { body }) });
-  const payload = await res.text();
-  const type = res.headers.get('content-type') ?? 'application/json';
-  const status = res.status;
-  await running.close();
+  // The twin's exact answer (recorded now, or once by the runner for every peer), served from a bare Hono app on the same path.
+  const { method, path } = target.request;
+  const { body: payload, type, status } = answerFile ? (JSON.parse(readFileSync(answerFile, 'utf8')) as Recorded) : await record(target);
   const app = new Hono();
   const route = path.split('?')[0]!;
   // The same JSON, serialised per request as any Hono handler does.

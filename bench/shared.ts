@@ -1,0 +1,73 @@
+// What both modes of `pnpm bench` share: the bench servers (serve.ts, each in its own process) and the load.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type autocannon from 'autocannon';
+import type { Recorded } from './serve.ts';
+import type { BenchTarget } from './targets/types.ts';
+
+const tsx = createRequire(import.meta.url).resolve('tsx/cli');
+const serveScript = fileURLToPath(new URL('./serve.ts', import.meta.url));
+
+export interface Served {
+  url: string;
+  child: ChildProcess;
+}
+
+/**
+ * Start serve.ts for a target: `twin`, or `bare` (serving the answer in `answerFile` when given).
+ * `prefix` runs it under another command first (`taskset -c 0`), which must exec it in place.
+ */
+export async function server(name: string, kind: 'twin' | 'bare', opts: { prefix?: string[]; answerFile?: string } = {}): Promise<Served> {
+  const argv = [process.execPath, tsx, serveScript, name, kind, ...(opts.answerFile ? [opts.answerFile] : [])];
+  const [cmd, ...args] = [...(opts.prefix ?? []), ...argv];
+  const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.once('data', (d) => resolve(String(d).trim()));
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`${kind} server for ${name} exited with ${code}`)));
+  });
+  return { url, child };
+}
+
+/** CPU time (user + system, µs) a serve.ts process has used so far, asked over IPC. */
+export function cpu(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    child.once('message', (m) => resolve((m as NodeJS.CpuUsage).user + (m as NodeJS.CpuUsage).system));
+    child.send('cpu');
+  });
+}
+
+export interface Load {
+  connections: number;
+  pipelining: number;
+}
+
+/** autocannon options for a target's request against a server at `url`. */
+export function options(url: string, t: BenchTarget, duration: number, load: Load): autocannon.Options {
+  const req = t.request;
+  const next = t.nextBody;
+  return {
+    url: `${url}${req.path}`,
+    method: req.method,
+    ...(req.headers && { headers: req.headers }),
+    ...(req.body && { body: req.body }),
+    // Single-use inputs: every request gets its own body.
+    ...(next && { requests: [{ setupRequest: (r: object) => ({ ...r, body: next() }) }] }),
+    connections: load.connections,
+    pipelining: load.pipelining,
+    duration,
+  };
+}
+
+/** Print rows as aligned columns. */
+export function printTable(rows: string[][]): void {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join('  '));
+}
+
+/** The twin's answer to the target's request, recorded once by serve.ts in its own process. */
+export function recordAnswer(name: string): Recorded {
+  const out = execFileSync(process.execPath, [tsx, serveScript, name, 'record'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 120_000 });
+  return JSON.parse(out.trim().split('\n').at(-1)!) as Recorded;
+}
