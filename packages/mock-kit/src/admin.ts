@@ -31,7 +31,7 @@ function filterFrom(c: Context): JournalFilter {
 
 /** `/__admin`: health, reset, fixtures, states, journal, scenarios, clock; plus the twin's own admin routes. */
 export function adminRoutes<F, S>(twin: Twin<F, S>): Hono<TwinEnv<F, S>> {
-  const admin = new Hono<TwinEnv<F, S>>();
+  const admin = new Hono<TwinEnv<F, S>>({ strict: false });
   const adminSpec = loadSpec(ADMIN_SPEC);
   const started = Date.now();
 

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { adminRoutes } from './admin.ts';
+import { adminError, adminRoutes } from './admin.ts';
 import { type ErrorTemplate, Refusal, render, templateOf } from './errors.ts';
 import { cut, JOURNAL_BODY_LIMIT, type RawJournalEntry } from './journal.ts';
 import { parseJson } from './json.ts';
@@ -138,7 +138,8 @@ function statusFault(status: number, body: unknown, headers: Record<string, stri
  */
 export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOptions<F> = {}): TwinApp<F, S> {
   const twin = new TwinClass(def, options);
-  const app = new Hono<TwinEnv<F, S>>();
+  // Not strict: `/things/` is `/things`, as the spec matcher has it.
+  const app = new Hono<TwinEnv<F, S>>({ strict: false });
   const parseBody = def.parseBody ?? defaultParseBody;
   type C = TwinContext<F, S>;
 
@@ -359,7 +360,11 @@ export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOpti
   });
 
   for (const [base, routes] of def.routes) app.route(base, routes);
-  app.notFound((c) => answer(c as C, def.notFound(c as C)));
+  app.notFound((c) =>
+    c.req.path === '/__admin' || c.req.path.startsWith('/__admin/')
+      ? adminError(c, 404, 'not_found', `no admin route ${c.req.method} ${c.req.path}`)
+      : answer(c as C, def.notFound(c as C)),
+  );
   return { app, twin };
 }
 

@@ -112,3 +112,5 @@ export async function probeBadInput(app: Hono<any>, spec: LoadedSpec, options: P
   }
   return failures;
 }
+
+export { type FuzzFailure, type FuzzOptions, type FuzzReport, formatReport, fuzz } from './fuzz.ts';
