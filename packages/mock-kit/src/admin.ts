@@ -77,6 +77,7 @@ export function adminRoutes<F, S>(twin: Twin<F, S>): Hono<TwinEnv<F, S>> {
       state: twin.activeState ?? null,
       journal: { size: twin.journal.capacity, recorded: twin.journal.recorded(), ...twin.journal.usage(), maxBytes: twin.journal.maxBytes },
       bodyLimit: twin.bodyLimit,
+      stores: Object.fromEntries(Object.entries(twin.def.stores?.(twin.state) ?? {}).map(([name, store]) => [name, store.usage()])),
       rules: twin.rules.size,
       clock: new Date(twin.clock.now()).toISOString(),
     }),

@@ -2,6 +2,7 @@ export { capturedBody, ConnectionDropped, createTwinApp, defaultParseBody, KIT_E
 export { ADMIN_BODY_LIMIT, ADMIN_SPEC, adminError } from './admin.ts';
 export { ADMIN_TOKEN_HEADER, type AdminGuard, isLoopback } from './guard.ts';
 export { CLOCK_MAX, type Clock, clockInRange, createClock } from './clock.ts';
+export { BoundedMap } from './store.ts';
 export { clientIp } from './net.ts';
 export { type DriftReport, drift } from './drift.ts';
 export { defineErrors, type ErrorCatalogue, type ErrorOverrides, type ErrorTemplate, type Errors, Refusal, render } from './errors.ts';

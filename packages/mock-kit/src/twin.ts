@@ -84,6 +84,8 @@ export interface TwinDefinition<F, S> {
   tooLarge?(c: TwinContext<F, S>, limit: number): Refusal;
   /** Extra secret names to mask in the journal. */
   secretNames?: RegExp;
+  /** The stores that grow with traffic (BoundedMap or alike), by name: `/__admin/health` shows how full they are. */
+  stores?(runtime: S): Record<string, { usage(): { size: number; max: number; evicted: number } }>;
   /** Lines for the CLI table: default credentials. */
   credentials?(fixtures: F): CredentialRow[];
   /** The platform's routes: Hono sub-apps, each mounted at its base path with `app.route(base, routes)`. */

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { BoundedMap } from './store.ts';
+
+describe('BoundedMap', () => {
+  it('keeps at most max entries, evicting the oldest, and counts evictions', () => {
+    const m = new BoundedMap<string, number>(3, () => 0);
+    for (const [i, k] of ['a', 'b', 'c', 'd', 'e'].entries()) m.set(k, i);
+    expect([...m.entries()]).toEqual([
+      ['c', 2],
+      ['d', 3],
+      ['e', 4],
+    ]);
+    expect(m.usage()).toEqual({ size: 3, max: 3, evicted: 2 });
+    // Replacing makes an entry the newest.
+    m.set('c', 9);
+    m.set('f', 5);
+    expect([...m.entries()].map(([k]) => k)).toEqual(['e', 'c', 'f']);
+  });
+
+  it('never returns an expired entry, and sweeps expired ones as new ones arrive', () => {
+    let now = 1000;
+    const m = new BoundedMap<string, string>(100, () => now);
+    m.set('a', 'A', 2000);
+    m.set('b', 'B', 3000);
+    m.set('forever', 'F');
+    expect(m.get('a')).toBe('A');
+    expect(m.expiresAt('b')).toBe(3000);
+    now = 2000;
+    expect(m.get('a')).toBeUndefined();
+    expect(m.has('b')).toBe(true);
+    now = 5000;
+    expect(m.values()).toEqual(['F']);
+    m.set('c', 'C', 6000);
+    expect(m.size).toBe(2);
+    expect(m.expiresAt('b')).toBeUndefined();
+  });
+
+  it('sweep(all) removes expired entries behind a live one', () => {
+    let now = 0;
+    const m = new BoundedMap<string, number>(10, () => now);
+    m.set('live', 1);
+    m.set('short', 2, 10);
+    now = 20;
+    expect(m.sweep()).toBe(0);
+    expect(m.sweep(true)).toBe(1);
+    expect(m.size).toBe(1);
+    m.delete('live');
+    m.clear();
+    expect(m.size).toBe(0);
+  });
+
+  it('refuses a size that is not a positive integer', () => {
+    expect(() => new BoundedMap(0, () => 0)).toThrow(RangeError);
+  });
+});
