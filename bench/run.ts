@@ -5,27 +5,31 @@
 // pnpm bench --peers [--runs 3] [--warmup 2] [--seconds 5] [--connections 50] [--only zentao]
 // The same, plus Prism and WireMock serving the same recorded answer, each server pinned to core 0 and the load
 // generator to core 1, the median of --runs runs per server: see peers.ts.
+//
+// pnpm bench --soak [--seconds 60]: each twin's growth endpoint, RSS after warm-up, at the end and idle: see soak.ts.
 import type { ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { runPeers } from './peers.ts';
+import { runSoak } from './soak.ts';
 import { cpu, type Load, options, printTable, server } from './shared.ts';
 import { targets } from './targets/index.ts';
 
 const { values } = parseArgs({
   allowPositionals: true,
   options: {
-    seconds: { type: 'string', default: '5' },
+    seconds: { type: 'string' },
     connections: { type: 'string' },
     pipelining: { type: 'string', default: '1' },
     only: { type: 'string' },
     peers: { type: 'boolean', default: false },
+    soak: { type: 'boolean', default: false },
     runs: { type: 'string', default: '3' },
     warmup: { type: 'string', default: '2' },
   },
 });
 const clamp = (v: string, lo: number, hi: number) => Math.min(Math.max(Number(v) || lo, lo), hi);
-const seconds = clamp(values.seconds, 1, 60);
+const seconds = clamp(values.seconds ?? (values.soak ? '60' : '5'), 1, 600);
 const connections = clamp(values.connections ?? (values.peers ? '50' : '32'), 1, 256);
 const pipelining = clamp(values.pipelining, 1, 32);
 const load: Load = { connections, pipelining };
@@ -36,7 +40,9 @@ if (chosen.length === 0) {
   process.exit(2);
 }
 
-if (values.peers) {
+if (values.soak) {
+  await runSoak(chosen, { seconds, load });
+} else if (values.peers) {
   await runPeers(chosen, { seconds, load, runs: clamp(values.runs, 1, 9), warmup: clamp(values.warmup, 1, 30) });
 } else {
   await runBare();

@@ -54,5 +54,12 @@ if (kind === 'record') {
   process.on('SIGTERM', () => server.close());
 }
 process.on('SIGTERM', () => process.exit(0));
-// The runner asks for this process's CPU time around each load, to report CPU µs per request.
-process.on('message', () => process.send?.(process.cpuUsage()));
+// The runner asks for this process's CPU time around each load (CPU µs per request), or for its memory after
+// a full GC (the soak mode starts it with --expose-gc).
+process.on('message', (m) => {
+  if (m === 'memory') {
+    (globalThis as { gc?: () => void }).gc?.();
+    const { rss, heapUsed } = process.memoryUsage();
+    process.send?.({ memory: { rss, heapUsed } });
+  } else process.send?.(process.cpuUsage());
+});

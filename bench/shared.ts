@@ -18,8 +18,14 @@ export interface Served {
  * Start serve.ts for a target: `twin`, or `bare` (serving the answer in `answerFile` when given).
  * `prefix` runs it under another command first (`taskset -c 0`), which must exec it in place.
  */
-export async function server(name: string, kind: 'twin' | 'bare', opts: { prefix?: string[]; answerFile?: string } = {}): Promise<Served> {
-  const argv = [process.execPath, tsx, serveScript, name, kind, ...(opts.answerFile ? [opts.answerFile] : [])];
+export async function server(
+  name: string,
+  kind: 'twin' | 'bare',
+  opts: { prefix?: string[]; answerFile?: string; soak?: boolean } = {},
+): Promise<Served> {
+  // --expose-gc lets the soak mode measure memory after a full collection.
+  const node = opts.soak ? [process.execPath, '--expose-gc'] : [process.execPath];
+  const argv = [...node, tsx, serveScript, name, kind, ...(opts.answerFile ? [opts.answerFile] : [])];
   const [cmd, ...args] = [...(opts.prefix ?? []), ...argv];
   const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   const url = await new Promise<string>((resolve, reject) => {

@@ -10,4 +10,6 @@ export interface BenchTarget {
   request: { method: 'GET' | 'POST'; path: string; headers?: Record<string, string>; body?: string };
   /** A fresh body for each request, for endpoints whose input is single-use (OAuth codes). */
   nextBody?(): string;
+  /** The twin's growth endpoint for `pnpm bench --soak`: requests that add to a store (inbox, tokens, sessions). */
+  soak?: Pick<BenchTarget, 'label' | 'request' | 'nextBody'>;
 }
