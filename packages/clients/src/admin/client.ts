@@ -1,5 +1,5 @@
-import type { components } from '../generated/admin.ts';
-import { type BaseOptions, joinUrl, readBody, resolveFetch, type Result } from '../http.ts';
+import type { components, operations, paths } from '../generated/admin.ts';
+import { type Answer, type BaseOptions, openapi, type Result, settle } from '../http.ts';
 
 export type RuleInput = components['schemas']['RuleInput'];
 export type Rule = components['schemas']['Rule'];
@@ -17,43 +17,40 @@ export class AdminError extends Error {
     super(message);
     this.name = 'AdminError';
   }
+
+  /** The error of a refused admin call: its `{error: {code, message, details}}`, or `http` when the body is not that. */
+  static of<C extends typeof AdminError>(this: C, body: unknown, status: number): InstanceType<C> {
+    const e = (body as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
+    return new this(status, e?.code ?? 'http', e?.message ?? `HTTP ${status}`, e?.details) as InstanceType<C>;
+  }
 }
+
+const judge = (body: unknown, response: Response) => (response.ok ? undefined : AdminError.of(body, response.status));
 
 /** The admin API every twin serves under `/__admin`: states, scenarios, journal, clock. */
 export function createAdminClient(options: BaseOptions) {
-  const doFetch = resolveFetch(options.fetch);
-  async function call<T>(method: string, path: string, body?: unknown): Promise<Result<T, AdminError>> {
-    const init: RequestInit = { method };
-    if (body !== undefined) {
-      init.body = JSON.stringify(body);
-      init.headers = { 'content-type': 'application/json' };
-    }
-    const response = await doFetch(new Request(joinUrl(options.baseUrl, `/__admin${path}`), init));
-    const data = (await readBody(response.clone())) as T & { error?: { code: string; message: string; details?: unknown } };
-    if (!response.ok) {
-      const e = data?.error;
-      return { error: new AdminError(response.status, e?.code ?? 'http', e?.message ?? `HTTP ${response.status}`, e?.details), response };
-    }
-    return { data, response };
-  }
+  const api = openapi<paths>(options);
+  const text = { parseAs: 'text' } as const;
+  const ok = <T>(pending: Promise<Answer>) => settle<T, AdminError>(pending, judge);
   return {
-    health: () => call<components['schemas']['Health']>('GET', '/health'),
-    reset: () => call<object>('POST', '/reset'),
+    health: () => ok<components['schemas']['Health']>(api.GET('/__admin/health', text)),
+    reset: () => ok<object>(api.POST('/__admin/reset', text)),
     useState: (name: string, params?: Record<string, unknown>) =>
-      call<object>('POST', `/states/${encodeURIComponent(name)}`, params ? { params } : undefined),
-    replaceFixtures: (fixtures: object) => call<object>('PUT', '/fixtures', fixtures),
-    addRule: (rule: RuleInput) => call<Rule>('POST', '/scenarios/rules', rule),
-    clearRules: () => call<object>('DELETE', '/scenarios/rules'),
-    journal: (filter: { method?: string; path?: string; status?: number; tenant?: string; limit?: number } = {}) => {
-      const q = new URLSearchParams(Object.entries(filter).map(([k, v]) => [k, String(v)]));
-      return call<{ total: number; entries: JournalEntry[] }>('GET', `/journal${q.size ? `?${q}` : ''}`);
-    },
-    count: (filter: JournalFilter = {}) => call<{ count: number }>('POST', '/journal/count', filter),
-    advanceClock: (by: { ms?: number; seconds?: number; minutes?: number }) => call<Clock>('POST', '/clock/advance', by),
-    setClock: (now: Date | string) => call<Clock>('PUT', '/clock', { now: typeof now === 'string' ? now : now.toISOString() }),
-    restoreClock: () => call<Clock>('DELETE', '/clock'),
-    /** Any other admin route (a twin's own, e.g. `/inbox`). */
-    request: call,
+      ok<object>(api.POST('/__admin/states/{name}', { params: { path: { name } }, body: params && { params }, ...text })),
+    replaceFixtures: (fixtures: object) => ok<object>(api.PUT('/__admin/fixtures', { body: fixtures as Record<string, unknown>, ...text })),
+    addRule: (rule: RuleInput) => ok<Rule>(api.POST('/__admin/scenarios/rules', { body: rule, ...text })),
+    clearRules: () => ok<object>(api.DELETE('/__admin/scenarios/rules', text)),
+    journal: (filter: NonNullable<operations['listJournal']['parameters']['query']> = {}) =>
+      ok<{ total: number; entries: JournalEntry[] }>(api.GET('/__admin/journal', { params: { query: filter }, ...text })),
+    count: (filter: JournalFilter = {}) => ok<{ count: number }>(api.POST('/__admin/journal/count', { body: filter, ...text })),
+    advanceClock: (by: { ms?: number; seconds?: number; minutes?: number }) =>
+      ok<Clock>(api.POST('/__admin/clock/advance', { body: by, ...text })),
+    setClock: (now: Date | string) =>
+      ok<Clock>(api.PUT('/__admin/clock', { body: { now: typeof now === 'string' ? now : now.toISOString() }, ...text })),
+    restoreClock: () => ok<Clock>(api.DELETE('/__admin/clock', text)),
+    /** Any other admin route (a twin's own, e.g. `/inbox`), under `/__admin`. */
+    request: <T>(method: string, path: string, body?: unknown): Promise<Result<T, AdminError>> =>
+      ok<T>(api.request(method as 'get', `/__admin${path}` as '/__admin/health', { body: body as never, ...text })),
   };
 }
 

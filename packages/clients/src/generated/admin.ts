@@ -227,8 +227,26 @@ export interface components {
             fixtures: string;
             state?: string | null;
             journal?: {
+                /** @description Capacity in entries. */
                 size?: number;
+                /** @description Requests recorded since the last clear */
                 recorded?: number;
+                /** @description Entries held now. */
+                entries?: number;
+                /** @description Their estimated size. */
+                bytes?: number;
+                /** @description What the journal may hold in all; the oldest entries go first. */
+                maxBytes?: number;
+            };
+            /** @description The largest request body the twin accepts */
+            bodyLimit?: number;
+            /** @description Each store that grows with traffic (tokens, codes, an inbox) and how full it is; the oldest entries go past max. */
+            stores?: {
+                [key: string]: {
+                    size: number;
+                    max: number;
+                    evicted: number;
+                };
             };
             rules?: number;
             /** Format: date-time */
@@ -254,17 +272,22 @@ export interface components {
             time: string;
             method: string;
             path: string;
-            query: Record<string, never>;
+            query: Record<string, unknown>;
             headers: {
                 [key: string]: string;
             };
             body?: unknown;
+            /** @description What the client received; 0 when a drop fault closed the connection without an answer. */
             status: number;
             responseBody?: unknown;
             durationMs: number;
             tenant?: string;
+            /** @description The error template that answered when the request was refused (a platform error, a kit error or fault:status). */
+            error?: string;
             scenario?: string;
-            notes?: Record<string, never>;
+            /** @description The id of the scenario rule that forced this answer. */
+            rule?: string;
+            notes?: Record<string, unknown>;
         };
         Fault: {
             /** @constant */
@@ -355,6 +378,10 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            413: components["responses"]["Error"];
         };
     };
     reset: {
@@ -372,9 +399,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": Record<string, unknown>;
                 };
             };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            413: components["responses"]["Error"];
         };
     };
     getFixtures: {
@@ -392,9 +423,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": Record<string, unknown>;
                 };
             };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            413: components["responses"]["Error"];
         };
     };
     replaceFixtures: {
@@ -406,7 +441,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": Record<string, unknown>;
             };
         };
         responses: {
@@ -416,10 +451,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": Record<string, unknown>;
                 };
             };
             400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            413: components["responses"]["Error"];
         };
     };
     listStates: {
@@ -446,6 +484,10 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            413: components["responses"]["Error"];
         };
     };
     useState: {
@@ -460,7 +502,7 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": {
-                    params?: Record<string, never>;
+                    params?: Record<string, unknown>;
                 };
             };
         };
@@ -471,10 +513,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": Record<string, unknown>;
                 };
             };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
             404: components["responses"]["Error"];
+            413: components["responses"]["Error"];
         };
     };
     listJournal: {
@@ -505,6 +551,10 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            413: components["responses"]["Error"];
         };
     };
     clearJournal: {
@@ -522,9 +572,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": Record<string, unknown>;
                 };
             };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            413: components["responses"]["Error"];
         };
     };
     countJournal: {
@@ -551,6 +605,10 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            413: components["responses"]["Error"];
         };
     };
     getJournalEntry: {
@@ -573,7 +631,11 @@ export interface operations {
                     "application/json": components["schemas"]["JournalEntry"];
                 };
             };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
             404: components["responses"]["Error"];
+            413: components["responses"]["Error"];
         };
     };
     listScenarios: {
@@ -604,6 +666,10 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            413: components["responses"]["Error"];
         };
     };
     listRules: {
@@ -626,6 +692,10 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            413: components["responses"]["Error"];
         };
     };
     addRule: {
@@ -651,7 +721,10 @@ export interface operations {
                 };
             };
             400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
             404: components["responses"]["Error"];
+            413: components["responses"]["Error"];
         };
     };
     clearRules: {
@@ -669,9 +742,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": Record<string, unknown>;
                 };
             };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            413: components["responses"]["Error"];
         };
     };
     removeRule: {
@@ -691,10 +768,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": Record<string, unknown>;
                 };
             };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
             404: components["responses"]["Error"];
+            413: components["responses"]["Error"];
         };
     };
     getClock: {
@@ -715,6 +796,10 @@ export interface operations {
                     "application/json": components["schemas"]["Clock"];
                 };
             };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            413: components["responses"]["Error"];
         };
     };
     setClock: {
@@ -743,6 +828,9 @@ export interface operations {
                 };
             };
             400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            413: components["responses"]["Error"];
         };
     };
     restoreClock: {
@@ -763,6 +851,10 @@ export interface operations {
                     "application/json": components["schemas"]["Clock"];
                 };
             };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            413: components["responses"]["Error"];
         };
     };
     advanceClock: {
@@ -791,6 +883,10 @@ export interface operations {
                     "application/json": components["schemas"]["Clock"];
                 };
             };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            413: components["responses"]["Error"];
         };
     };
 }

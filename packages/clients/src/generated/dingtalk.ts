@@ -243,6 +243,16 @@ export interface components {
             requestid: string;
             message: string;
         };
+        AccessTokenRequest: {
+            appKey: string;
+            appSecret: string;
+        };
+        CorpAccessTokenRequest: {
+            suiteKey: string;
+            suiteSecret: string;
+            authCorpId: string;
+            suiteTicket: string;
+        };
         AccessTokenResponse: {
             accessToken: string;
             expireIn: number;
@@ -301,6 +311,9 @@ export interface components {
             totalCount: number;
             list: components["schemas"]["Action"][];
         };
+        ActionDetailRequest: {
+            connectAssetUri: string;
+        };
         ActionDetail: {
             connectAssetUri: string;
             name: string;
@@ -327,9 +340,25 @@ export interface components {
             connectAssetUri: string;
             instanceKey: string;
         };
+        /** @description A connection instance, as the twin keeps it (admin API). */
+        Instance: {
+            corpId: string;
+            clientId: string;
+            connectAssetUri: string;
+            instanceKey: string;
+            versionId: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
         InstanceResponse: {
             connectAssetUri: string;
             versionId: string;
+        };
+        InvokeRequest: {
+            connectAssetUri: string;
+            instanceKey: string;
+            /** @description JSON text checked against the asset inputSchema; null means {} */
+            inputJsonString?: string | null;
         };
         InvokeResponse: {
             /** @description JSON text valid against the asset outputSchema ("{}" on a business failure) */
@@ -341,6 +370,13 @@ export interface components {
             /** @description "0" on success */
             errorCode: string;
             errorMessage: string;
+        };
+        AuthorityDecision: {
+            corpId: string;
+            clientId: string;
+            connectAssetUri: string;
+            /** @enum {unknown} */
+            decision: "grant" | "revoke";
         };
         AuthorizationRequest: {
             connectAssetUri: string;
@@ -415,10 +451,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    appKey: string;
-                    appSecret: string;
-                };
+                "application/json": components["schemas"]["AccessTokenRequest"];
             };
         };
         responses: {
@@ -443,12 +476,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    suiteKey: string;
-                    suiteSecret: string;
-                    authCorpId: string;
-                    suiteTicket: string;
-                };
+                "application/json": components["schemas"]["CorpAccessTokenRequest"];
             };
         };
         responses: {
@@ -599,9 +627,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    connectAssetUri: string;
-                };
+                "application/json": components["schemas"]["ActionDetailRequest"];
             };
         };
         responses: {
@@ -714,12 +740,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    connectAssetUri: string;
-                    instanceKey: string;
-                    /** @description JSON text checked against the asset inputSchema; null means {} */
-                    inputJsonString?: string | null;
-                };
+                "application/json": components["schemas"]["InvokeRequest"];
             };
         };
         responses: {
@@ -779,13 +800,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/x-www-form-urlencoded": {
-                    corpId: string;
-                    clientId: string;
-                    connectAssetUri: string;
-                    /** @enum {unknown} */
-                    decision: "grant" | "revoke";
-                };
+                "application/x-www-form-urlencoded": components["schemas"]["AuthorityDecision"];
             };
         };
         responses: {
@@ -929,7 +944,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": Record<string, unknown>;
                 };
             };
         };
@@ -950,15 +965,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        instances: {
-                            corpId: string;
-                            clientId: string;
-                            connectAssetUri: string;
-                            instanceKey: string;
-                            versionId: string;
-                            /** Format: date-time */
-                            createdAt: string;
-                        }[];
+                        instances: components["schemas"]["Instance"][];
                     };
                 };
             };

@@ -31,12 +31,24 @@ describe.skipIf(!haveChromium)('the consent page in Chromium', () => {
     const callback = `http://127.0.0.1:${(server.address() as AddressInfo).port}/github/oauth`;
     store = new ServiceStore(join(mkdtempSync(join(tmpdir(), 'doppel-browser-')), 'bot.sqlite'));
     // The GitHub bot shows the consent page (autoApprove off).
-    const client = createOAuthClient({ baseUrl: twin.url, clientId: GITHUB_BOT.clientId, clientSecret: GITHUB_BOT.clientSecret, redirectUri: callback });
+    const client = createOAuthClient({
+      baseUrl: twin.url,
+      clientId: GITHUB_BOT.clientId,
+      clientSecret: GITHUB_BOT.clientSecret,
+      redirectUri: callback,
+    });
     flow = createOAuthFlow({ client, store, stateSecret: 'browser-secret' });
     server.on('request', flow.callbackHandler());
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
     });
   }, 60_000);
 

@@ -1,10 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { components } from '../generated/oauth.ts';
-import { type BaseOptions, joinUrl, readBody, resolveFetch, type Result } from '../http.ts';
+import { removeTrailingSlash } from 'openapi-fetch';
+import type { components, paths } from '../generated/oauth.ts';
+import { type BaseOptions, openapi, type Result, settle } from '../http.ts';
 
 export type GitHubUser = components['schemas']['User'];
-export type AccessTokenReply = components['schemas']['AccessToken'];
-export type OAuthErrorCode = components['schemas']['OAuthError']['error'];
 
 /** A token reply, whatever format it came in. */
 export interface TokenSet {
@@ -75,13 +74,18 @@ export function pkcePair(): { verifier: string; challenge: string } {
 
 function xmlFields(text: string): Record<string, string> {
   const out: Record<string, string> = {};
-  const unxml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+  const unxml = (s: string) =>
+    s
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, '&');
   for (const m of text.matchAll(/<([a-z_]+)>([^<]*)<\/\1>/g)) out[m[1]!] = unxml(m[2]!);
   return out;
 }
 
 /** Read a token endpoint reply in any of GitHub's three formats into fields. */
-export function parseTokenReply(contentType: string | null, text: string): Record<string, string> | undefined {
+function parseTokenReply(contentType: string | null, text: string): Record<string, string> | undefined {
   const type = (contentType ?? '').toLowerCase();
   const trimmed = text.trim();
   if (type.includes('json') || trimmed.startsWith('{')) {
@@ -98,10 +102,19 @@ export function parseTokenReply(contentType: string | null, text: string): Recor
   return undefined;
 }
 
+/** `GET /user`'s refusal: `api` with GitHub's message (401 Bad credentials, …), or `http` without one. */
+function apiError(body: unknown, status: number): OAuthError {
+  const message = body && typeof body === 'object' ? String((body as { message?: unknown }).message ?? '') : '';
+  return new OAuthError(message ? 'api' : 'http', message || 'http', message || `HTTP ${status}`, status, body);
+}
+
+const userJudge = (body: unknown, response: Response) =>
+  response.status === 200 && body && typeof body === 'object' ? undefined : apiError(body, response.status);
+
 export function createOAuthClient(options: OAuthClientOptions) {
-  const doFetch = resolveFetch(options.fetch);
-  const apiBase = options.apiBaseUrl ?? options.baseUrl;
-  const format = options.format ?? 'json';
+  const api = openapi<paths>(options);
+  const apiBaseUrl = options.apiBaseUrl ?? options.baseUrl;
+  const accept = ACCEPT[options.format ?? 'json'];
 
   function authorizeUrl(p: AuthorizeParams = {}): string {
     const q = new URLSearchParams({ client_id: options.clientId });
@@ -116,29 +129,27 @@ export function createOAuthClient(options: OAuthClientOptions) {
       q.set('code_challenge_method', 'S256');
     }
     if (p.autoApprove !== undefined) q.set('doppel_auto_approve', String(p.autoApprove));
-    return joinUrl(options.baseUrl, `/login/oauth/authorize?${q}`);
+    return `${removeTrailingSlash(options.baseUrl)}/login/oauth/authorize?${q}`;
   }
 
   async function tokenRequest(fields: Record<string, string>): Promise<Result<TokenSet, OAuthError>> {
     // A JSON body, as the vendor doc's sample posts (GitHub and the twin take form bodies too).
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    const accept = ACCEPT[format];
-    if (accept) headers.accept = accept;
-    const response = await doFetch(
-      new Request(joinUrl(options.baseUrl, '/login/oauth/access_token'), {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ client_id: options.clientId, client_secret: options.clientSecret, ...fields }),
-      }),
-    );
-    const text = await response.clone().text();
+    const body = { client_id: options.clientId, client_secret: options.clientSecret, ...fields };
+    const answer = await api.POST('/login/oauth/access_token', { body, headers: { accept }, parseAs: 'text' });
+    const { response } = answer;
+    // The reply is read in whatever format it came in; openapi-fetch has already parsed a refused JSON one.
+    const raw = response.ok ? answer.data : answer.error;
+    const text = typeof raw === 'string' ? raw : raw === undefined ? '' : JSON.stringify(raw);
     const f = parseTokenReply(response.headers.get('content-type'), text);
     // GitHub sends its errors with HTTP 200: the body decides, never the status alone.
     if (f?.error) {
       return { error: new OAuthError('oauth', f.error, f.error_description ?? f.error, response.status, f, f.error_uri), response };
     }
     if (!response.ok || !f?.access_token) {
-      return { error: new OAuthError('http', 'http', `token endpoint answered HTTP ${response.status} without a token`, response.status, text), response };
+      return {
+        error: new OAuthError('http', 'http', `token endpoint answered HTTP ${response.status} without a token`, response.status, text),
+        response,
+      };
     }
     const set: TokenSet = { accessToken: f.access_token, tokenType: f.token_type ?? 'bearer', scope: f.scope ?? '' };
     if (f.expires_in) set.expiresIn = Number(f.expires_in);
@@ -162,14 +173,9 @@ export function createOAuthClient(options: OAuthClientOptions) {
       return tokenRequest({ grant_type: 'refresh_token', refresh_token: refreshToken });
     },
     /** `GET /user` with `Authorization: Bearer` (the query form the vendor doc uses is refused by GitHub). */
-    async getUser(accessToken: string): Promise<Result<GitHubUser, OAuthError>> {
-      const response = await doFetch(
-        new Request(joinUrl(apiBase, '/user'), { headers: { authorization: `Bearer ${accessToken}`, accept: 'application/vnd.github+json' } }),
-      );
-      const body = await readBody(response.clone());
-      if (response.status === 200 && body && typeof body === 'object') return { data: body as GitHubUser, response };
-      const message = body && typeof body === 'object' ? String((body as { message?: unknown }).message ?? '') : '';
-      return { error: new OAuthError(message ? 'api' : 'http', message || 'http', message || `HTTP ${response.status}`, response.status, body), response };
+    getUser(accessToken: string): Promise<Result<GitHubUser, OAuthError>> {
+      const headers = { authorization: `Bearer ${accessToken}`, accept: 'application/vnd.github+json' };
+      return settle(api.GET('/user', { baseUrl: apiBaseUrl, headers, parseAs: 'text' }), userJudge);
     },
   };
 }

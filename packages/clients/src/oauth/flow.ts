@@ -38,7 +38,10 @@ export type CallbackOutcome =
   | { ok: true; service: Service; created: boolean }
   | {
       ok: false;
-      /** `state`: missing, forged or expired; `denied`: the user cancelled or the provider refused; `exchange`: the code exchange failed. */
+      /**
+       * `state`: missing, forged or expired; `denied`: the user cancelled or the provider refused;
+       * `exchange`: the code exchange failed.
+       */
       reason: 'state' | 'denied' | 'exchange';
       message: string;
       error?: OAuthError;
@@ -62,9 +65,9 @@ export function createOAuthFlow(options: OAuthFlowOptions) {
 
   /** `state` = base64url(JSON {group, bot, user, time}) + "." + HMAC-SHA256: it carries the doc's group and bot, unforgeably. */
   function makeState(bot: Bot, group: Group, userId?: string): string {
-    const payload = Buffer.from(JSON.stringify({ g: group.id, b: bot.id, ...(userId && { u: userId }), t: now() } satisfies StatePayload)).toString(
-      'base64url',
-    );
+    const payload = Buffer.from(
+      JSON.stringify({ g: group.id, b: bot.id, ...(userId && { u: userId }), t: now() } satisfies StatePayload),
+    ).toString('base64url');
     return `${payload}.${sign(payload)}`;
   }
 

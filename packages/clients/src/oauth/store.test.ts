@@ -24,9 +24,21 @@ describe('ServiceStore (the services table on SQLite)', () => {
     ]);
     const indexes = store.db.prepare('PRAGMA index_list(services)').all() as { name: string; unique: number }[];
     const unique = indexes.find((i) => i.unique === 1)!;
-    expect((store.db.prepare(`PRAGMA index_info(${unique.name})`).all() as { name: string }[]).map((c) => c.name)).toEqual(['name', 'botId', 'groupId']);
-    expect(() => store.db.prepare("INSERT INTO services (name, botId, groupId, data, createdAt, updatedAt) VALUES ('GitHub','b','g','{}','x','x')").run()).not.toThrow();
-    expect(() => store.db.prepare("INSERT INTO services (name, botId, groupId, data, createdAt, updatedAt) VALUES ('GitHub','b','g','{}','x','x')").run()).toThrow(/UNIQUE/);
+    expect((store.db.prepare(`PRAGMA index_info(${unique.name})`).all() as { name: string }[]).map((c) => c.name)).toEqual([
+      'name',
+      'botId',
+      'groupId',
+    ]);
+    expect(() =>
+      store.db
+        .prepare("INSERT INTO services (name, botId, groupId, data, createdAt, updatedAt) VALUES ('GitHub','b','g','{}','x','x')")
+        .run(),
+    ).not.toThrow();
+    expect(() =>
+      store.db
+        .prepare("INSERT INTO services (name, botId, groupId, data, createdAt, updatedAt) VALUES ('GitHub','b','g','{}','x','x')")
+        .run(),
+    ).toThrow(/UNIQUE/);
   });
 
   it('upsert creates, then updates the same row (createdAt kept, updatedAt moved, userId kept unless given)', () => {
@@ -36,7 +48,12 @@ describe('ServiceStore (the services table on SQLite)', () => {
     t += 60_000;
     const b = store.upsert({ name: 'GitHub', botId: 'b1', groupId: 'g1', data: { accessToken: 'two' } });
     expect(b.id).toBe(a.id);
-    expect(b).toMatchObject({ userId: 'u1', data: { accessToken: 'two' }, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:01:00.000Z' });
+    expect(b).toMatchObject({
+      userId: 'u1',
+      data: { accessToken: 'two' },
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:01:00.000Z',
+    });
     expect(store.find('GitHub', 'b1', 'g1')?.data.accessToken).toBe('two');
     expect(store.find('GitHub', 'b1', 'g2')).toBeNull();
     expect(store.all()).toHaveLength(1);
@@ -69,7 +86,12 @@ describe('ServiceStore (the services table on SQLite)', () => {
       }),
     );
     const store = new ServiceStore(file);
-    expect(store.all().map((s) => s.botId).sort()).toEqual(['bot-0', 'bot-1', 'bot-2']);
+    expect(
+      store
+        .all()
+        .map((s) => s.botId)
+        .sort(),
+    ).toEqual(['bot-0', 'bot-1', 'bot-2']);
     store.close();
   });
 
@@ -79,7 +101,9 @@ describe('ServiceStore (the services table on SQLite)', () => {
     const two = new ServiceStore(file);
     await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
-        Promise.resolve().then(() => (i % 2 ? one : two).upsert({ name: 'GitHub', botId: 'b', groupId: 'g', data: { accessToken: `t${i}` } })),
+        Promise.resolve().then(() =>
+          (i % 2 ? one : two).upsert({ name: 'GitHub', botId: 'b', groupId: 'g', data: { accessToken: `t${i}` } }),
+        ),
       ),
     );
     expect(one.all()).toHaveLength(1);
@@ -104,6 +128,22 @@ describe('ServiceStore (the services table on SQLite)', () => {
     expect(store.clearToken(s.id)?.data).toEqual({ note: 'kept' });
     expect(store.remove('b', 'g')).toBe(1);
     expect(store.all()).toEqual([]);
+  });
+
+  it('clearToken moves updatedAt and answers null for an unknown id; a row without data reads as {}', () => {
+    let t = Date.parse('2026-01-01T00:00:00Z');
+    const store = new ServiceStore(':memory:', { now: () => new Date(t) });
+    const s = store.upsert({ name: 'GitHub', botId: 'b', groupId: 'g', data: { accessToken: 'x', expiresAt: 'soon', scope: 's' } });
+    t += 1000;
+    expect(store.clearToken(s.id)).toMatchObject({
+      data: {},
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:00:01.000Z',
+    });
+    expect(store.clearToken(s.id + 1)).toBeNull();
+    store.db.prepare('UPDATE services SET data = NULL').run();
+    expect(store.find('GitHub', 'b', 'g')?.data).toEqual({});
+    expect(store.remove('b', 'other')).toBe(0);
   });
 
   it('refuses a key part that is not a non-empty string (SQLite would let NULLs repeat)', () => {

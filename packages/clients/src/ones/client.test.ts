@@ -43,3 +43,75 @@ describe('ONES client against the twin', () => {
     expect(() => unwrap({ error: new OnesError(404, 'NotFound.Page', 'NotFound', {}), response: new Response() })).toThrow('NotFound.Page');
   });
 });
+
+/** A client whose calls are all answered by `answer`, keeping what it sent. */
+function scripted(answer: () => Response, options: Partial<Parameters<typeof createOnesClient>[0]> = {}) {
+  const seen: Request[] = [];
+  const fetch = async (r: Request) => {
+    seen.push(r);
+    return answer();
+  };
+  return { client: createOnesClient({ baseUrl: 'http://ones.test/', fetch, ...options }), seen };
+}
+
+describe('ONES client requests', () => {
+  it('sends no credentials before login, the given headers always, and the credentials over them', async () => {
+    const { client, seen } = scripted(() => Response.json({}), { headers: { Referer: 'https://ones.example/', 'ones-user-id': 'stale' } });
+    await client.me();
+    expect([seen[0]!.headers.get('referer'), seen[0]!.headers.get('ones-user-id'), seen[0]!.headers.get('ones-auth-token')]).toEqual([
+      'https://ones.example/',
+      'stale',
+      null,
+    ]);
+    const logged = scripted(() => Response.json({ user: { uuid: 'U1', token: 'TK' } }), { headers: { 'Ones-User-Id': 'stale' } });
+    await logged.client.login({ phone: '13800000000', password: 'p' });
+    await logged.client.me();
+    expect(logged.seen.map((r) => [r.headers.get('ones-user-id'), r.headers.get('ones-auth-token')])).toEqual([
+      ['stale', null],
+      ['U1', 'TK'],
+    ]);
+    expect(await logged.seen[0]!.json()).toEqual({ phone: '13800000000', password: 'p' });
+  });
+
+  it('starts from the credentials it is given', async () => {
+    const { client, seen } = scripted(() => Response.json({}), { credentials: { userId: 'U9', token: 'T9' } });
+    await client.organizationTeams('Org/1');
+    expect(seen[0]!.url).toBe('http://ones.test/project/api/project/organization/Org%2F1/teams');
+    expect(seen[0]!.headers.get('ones-auth-token')).toBe('T9');
+  });
+
+  it('builds each API path from its parameters', async () => {
+    const { client, seen } = scripted(() => Response.json({}));
+    await client.teamProjects('T1');
+    await client.task('T1', 'K1');
+    await client.page('T1', 'P1');
+    await client.updatePageTitle('T1', 'P1', 'New');
+    expect(seen.map((r) => `${r.method} ${new URL(r.url).pathname}`)).toEqual([
+      'GET /project/api/project/team/T1/projects/my_project',
+      'GET /project/api/project/team/T1/task/K1/info',
+      'GET /wiki/api/wiki/team/T1/page/P1',
+      'POST /wiki/api/wiki/team/T1/online_page/P1/update_title',
+    ]);
+    expect(await seen[3]!.json()).toEqual({ title: 'New' });
+  });
+
+  it('request() sends any other call with the client’s credentials', async () => {
+    const { client, seen } = scripted(() => Response.json({ ok: 1 }), { credentials: { userId: 'U', token: 'T' } });
+    const r = await client.request<{ ok: number }>('post', '/project/api/project/anything?x=1', { a: 1 });
+    expect(r.data).toEqual({ ok: 1 });
+    expect([seen[0]!.method, seen[0]!.url, seen[0]!.headers.get('ones-user-id'), await seen[0]!.json()]).toEqual([
+      'POST',
+      'http://ones.test/project/api/project/anything?x=1',
+      'U',
+      { a: 1 },
+    ]);
+  });
+
+  it('a refusal without ONES’s body is HTTP<status> of type http', async () => {
+    const { client } = scripted(() => new Response('gateway down', { status: 503 }));
+    const r = await client.me();
+    expect(r.error).toMatchObject({ status: 503, errcode: 'HTTP503', type: 'http', body: 'gateway down', name: 'OnesError' });
+    expect(r.error?.message).toBe('ONES answered HTTP 503 HTTP503');
+    expect(client.credentials).toBeUndefined();
+  });
+});

@@ -1,5 +1,5 @@
-import type { components } from '../generated/ones.ts';
-import { type BaseOptions, joinUrl, readBody, resolveFetch, type Result } from '../http.ts';
+import type { components, paths } from '../generated/ones.ts';
+import { type Answer, type BaseOptions, openapi, type Result, settle } from '../http.ts';
 
 export type OnesUser = components['schemas']['User'];
 export type OnesLoginResult = components['schemas']['LoginResult'];
@@ -7,7 +7,7 @@ export type OnesTeam = components['schemas']['Team'];
 export type OnesProject = components['schemas']['Project'];
 export type OnesTask = components['schemas']['Task'];
 export type OnesPage = components['schemas']['Page'];
-export type OnesErrorBody = components['schemas']['Error'];
+type OnesErrorBody = components['schemas']['Error'];
 
 /** Any answer that is not 2xx: ONES's `{code, errcode, reason, type}` when it sent one. */
 export class OnesError extends Error {
@@ -37,32 +37,29 @@ export interface OnesClientOptions extends BaseOptions {
   headers?: Record<string, string>;
 }
 
-const PROJECT = '/project/api/project';
-const WIKI = '/wiki/api/wiki';
-const seg = encodeURIComponent;
+/** A refusal as OnesError, with ONES's errcode and type when the body carries them. */
+function judge(body: unknown, response: Response): OnesError | undefined {
+  if (response.ok) return undefined;
+  const e = (body && typeof body === 'object' ? body : {}) as Partial<OnesErrorBody>;
+  return new OnesError(response.status, e.errcode ?? `HTTP${response.status}`, e.type ?? 'http', body);
+}
 
 /** A typed client for the ONES project and wiki APIs the twin serves. */
 export function createOnesClient(options: OnesClientOptions) {
-  const doFetch = resolveFetch(options.fetch);
   let credentials = options.credentials;
-
-  async function call<T>(method: string, path: string, body?: unknown): Promise<Result<T, OnesError>> {
-    const headers: Record<string, string> = { ...options.headers };
-    if (credentials) {
-      headers['Ones-User-Id'] = credentials.userId;
-      headers['Ones-Auth-Token'] = credentials.token;
-    }
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await doFetch(
-      new Request(joinUrl(options.baseUrl, path), { method, headers, ...(body !== undefined && { body: JSON.stringify(body) }) }),
-    );
-    const data = await readBody(response.clone());
-    if (!response.ok) {
-      const e = (data && typeof data === 'object' ? data : {}) as Partial<OnesErrorBody>;
-      return { error: new OnesError(response.status, e.errcode ?? `HTTP${response.status}`, e.type ?? 'http', data), response };
-    }
-    return { data: data as T, response };
-  }
+  const api = openapi<paths>(options, { headers: options.headers });
+  // The credentials login() obtained go on every request, over any `headers` of the same name.
+  api.use({
+    onRequest({ request }) {
+      if (credentials) {
+        request.headers.set('Ones-User-Id', credentials.userId);
+        request.headers.set('Ones-Auth-Token', credentials.token);
+      }
+      return undefined;
+    },
+  });
+  const text = { parseAs: 'text' } as const;
+  const call = <T>(pending: Promise<Answer>) => settle<T, OnesError>(pending, judge);
 
   return {
     /** The credentials requests are sent with. */
@@ -71,20 +68,35 @@ export function createOnesClient(options: OnesClientOptions) {
     },
     /** Log in by email (or `{ phone }`); the client keeps the returned uuid and token. */
     async login(login: { email: string; password: string } | { phone: string; password: string }) {
-      const r = await call<OnesLoginResult>('POST', `${PROJECT}/auth/login`, login);
+      const r = await call<OnesLoginResult>(api.POST('/project/api/project/auth/login', { body: login, ...text }));
       if (r.data) credentials = { userId: r.data.user.uuid, token: r.data.user.token };
       return r;
     },
-    me: () => call<OnesUser>('GET', `${PROJECT}/users/me`),
-    organizationTeams: (orgUUID: string) => call<{ teams: OnesTeam[] }>('GET', `${PROJECT}/organization/${seg(orgUUID)}/teams`),
-    teamProjects: (teamUUID: string) => call<{ projects: OnesProject[] }>('GET', `${PROJECT}/team/${seg(teamUUID)}/projects/my_project`),
-    task: (teamUUID: string, taskUUID: string) => call<OnesTask>('GET', `${PROJECT}/team/${seg(teamUUID)}/task/${seg(taskUUID)}/info`),
-    page: (teamUUID: string, pageUUID: string) => call<OnesPage>('GET', `${WIKI}/team/${seg(teamUUID)}/page/${seg(pageUUID)}`),
+    me: () => call<OnesUser>(api.GET('/project/api/project/users/me', text)),
+    organizationTeams: (orgUUID: string) =>
+      call<{ teams: OnesTeam[] }>(api.GET('/project/api/project/organization/{orgUUID}/teams', { params: { path: { orgUUID } }, ...text })),
+    teamProjects: (teamUUID: string) =>
+      call<{ projects: OnesProject[] }>(
+        api.GET('/project/api/project/team/{teamUUID}/projects/my_project', { params: { path: { teamUUID } }, ...text }),
+      ),
+    task: (teamUUID: string, taskUUID: string) =>
+      call<OnesTask>(
+        api.GET('/project/api/project/team/{teamUUID}/task/{taskUUID}/info', { params: { path: { teamUUID, taskUUID } }, ...text }),
+      ),
+    page: (teamUUID: string, pageUUID: string) =>
+      call<OnesPage>(api.GET('/wiki/api/wiki/team/{teamUUID}/page/{pageUUID}', { params: { path: { teamUUID, pageUUID } }, ...text })),
     /** Rename a wiki page (ONES answers `{}`). */
     updatePageTitle: (teamUUID: string, pageUUID: string, title: string) =>
-      call<Record<string, never>>('POST', `${WIKI}/team/${seg(teamUUID)}/online_page/${seg(pageUUID)}/update_title`, { title }),
+      call<Record<string, never>>(
+        api.POST('/wiki/api/wiki/team/{teamUUID}/online_page/{pageUUID}/update_title', {
+          params: { path: { teamUUID, pageUUID } },
+          body: { title },
+          ...text,
+        }),
+      ),
     /** Any other ONES call, with the client's credentials. */
-    request: call,
+    request: <T>(method: string, path: string, body?: unknown): Promise<Result<T, OnesError>> =>
+      call<T>(api.request(method as 'get', path as '/project/api/project/users/me', { body: body as never, ...text })),
   };
 }
 

@@ -10,8 +10,8 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { parse as parseYaml } from 'yaml';
 import { AdminError } from '../admin/client.ts';
-import type { components } from '../generated/ones.ts';
-import { type FetchLike, joinUrl, readBody, resolveFetch } from '../http.ts';
+import type { components, paths } from '../generated/ones.ts';
+import { bodyOf, type FetchLike, openapi, settle, unwrap } from '../http.ts';
 
 /** What the twin sends a plugin function (`B`: the body's type, as in the doc's `PluginRequest<Record<string, any>>`). */
 export type PluginRequest<B = unknown> = Omit<components['schemas']['PluginRequest'], 'body'> & { body: B };
@@ -51,7 +51,7 @@ export interface ONESConnection {
 }
 
 /** `/wiki/team/x` → `/wiki/api/wiki/team/x`; `/project/users/me` → `/project/api/project/users/me`. */
-export function onesApiPath(path: string): string {
+function onesApiPath(path: string): string {
   if (/^\/(project\/api\/project|wiki\/api\/wiki)(\/|$|\?)/.test(path)) return path;
   if (path.startsWith('/wiki/')) return `/wiki/api/wiki${path.slice(5)}`;
   if (path.startsWith('/project/')) return `/project/api/project${path.slice(8)}`;
@@ -63,28 +63,26 @@ export function onesApiPath(path: string): string {
  * replaces reaches ONES's own handler instead of the plugin again (no recursion).
  */
 export function createFetchONES(connection: ONESConnection) {
-  const doFetch = resolveFetch(connection.fetch);
+  const api = openapi<paths>({ baseUrl: connection.url, fetch: connection.fetch });
+  // A string body goes as it is; anything else as JSON (openapi-fetch adds the JSON content type unless given one).
+  const bodySerializer = (body: unknown) => (typeof body === 'string' ? body : JSON.stringify(body));
   return async function fetchONES(options: FetchONESOptions): Promise<FetchONESResponse> {
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(options.headers ?? {})) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
-    if (options.root) {
-      if (!connection.root) throw new Error('fetchONES({ root: true }) needs root credentials: configureONES({ url, root })');
-      headers.set('Ones-User-Id', connection.root.userId);
-      headers.set('Ones-Auth-Token', connection.root.token);
-    }
-    headers.set('Replace', 'replace');
+    const { root } = connection;
+    if (options.root && !root) throw new Error('fetchONES({ root: true }) needs root credentials: configureONES({ url, root })');
+    const headers = {
+      ...options.headers,
+      ...(options.root && { 'Ones-User-Id': root!.userId, 'Ones-Auth-Token': root!.token }),
+      Replace: 'replace',
+    };
     const method = (options.method ?? 'GET').toUpperCase();
-    let body: string | undefined;
-    if (options.body !== undefined && method !== 'GET' && method !== 'HEAD') {
-      body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
-      if (!headers.has('content-type')) headers.set('content-type', 'application/json');
-    }
-    const response = await doFetch(new Request(joinUrl(connection.url, onesApiPath(options.path)), { method, headers, body }));
+    const body = method === 'GET' || method === 'HEAD' ? undefined : options.body;
+    const path = onesApiPath(options.path) as '/project/api/project/users/me';
+    const answer = await api.request(method as 'get', path, { headers, body: body as never, bodySerializer, parseAs: 'text' });
     const out: Record<string, string> = {};
-    response.headers.forEach((v, k) => {
+    answer.response.headers.forEach((v, k) => {
       out[k] = v;
     });
-    return { statusCode: response.status, headers: out, body: await readBody(response) };
+    return { statusCode: answer.response.status, headers: out, body: bodyOf(answer) };
   };
 }
 
@@ -110,7 +108,7 @@ export async function readPluginYaml(dirOrFile: string): Promise<string> {
 }
 
 /** The function names plugin.yaml's `apis` refer to, in declaration order. */
-export function pluginFunctionNames(yaml: string): string[] {
+function pluginFunctionNames(yaml: string): string[] {
   const doc = parseYaml(yaml) as { apis?: { function?: unknown }[] } | null;
   const names = (doc?.apis ?? []).map((a) => a?.function).filter((f): f is string => typeof f === 'string');
   return [...new Set(names)];
@@ -181,25 +179,20 @@ export interface RegisterOptions {
   fetch?: FetchLike;
 }
 
+/** The twin's refusal of a registration. */
+const refused = (body: unknown, response: Response) => (response.ok ? undefined : PluginRegistrationError.of(body, response.status));
+
 /** Register (or re-register, replacing) a plugin with the twin: `POST /__admin/plugins`. */
 export async function registerPlugin(options: RegisterOptions): Promise<PluginSummary> {
-  const doFetch = resolveFetch(options.fetch);
-  const { twinUrl, fetch: _f, ...body } = options;
-  const response = await doFetch(
-    new Request(joinUrl(twinUrl, '/__admin/plugins'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  );
-  const data = (await readBody(response)) as PluginSummary & { error?: { code: string; message: string; details?: unknown } };
-  if (!response.ok) {
-    throw new PluginRegistrationError(response.status, data?.error?.code ?? 'http', data?.error?.message ?? `HTTP ${response.status}`, data?.error?.details);
-  }
-  return data;
+  const { twinUrl, fetch, ...body } = options;
+  const answer = openapi<paths>({ baseUrl: twinUrl, fetch }).POST('/__admin/plugins', { body, parseAs: 'text' });
+  return unwrap(await settle<PluginSummary, PluginRegistrationError>(answer, refused));
 }
 
 /** Unregister a plugin (`DELETE /__admin/plugins/{name}`); false when it was not registered. */
 export async function unregisterPlugin(twinUrl: string, name: string, fetch?: FetchLike): Promise<boolean> {
-  const response = await resolveFetch(fetch)(new Request(joinUrl(twinUrl, `/__admin/plugins/${encodeURIComponent(name)}`), { method: 'DELETE' }));
-  await response.body?.cancel();
-  return response.ok;
+  const api = openapi<paths>({ baseUrl: twinUrl, fetch });
+  return (await api.DELETE('/__admin/plugins/{name}', { params: { path: { name } }, parseAs: 'text' })).response.ok;
 }
 
 export interface RunPluginOptions {

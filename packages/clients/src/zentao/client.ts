@@ -1,24 +1,29 @@
 import { createHash } from 'node:crypto';
-import type { components } from '../generated/zentao.ts';
-import { type BaseOptions, joinUrl, readBody, resolveFetch, type Result } from '../http.ts';
+import { createFinalURL, defaultPathSerializer, removeTrailingSlash } from 'openapi-fetch';
+import type { components, operations, paths } from '../generated/zentao.ts';
+import { type BaseOptions, openapi, settle } from '../http.ts';
 
 export type Notification = components['schemas']['Notification'];
 export type ChatMessage = components['schemas']['ChatMessage'];
-export type Action = components['schemas']['Action'];
-export type Sender = components['schemas']['Sender'];
 
 const md5 = (s: string) => createHash('md5').update(s, 'utf8').digest('hex');
 
 /** PHP's urlencode (spaces as +), so the string we sign is the one ZenTao rebuilds. */
-export function phpUrlencode(s: string): string {
+function phpUrlencode(s: string): string {
   return encodeURIComponent(s)
     .replace(/[!'()*~]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`)
     .replace(/%20/g, '+');
 }
 
-/** Build `q` in the given order, encoded like http_build_query. */
-export function buildQuery(params: [string, string][]): string {
-  return params.map(([k, v]) => `${phpUrlencode(k)}=${phpUrlencode(v)}`).join('&');
+/** PHP's http_build_query: `k=v` in the object's order, PHP-encoded; null and undefined left out, as PHP leaves out null. */
+export function buildQuery(query: Record<string, unknown>): string {
+  let q = '';
+  for (const k in query) {
+    const v = query[k];
+    if (v == null) continue;
+    q += `${q === '' ? '' : '&'}${phpUrlencode(k)}=${phpUrlencode(String(v))}`;
+  }
+  return q;
 }
 
 /** `md5(md5(q) + key)`; the key is used in lower case, as ZenTao requires. */
@@ -73,60 +78,71 @@ export interface ZentaoClientOptions extends BaseOptions {
   entry?: string;
 }
 
+type Query = operations['callGet']['parameters']['query'];
+type Method = Query['f'];
+type MapResult = components['schemas']['MapResult'];
+
 /** `data` that PHP encoded as `[]` when empty becomes `{}`. */
-const asMap = (d: unknown): Record<string, string> => (Array.isArray(d) ? {} : ((d ?? {}) as Record<string, string>));
+const asMap = (b: MapResult): Record<string, string> => (Array.isArray(b.data) ? {} : (b.data ?? {}));
+const sent = () => true as const;
+
+/** Any answer that is not `result: success` is a ZentaoError, whatever its HTTP status (ZenTao answers 200). */
+function judge(body: unknown, response: Response): ZentaoError | undefined {
+  const { status } = response;
+  if (!body || typeof body !== 'object') {
+    return new ZentaoError('http', `ZenTao answered HTTP ${status} without JSON`, status, undefined, body);
+  }
+  const b = body as Record<string, unknown>;
+  if (typeof b.errcode === 'number') return new ZentaoError('entry', String(b.errmsg ?? ''), status, b.errcode, b);
+  if (b.result !== 'success') {
+    return new ZentaoError('fail', String(b.message ?? b.error ?? 'ZenTao reported a failure'), status, undefined, b);
+  }
+  return undefined;
+}
 
 export function createZentaoClient(options: ZentaoClientOptions) {
-  const doFetch = resolveFetch(options.fetch);
-  const entry = options.entry ?? '/api.php';
+  const { code, key } = options;
   const now = options.now ?? Date.now;
+  // The spec's path; an install may serve the entry script elsewhere (a sub-directory, another name).
+  const entry = (options.entry ?? '/api.php') as '/api.php';
 
-  /** The signed URL for method `f`, with `params` between f and code (the order ZenTao's doc uses). */
-  function url(f: string, params: [string, string][] = []): string {
-    const list: [string, string][] = [['m', 'im'], ['f', f], ...params, ['code', options.code]];
-    let token: string;
-    if (options.signing === 'none') {
-      return joinUrl(options.baseUrl, `${entry}?${buildQuery(list)}`);
-    }
+  /**
+   * The query as ZenTao rebuilds it to check the token: m, f, the method's parameters, code (the order of the
+   * object), then `time` and `token`, encoded as PHP does. openapi-fetch calls it for every request.
+   */
+  function signed(query: Record<string, unknown>): string {
+    const q = buildQuery(query);
+    if (options.signing === 'none') return q;
     if (options.signing === 'time') {
       const time = String(Math.floor(now() / 1000));
-      list.push(['time', time]);
-      token = signTime(options.code, options.key, time);
-    } else {
-      token = signQuery(buildQuery(list), options.key);
+      return `${q}&time=${time}&token=${signTime(code, key, time)}`;
     }
-    return joinUrl(options.baseUrl, `${entry}?${buildQuery([...list, ['token', token]])}`);
+    return `${q}&token=${signQuery(q, key)}`;
   }
 
-  async function call<T>(request: Request, pick: (body: Record<string, unknown>) => T): Promise<Result<T, ZentaoError>> {
-    const response = await doFetch(request);
-    const body = await readBody(response.clone());
-    if (!body || typeof body !== 'object') {
-      return { error: new ZentaoError('http', `ZenTao answered HTTP ${response.status} without JSON`, response.status, undefined, body), response };
-    }
-    const b = body as Record<string, unknown>;
-    if (typeof b.errcode === 'number') {
-      return { error: new ZentaoError('entry', String(b.errmsg ?? ''), response.status, b.errcode, b), response };
-    }
-    if (b.result !== 'success') {
-      return { error: new ZentaoError('fail', String(b.message ?? b.error ?? 'ZenTao reported a failure'), response.status, undefined, b), response };
-    }
-    return { data: pick(b), response };
-  }
-
-  const send = (f: string, message: object) =>
-    call(
-      new Request(url(f), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(message) }),
-      () => true as const,
-    );
+  const api = openapi<paths>(options, { querySerializer: signed });
+  // `token` (and `time`) are added by `signed`, so the query a call builds has neither.
+  const query = (f: Method, gid?: string) => ({ m: 'im', f, gid, code }) as Query;
+  const read = (f: 'getGroupChats' | 'getChatUsers', gid?: string) =>
+    settle(api.GET(entry, { params: { query: query(f, gid) }, parseAs: 'text' }), judge, asMap);
+  const send = (f: 'sendNotification' | 'sendChatMessage', message: Notification | ChatMessage) =>
+    settle(api.POST(entry, { params: { query: query(f) }, body: message, parseAs: 'text' }), judge, sent);
 
   return {
-    url,
+    /** The signed URL for method `f`, with `params` between f and code (the order ZenTao's doc uses). */
+    url(f: string, params: [string, string][] = []): string {
+      const q = { m: 'im', f, ...Object.fromEntries(params), code };
+      return createFinalURL(entry, {
+        baseUrl: removeTrailingSlash(options.baseUrl),
+        params: { query: q },
+        querySerializer: signed,
+        pathSerializer: defaultPathSerializer,
+      });
+    },
     /** gid → name of every live group chat. */
-    getGroupChats: () => call(new Request(url('getGroupChats')), (b) => asMap(b.data)),
+    getGroupChats: () => read('getGroupChats'),
     /** userId → realname of one chat's members, or of any chat's members without `gid`. */
-    getChatUsers: (gid?: string) =>
-      call(new Request(url('getChatUsers', gid === undefined ? [] : [['gid', gid]])), (b) => asMap(b.data)),
+    getChatUsers: (gid?: string) => read('getChatUsers', gid),
     /** Push a notification to users (ids or accounts). */
     sendNotification: (notification: Notification) => send('sendNotification', notification),
     /** Push a message to a group chat. */

@@ -26,12 +26,20 @@ const TODO = uri(OFFICIAL, 'G-ACT-101FDEBD3C6E213DB4740031');
 const selfBuilt = { appKey: 'dingdoppelselfbuilt', appSecret: 'doppel-self-built-secret' };
 const suite = { suiteKey: 'suitedoppelthirdparty', suiteSecret: 'doppel-suite-secret', suiteTicket: 'doppel-suite-ticket', corpId: CORP };
 
-const client = (baseUrl: string, o: Partial<DingTalkClientOptions> = {}) => createDingTalkClient({ baseUrl, accessToken: SELF_TOKEN, ...o });
+const client = (baseUrl: string, o: Partial<DingTalkClientOptions> = {}) =>
+  createDingTalkClient({ baseUrl, accessToken: SELF_TOKEN, ...o });
 
 const ACS = { 'x-acs-request-id': string('3B7A1C2D-0000-4000-8000-000000000000') };
-const gatewayError = (code: string, message: string) => ({ code, message: string(message), requestid: string('3B7A1C2D-0000-4000-8000-000000000000') });
+const gatewayError = (code: string, message: string) => ({
+  code,
+  message: string(message),
+  requestid: string('3B7A1C2D-0000-4000-8000-000000000000'),
+});
 const authHeader = (token: string) => ({ [TOKEN_HEADER]: token });
-const CONTRACT_DCA = regex('^dca://[^/]+\\.connect\\.dingtalk\\.com/[^/]+/action/G-ACT-[0-9A-Z]+$', uri(ISV, 'G-ACT-101FDEBD3C6E213DB4740012'));
+const CONTRACT_DCA = regex(
+  '^dca://[^/]+\\.connect\\.dingtalk\\.com/[^/]+/action/G-ACT-[0-9A-Z]+$',
+  uri(ISV, 'G-ACT-101FDEBD3C6E213DB4740012'),
+);
 
 describe('DingTalk client ↔ twin contract: tokens', () => {
   it('gets a self-built app token', () =>
@@ -64,7 +72,9 @@ describe('DingTalk client ↔ twin contract: tokens', () => {
       .given('the default fixtures')
       .uponReceiving('GET /gettoken with the self-built pair')
       .withRequest('GET', '/gettoken', (b) => b.query({ appkey: selfBuilt.appKey, appsecret: selfBuilt.appSecret }))
-      .willRespondWith(200, (b) => b.jsonBody({ errcode: 0, errmsg: 'ok', access_token: string('0123456789abcdef0123456789abcdef'), expires_in: 7200 }))
+      .willRespondWith(200, (b) =>
+        b.jsonBody({ errcode: 0, errmsg: 'ok', access_token: string('0123456789abcdef0123456789abcdef'), expires_in: 7200 }),
+      )
       .executeTest(async (server) => {
         const r = await createDingTalkClient({ baseUrl: server.url, ...selfBuilt, tokenEndpoint: 'legacy' }).getAccessToken();
         expect(r.data).toBe('0123456789abcdef0123456789abcdef');
@@ -78,7 +88,12 @@ describe('DingTalk client ↔ twin contract: tokens', () => {
       .withRequest('GET', '/gettoken', (b) => b.query({ appkey: selfBuilt.appKey, appsecret: 'wrong' }))
       .willRespondWith(200, (b) => b.jsonBody({ errcode: 40089, errmsg: '不合法的corpId或corpSecret' }))
       .executeTest(async (server) => {
-        const r = await createDingTalkClient({ baseUrl: server.url, ...selfBuilt, appSecret: 'wrong', tokenEndpoint: 'legacy' }).getAccessToken();
+        const r = await createDingTalkClient({
+          baseUrl: server.url,
+          ...selfBuilt,
+          appSecret: 'wrong',
+          tokenEndpoint: 'legacy',
+        }).getAccessToken();
         expect(r.error).toMatchObject({ kind: 'legacy', code: '40089' });
       }));
 
@@ -117,13 +132,18 @@ describe('DingTalk client ↔ twin contract: assets', () => {
       .addInteraction()
       .given('tokens issued')
       .uponReceiving('GET /v1.0/connector/assets/connectors?type=official&maxResults=3')
-      .withRequest('GET', '/v1.0/connector/assets/connectors', (b) => b.headers(authHeader(SELF_TOKEN)).query({ type: 'official', maxResults: '3' }))
+      .withRequest('GET', '/v1.0/connector/assets/connectors', (b) =>
+        b.headers(authHeader(SELF_TOKEN)).query({ type: 'official', maxResults: '3' }),
+      )
       .willRespondWith(200, (b) =>
         b.headers(ACS).jsonBody({
           hasMore: true,
           nextToken: '3',
           totalCount: '12',
-          list: eachLike({ id: regex('^G-CONN-[0-9A-Z]+$', 'G-CONN-1016B0A1E1D3C2F1'), name: string('钉钉待办'), providerCorpId: OFFICIAL }, 3),
+          list: eachLike(
+            { id: regex('^G-CONN-[0-9A-Z]+$', 'G-CONN-1016B0A1E1D3C2F1'), name: string('钉钉待办'), providerCorpId: OFFICIAL },
+            3,
+          ),
         }),
       )
       .executeTest(async (server) => {
@@ -149,7 +169,9 @@ describe('DingTalk client ↔ twin contract: assets', () => {
       .addInteraction()
       .given('tokens issued')
       .uponReceiving('GET /v1.0/connector/assets/connectors with a bad nextToken')
-      .withRequest('GET', '/v1.0/connector/assets/connectors', (b) => b.headers(authHeader(SELF_TOKEN)).query({ type: 'official', nextToken: 'bogus' }))
+      .withRequest('GET', '/v1.0/connector/assets/connectors', (b) =>
+        b.headers(authHeader(SELF_TOKEN)).query({ type: 'official', nextToken: 'bogus' }),
+      )
       .willRespondWith(400, (b) => b.jsonBody(gatewayError('4001', '参数错误: nextToken "bogus" is not a token this API issued')))
       .executeTest(async (server) => {
         const r = await client(server.url).searchConnectors({ type: 'official', nextToken: 'bogus' });
@@ -162,7 +184,9 @@ describe('DingTalk client ↔ twin contract: assets', () => {
       .given('tokens issued')
       .uponReceiving('POST /v1.0/connector/assets/actions/search for the ERP connector as the suite')
       .withRequest('POST', '/v1.0/connector/assets/actions/search', (b) =>
-        b.headers(authHeader(SUITE_TOKEN)).jsonBody({ integrationTypes: ['basic'], connectorId: 'G-CONN-1016B0A1E1D3C2E1', connectorProviderCorpId: ISV }),
+        b
+          .headers(authHeader(SUITE_TOKEN))
+          .jsonBody({ integrationTypes: ['basic'], connectorId: 'G-CONN-1016B0A1E1D3C2E1', connectorProviderCorpId: ISV }),
       )
       .willRespondWith(200, (b) =>
         b.headers(ACS).jsonBody({
@@ -177,7 +201,10 @@ describe('DingTalk client ↔ twin contract: assets', () => {
               integrationType: 'basic',
               connectAssetUri: ORDER,
               authorized: false,
-              authorityUrl: regex('^https?://[^/]+/connect/authority\\?.+$', 'http://127.0.0.1:4010/connect/authority?corpId=dingdoppelcorp'),
+              authorityUrl: regex(
+                '^https?://[^/]+/connect/authority\\?.+$',
+                'http://127.0.0.1:4010/connect/authority?corpId=dingdoppelcorp',
+              ),
             },
             {
               id: 'G-ACT-101FDEBD3C6E213DB4740012',
@@ -193,7 +220,10 @@ describe('DingTalk client ↔ twin contract: assets', () => {
         }),
       )
       .executeTest(async (server) => {
-        const r = await client(server.url, { accessToken: SUITE_TOKEN }).searchActions({ connectorId: 'G-CONN-1016B0A1E1D3C2E1', connectorProviderCorpId: ISV });
+        const r = await client(server.url, { accessToken: SUITE_TOKEN }).searchActions({
+          connectorId: 'G-CONN-1016B0A1E1D3C2E1',
+          connectorProviderCorpId: ISV,
+        });
         expect(r.data?.list.map((a) => a.authorized)).toEqual([false, true]);
       }));
 
@@ -203,11 +233,16 @@ describe('DingTalk client ↔ twin contract: assets', () => {
       .given('tokens issued')
       .uponReceiving('POST /v1.0/connector/assets/actions/search for a connector outside the suite scope')
       .withRequest('POST', '/v1.0/connector/assets/actions/search', (b) =>
-        b.headers(authHeader(SUITE_TOKEN)).jsonBody({ integrationTypes: ['basic'], connectorId: 'G-CONN-1016B0A1E1D3C2E2', connectorProviderCorpId: ISV }),
+        b
+          .headers(authHeader(SUITE_TOKEN))
+          .jsonBody({ integrationTypes: ['basic'], connectorId: 'G-CONN-1016B0A1E1D3C2E2', connectorProviderCorpId: ISV }),
       )
       .willRespondWith(404, (b) => b.jsonBody(gatewayError('4004', '连接器不存在: G-CONN-1016B0A1E1D3C2E2')))
       .executeTest(async (server) => {
-        const r = await client(server.url, { accessToken: SUITE_TOKEN }).searchActions({ connectorId: 'G-CONN-1016B0A1E1D3C2E2', connectorProviderCorpId: ISV });
+        const r = await client(server.url, { accessToken: SUITE_TOKEN }).searchActions({
+          connectorId: 'G-CONN-1016B0A1E1D3C2E2',
+          connectorProviderCorpId: ISV,
+        });
         expect(r.error?.isNotFound).toBe(true);
       }));
 
@@ -216,7 +251,9 @@ describe('DingTalk client ↔ twin contract: assets', () => {
       .addInteraction()
       .given('tokens issued')
       .uponReceiving('POST /v1.0/connector/assets/actions/details/query for 创建客户')
-      .withRequest('POST', '/v1.0/connector/assets/actions/details/query', (b) => b.headers(authHeader(SELF_TOKEN)).jsonBody({ connectAssetUri: CUSTOMER }))
+      .withRequest('POST', '/v1.0/connector/assets/actions/details/query', (b) =>
+        b.headers(authHeader(SELF_TOKEN)).jsonBody({ connectAssetUri: CUSTOMER }),
+      )
       .willRespondWith(200, (b) =>
         b.jsonBody({
           connectAssetUri: CUSTOMER,
@@ -226,7 +263,11 @@ describe('DingTalk client ↔ twin contract: assets', () => {
           refId: 'G-ACT-101FDEBD3C6E213DB4740001',
           refType: 'action',
           refProviderCorpId: CORP,
-          integrationConfig: { entityName: string('customer'), categoryNames: eachLike({ value: string('客户管理') }), props: eachLike({ key: string('operation'), value: string('create') }) },
+          integrationConfig: {
+            entityName: string('customer'),
+            categoryNames: eachLike({ value: string('客户管理') }),
+            props: eachLike({ key: string('operation'), value: string('create') }),
+          },
         }),
       )
       .executeTest(async (server) => {
@@ -242,8 +283,14 @@ describe('DingTalk client ↔ twin contract: instances and invoke', () => {
       .addInteraction()
       .given('tokens issued')
       .uponReceiving('POST /v1.0/connector/instances for 创建客户')
-      .withRequest('POST', '/v1.0/connector/instances', (b) => b.headers(authHeader(SELF_TOKEN)).jsonBody({ connectAssetUri: CUSTOMER, instanceKey: 'pact-instance' }))
-      .willRespondWith(200, (b) => b.headers(ACS).jsonBody({ connectAssetUri: CUSTOMER, versionId: regex('^G-ACT-VER-[0-9A-Z]+$', 'G-ACT-VER-101FDEBD3C6E213DB4740001') }))
+      .withRequest('POST', '/v1.0/connector/instances', (b) =>
+        b.headers(authHeader(SELF_TOKEN)).jsonBody({ connectAssetUri: CUSTOMER, instanceKey: 'pact-instance' }),
+      )
+      .willRespondWith(200, (b) =>
+        b
+          .headers(ACS)
+          .jsonBody({ connectAssetUri: CUSTOMER, versionId: regex('^G-ACT-VER-[0-9A-Z]+$', 'G-ACT-VER-101FDEBD3C6E213DB4740001') }),
+      )
       .executeTest(async (server) => {
         const r = await client(server.url).createInstance({ connectAssetUri: CUSTOMER, instanceKey: 'pact-instance' });
         expect(r.data?.versionId).toMatch(/^G-ACT-VER-/);
@@ -254,10 +301,15 @@ describe('DingTalk client ↔ twin contract: instances and invoke', () => {
       .addInteraction()
       .given('tokens issued')
       .uponReceiving('POST /v1.0/connector/instances for 创建销售订单 as the suite')
-      .withRequest('POST', '/v1.0/connector/instances', (b) => b.headers(authHeader(SUITE_TOKEN)).jsonBody({ connectAssetUri: ORDER, instanceKey: 'pact-instance' }))
+      .withRequest('POST', '/v1.0/connector/instances', (b) =>
+        b.headers(authHeader(SUITE_TOKEN)).jsonBody({ connectAssetUri: ORDER, instanceKey: 'pact-instance' }),
+      )
       .willRespondWith(403, (b) => b.jsonBody(gatewayError('4003', `调用发起未授权: 组织尚未授权该连接资产 ${ORDER}`)))
       .executeTest(async (server) => {
-        const r = await client(server.url, { accessToken: SUITE_TOKEN }).createInstance({ connectAssetUri: ORDER, instanceKey: 'pact-instance' });
+        const r = await client(server.url, { accessToken: SUITE_TOKEN }).createInstance({
+          connectAssetUri: ORDER,
+          instanceKey: 'pact-instance',
+        });
         expect(r.error).toMatchObject({ code: '4003', status: 403 });
       }));
 
@@ -266,10 +318,14 @@ describe('DingTalk client ↔ twin contract: instances and invoke', () => {
       .addInteraction()
       .given('tokens issued, instance created')
       .uponReceiving('DELETE /v1.0/connector/instances')
-      .withRequest('DELETE', '/v1.0/connector/instances', (b) => b.headers(authHeader(SELF_TOKEN)).query({ connectAssetUri: CUSTOMER, instanceKey: INSTANCE }))
+      .withRequest('DELETE', '/v1.0/connector/instances', (b) =>
+        b.headers(authHeader(SELF_TOKEN)).query({ connectAssetUri: CUSTOMER, instanceKey: INSTANCE }),
+      )
       .willRespondWith(200, (b) => b.jsonBody({ result: true }))
       .executeTest(async (server) => {
-        expect((await client(server.url).deleteInstance({ connectAssetUri: CUSTOMER, instanceKey: INSTANCE })).data).toEqual({ result: true });
+        expect((await client(server.url).deleteInstance({ connectAssetUri: CUSTOMER, instanceKey: INSTANCE })).data).toEqual({
+          result: true,
+        });
       }));
 
   it('invokes an instance', () =>
@@ -278,7 +334,9 @@ describe('DingTalk client ↔ twin contract: instances and invoke', () => {
       .given('tokens issued, instance created')
       .uponReceiving('POST /v1.0/connector/instances/invoke with valid input')
       .withRequest('POST', '/v1.0/connector/instances/invoke', (b) =>
-        b.headers(authHeader(SELF_TOKEN)).jsonBody({ connectAssetUri: CUSTOMER, instanceKey: INSTANCE, inputJsonString: '{"name":"张三","mobile":"13800000000"}' }),
+        b
+          .headers(authHeader(SELF_TOKEN))
+          .jsonBody({ connectAssetUri: CUSTOMER, instanceKey: INSTANCE, inputJsonString: '{"name":"张三","mobile":"13800000000"}' }),
       )
       .willRespondWith(200, (b) =>
         b.headers(ACS).jsonBody({
@@ -290,7 +348,11 @@ describe('DingTalk client ↔ twin contract: instances and invoke', () => {
         }),
       )
       .executeTest(async (server) => {
-        const r = await client(server.url).invoke({ connectAssetUri: CUSTOMER, instanceKey: INSTANCE, input: { name: '张三', mobile: '13800000000' } });
+        const r = await client(server.url).invoke({
+          connectAssetUri: CUSTOMER,
+          instanceKey: INSTANCE,
+          input: { name: '张三', mobile: '13800000000' },
+        });
         expect(r.data?.output).toEqual({ customerId: 'CUST-0001', createdAt: '2024-05-01T08:00:00Z' });
       }));
 
@@ -300,13 +362,25 @@ describe('DingTalk client ↔ twin contract: instances and invoke', () => {
       .given('tokens issued, instance created')
       .uponReceiving('POST /v1.0/connector/instances/invoke that the action refuses')
       .withRequest('POST', '/v1.0/connector/instances/invoke', (b) =>
-        b.headers(authHeader(SELF_TOKEN)).jsonBody({ connectAssetUri: CUSTOMER, instanceKey: INSTANCE, inputJsonString: '{"name":"重复客户","mobile":"13800000000"}' }),
+        b
+          .headers(authHeader(SELF_TOKEN))
+          .jsonBody({ connectAssetUri: CUSTOMER, instanceKey: INSTANCE, inputJsonString: '{"name":"重复客户","mobile":"13800000000"}' }),
       )
       .willRespondWith(200, (b) =>
-        b.jsonBody({ outputJson: '{}', instanceId: string('G-EXEC-0000000001'), cost: integer(35), errorCode: 'CUSTOMER_EXISTS', errorMessage: '客户已存在' }),
+        b.jsonBody({
+          outputJson: '{}',
+          instanceId: string('G-EXEC-0000000001'),
+          cost: integer(35),
+          errorCode: 'CUSTOMER_EXISTS',
+          errorMessage: '客户已存在',
+        }),
       )
       .executeTest(async (server) => {
-        const r = await client(server.url).invoke({ connectAssetUri: CUSTOMER, instanceKey: INSTANCE, input: { name: '重复客户', mobile: '13800000000' } });
+        const r = await client(server.url).invoke({
+          connectAssetUri: CUSTOMER,
+          instanceKey: INSTANCE,
+          input: { name: '重复客户', mobile: '13800000000' },
+        });
         expect(r.error).toMatchObject({ kind: 'action', code: 'CUSTOMER_EXISTS', status: 200 });
       }));
 
@@ -316,9 +390,13 @@ describe('DingTalk client ↔ twin contract: instances and invoke', () => {
       .given('tokens issued, instance created')
       .uponReceiving('POST /v1.0/connector/instances/invoke with input missing a required field')
       .withRequest('POST', '/v1.0/connector/instances/invoke', (b) =>
-        b.headers(authHeader(SELF_TOKEN)).jsonBody({ connectAssetUri: CUSTOMER, instanceKey: INSTANCE, inputJsonString: '{"name":"张三"}' }),
+        b
+          .headers(authHeader(SELF_TOKEN))
+          .jsonBody({ connectAssetUri: CUSTOMER, instanceKey: INSTANCE, inputJsonString: '{"name":"张三"}' }),
       )
-      .willRespondWith(400, (b) => b.jsonBody(gatewayError('4001', '参数错误: inputJsonString does not match the inputSchema: /mobile is required')))
+      .willRespondWith(400, (b) =>
+        b.jsonBody(gatewayError('4001', '参数错误: inputJsonString does not match the inputSchema: /mobile is required')),
+      )
       .executeTest(async (server) => {
         const r = await client(server.url).invoke({ connectAssetUri: CUSTOMER, instanceKey: INSTANCE, input: { name: '张三' } });
         expect(r.error).toMatchObject({ code: '4001', status: 400 });
@@ -348,7 +426,11 @@ describe('DingTalk client ↔ twin contract: instances and invoke', () => {
       )
       .willRespondWith(404, (b) => b.jsonBody(gatewayError('4004', '调用的实例不存在: never-created')))
       .executeTest(async (server) => {
-        const r = await client(server.url, { accessToken: SUITE_TOKEN }).invoke({ connectAssetUri: TODO, instanceKey: 'never-created', input: {} });
+        const r = await client(server.url, { accessToken: SUITE_TOKEN }).invoke({
+          connectAssetUri: TODO,
+          instanceKey: 'never-created',
+          input: {},
+        });
         expect(r.error).toMatchObject({ code: '4004', status: 404 });
       }));
 
@@ -365,5 +447,4 @@ describe('DingTalk client ↔ twin contract: instances and invoke', () => {
         const r = await client(server.url).getActionDetail(uri(CORP, 'G-ACT-000000000000000000000000'));
         expect(r.error?.isNotFound).toBe(true);
       }));
-
 });

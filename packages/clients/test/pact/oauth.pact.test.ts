@@ -47,7 +47,12 @@ describe('GitHub OAuth client ↔ twin contract', () => {
           b.query({ client_id: CI_BOT.clientId, redirect_uri: CALLBACK, scope: 'read:user', state: 'g1:b1' }),
         )
         .willRespondWith(302, (b) =>
-          b.headers({ location: regex(/^http:\/\/localhost:3000\/github\/oauth\?code=[0-9a-f]{20}&state=g1%3Ab1$/, `${CALLBACK}?code=9a3ee5f2c0de00000001&state=g1%3Ab1`) }),
+          b.headers({
+            location: regex(
+              /^http:\/\/localhost:3000\/github\/oauth\?code=[0-9a-f]{20}&state=g1%3Ab1$/,
+              `${CALLBACK}?code=9a3ee5f2c0de00000001&state=g1%3Ab1`,
+            ),
+          }),
         )
         .executeTest(async (server) => {
           const res = await fetch(client(server.url, CI_BOT).authorizeUrl({ scope: 'read:user', state: 'g1:b1' }), { redirect: 'manual' });
@@ -61,14 +66,24 @@ describe('GitHub OAuth client ↔ twin contract', () => {
         'octocat holds a token',
         'redirect_uri_mismatch',
         { redirect_uri: 'http://evil.example/cb' },
-        errorLocation('redirect_uri_mismatch', 'The redirect_uri MUST match the registered callback URL for this application.', 'redirect-uri-mismatch', 'g1:b1'),
+        errorLocation(
+          'redirect_uri_mismatch',
+          'The redirect_uri MUST match the registered callback URL for this application.',
+          'redirect-uri-mismatch',
+          'g1:b1',
+        ),
       ],
       [
         'a suspended application',
         'the GitHub bot is suspended',
         'application_suspended',
         {},
-        errorLocation('application_suspended', 'Your application has been suspended. Contact support@github.com.', 'application-suspended', 'g1:b1'),
+        errorLocation(
+          'application_suspended',
+          'Your application has been suspended. Contact support@github.com.',
+          'application-suspended',
+          'g1:b1',
+        ),
       ],
     ];
     for (const [label, state, error, extra, loc] of authErrors) {
@@ -121,7 +136,9 @@ describe('GitHub OAuth client ↔ twin contract', () => {
           b.jsonBody(formBody(GITHUB_BOT, { code: STATE_VALUES.botCode, redirect_uri: CALLBACK })),
         )
         .willRespondWith(200, (b) =>
-          b.headers({ 'content-type': FORM }).body('text/plain', Buffer.from(`access_token=${STATE_VALUES.issuedToken}&scope=read%3Auser&token_type=bearer`)),
+          b
+            .headers({ 'content-type': FORM })
+            .body('text/plain', Buffer.from(`access_token=${STATE_VALUES.issuedToken}&scope=read%3Auser&token_type=bearer`)),
         )
         .executeTest(async (server) => {
           const r = await client(server.url, GITHUB_BOT, 'form').exchangeCode({ code: STATE_VALUES.botCode });
@@ -134,9 +151,7 @@ describe('GitHub OAuth client ↔ twin contract', () => {
         .given('a code was issued to the GitHub bot')
         .uponReceiving('a code exchange asking for JSON')
         .withRequest('POST', '/login/oauth/access_token', (b) =>
-          b
-            .headers({ accept: 'application/json' })
-            .jsonBody(formBody(GITHUB_BOT, { code: STATE_VALUES.botCode, redirect_uri: CALLBACK })),
+          b.headers({ accept: 'application/json' }).jsonBody(formBody(GITHUB_BOT, { code: STATE_VALUES.botCode, redirect_uri: CALLBACK })),
         )
         .willRespondWith(200, (b) =>
           b.jsonBody({ access_token: regex(/^gho_\w+$/, STATE_VALUES.issuedToken), scope: 'read:user', token_type: 'bearer' }),
@@ -190,15 +205,96 @@ describe('GitHub OAuth client ↔ twin contract', () => {
         }));
 
     /** Every token error, HTTP 200; the first in the default form format, the rest in JSON. */
-    const tokenErrors: [string, string, TokenFormat, { clientId: string; clientSecret: string }, Record<string, string>, string, string, string][] = [
-      ['an unknown code (form reply)', 'octocat holds a token', 'form', GITHUB_BOT, { code: 'no-such-code', redirect_uri: CALLBACK }, 'bad_verification_code', 'The code passed is incorrect or expired.', `${TOKEN_DOCS}/#bad-verification-code`],
-      ['an unknown code', 'octocat holds a token', 'json', GITHUB_BOT, { code: 'no-such-code', redirect_uri: CALLBACK }, 'bad_verification_code', 'The code passed is incorrect or expired.', `${TOKEN_DOCS}/#bad-verification-code`],
-      ['a wrong client secret', 'a code was issued to the GitHub bot', 'json', { clientId: GITHUB_BOT.clientId, clientSecret: 'wrong' }, { code: STATE_VALUES.botCode, redirect_uri: CALLBACK }, 'incorrect_client_credentials', 'The client_id and/or client_secret passed are incorrect.', `${TOKEN_DOCS}/#incorrect-client-credentials`],
-      ['another redirect_uri than the code’s', 'a code was issued to the GitHub bot', 'json', GITHUB_BOT, { code: STATE_VALUES.botCode, redirect_uri: `${CALLBACK}/elsewhere` }, 'redirect_uri_mismatch', 'The redirect_uri MUST match the registered callback URL for this application.', `${TOKEN_DOCS}/#redirect-uri-mismatch2`],
-      ['a user without a verified email', 'a code was issued for a user without a verified email', 'json', GITHUB_BOT, { code: STATE_VALUES.unverifiedCode, redirect_uri: CALLBACK }, 'unverified_user_email', 'The user must have a verified primary email.', `${TOKEN_DOCS}/#unverified-user-email`],
-      ['an unknown grant type', 'octocat holds a token', 'json', GITHUB_BOT, { grant_type: 'password', refresh_token: 'x' }, 'unsupported_grant_type', 'The grant type is not supported.', REFRESH_DOCS],
-      ['an unknown refresh token', 'octocat holds a token', 'json', GITHUB_APP, { grant_type: 'refresh_token', refresh_token: 'ghr_unknown' }, 'bad_refresh_token', 'The refresh token passed is incorrect or expired.', REFRESH_DOCS],
-      ['a wrong PKCE verifier', 'a PKCE code was issued to the GitHub bot', 'json', GITHUB_BOT, { code: STATE_VALUES.pkceCode, redirect_uri: CALLBACK, code_verifier: 'wrong-verifier' }, 'bad_verification_code', 'The code passed is incorrect or expired.', `${TOKEN_DOCS}/#bad-verification-code`],
+    const tokenErrors: [
+      string,
+      string,
+      TokenFormat,
+      { clientId: string; clientSecret: string },
+      Record<string, string>,
+      string,
+      string,
+      string,
+    ][] = [
+      [
+        'an unknown code (form reply)',
+        'octocat holds a token',
+        'form',
+        GITHUB_BOT,
+        { code: 'no-such-code', redirect_uri: CALLBACK },
+        'bad_verification_code',
+        'The code passed is incorrect or expired.',
+        `${TOKEN_DOCS}/#bad-verification-code`,
+      ],
+      [
+        'an unknown code',
+        'octocat holds a token',
+        'json',
+        GITHUB_BOT,
+        { code: 'no-such-code', redirect_uri: CALLBACK },
+        'bad_verification_code',
+        'The code passed is incorrect or expired.',
+        `${TOKEN_DOCS}/#bad-verification-code`,
+      ],
+      [
+        'a wrong client secret',
+        'a code was issued to the GitHub bot',
+        'json',
+        { clientId: GITHUB_BOT.clientId, clientSecret: 'wrong' },
+        { code: STATE_VALUES.botCode, redirect_uri: CALLBACK },
+        'incorrect_client_credentials',
+        'The client_id and/or client_secret passed are incorrect.',
+        `${TOKEN_DOCS}/#incorrect-client-credentials`,
+      ],
+      [
+        'another redirect_uri than the code’s',
+        'a code was issued to the GitHub bot',
+        'json',
+        GITHUB_BOT,
+        { code: STATE_VALUES.botCode, redirect_uri: `${CALLBACK}/elsewhere` },
+        'redirect_uri_mismatch',
+        'The redirect_uri MUST match the registered callback URL for this application.',
+        `${TOKEN_DOCS}/#redirect-uri-mismatch2`,
+      ],
+      [
+        'a user without a verified email',
+        'a code was issued for a user without a verified email',
+        'json',
+        GITHUB_BOT,
+        { code: STATE_VALUES.unverifiedCode, redirect_uri: CALLBACK },
+        'unverified_user_email',
+        'The user must have a verified primary email.',
+        `${TOKEN_DOCS}/#unverified-user-email`,
+      ],
+      [
+        'an unknown grant type',
+        'octocat holds a token',
+        'json',
+        GITHUB_BOT,
+        { grant_type: 'password', refresh_token: 'x' },
+        'unsupported_grant_type',
+        'The grant type is not supported.',
+        REFRESH_DOCS,
+      ],
+      [
+        'an unknown refresh token',
+        'octocat holds a token',
+        'json',
+        GITHUB_APP,
+        { grant_type: 'refresh_token', refresh_token: 'ghr_unknown' },
+        'bad_refresh_token',
+        'The refresh token passed is incorrect or expired.',
+        REFRESH_DOCS,
+      ],
+      [
+        'a wrong PKCE verifier',
+        'a PKCE code was issued to the GitHub bot',
+        'json',
+        GITHUB_BOT,
+        { code: STATE_VALUES.pkceCode, redirect_uri: CALLBACK, code_verifier: 'wrong-verifier' },
+        'bad_verification_code',
+        'The code passed is incorrect or expired.',
+        `${TOKEN_DOCS}/#bad-verification-code`,
+      ],
     ];
     for (const [label, state, format, creds, fields, error, description, uri] of tokenErrors) {
       it(`answers ${error} with HTTP 200 for ${label}`, () =>
@@ -231,7 +327,11 @@ describe('GitHub OAuth client ↔ twin contract', () => {
                     }
                     return c.refresh(fields.refresh_token!);
                   })()
-                : await c.exchangeCode({ code: fields.code!, redirectUri: fields.redirect_uri!, ...(fields.code_verifier && { codeVerifier: fields.code_verifier }) });
+                : await c.exchangeCode({
+                    code: fields.code!,
+                    redirectUri: fields.redirect_uri!,
+                    ...(fields.code_verifier && { codeVerifier: fields.code_verifier }),
+                  });
             expect(r.error?.code).toBe(error);
           }));
     }
@@ -245,7 +345,15 @@ describe('GitHub OAuth client ↔ twin contract', () => {
         .uponReceiving('GET /user with a Bearer token')
         .withRequest('GET', '/user', (b) => b.headers({ authorization: `Bearer ${OCTOCAT_TOKEN.token}` }))
         .willRespondWith(200, (b) =>
-          b.jsonBody({ login: 'octocat', id: 583231, type: 'User', site_admin: false, name: like('The Octocat'), email: like('octocat@github.com'), avatar_url: like('https://avatars.githubusercontent.com/u/583231?v=4') }),
+          b.jsonBody({
+            login: 'octocat',
+            id: 583231,
+            type: 'User',
+            site_admin: false,
+            name: like('The Octocat'),
+            email: like('octocat@github.com'),
+            avatar_url: like('https://avatars.githubusercontent.com/u/583231?v=4'),
+          }),
         )
         .executeTest(async (server) => {
           const r = await client(server.url).getUser(OCTOCAT_TOKEN.token);
@@ -258,7 +366,9 @@ describe('GitHub OAuth client ↔ twin contract', () => {
         .given('octocat holds a token')
         .uponReceiving('GET /user with an unknown token')
         .withRequest('GET', '/user', (b) => b.headers({ authorization: 'Bearer gho_revokedOrUnknown' }))
-        .willRespondWith(401, (b) => b.jsonBody({ message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' }))
+        .willRespondWith(401, (b) =>
+          b.jsonBody({ message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' }),
+        )
         .executeTest(async (server) => {
           const r = await client(server.url).getUser('gho_revokedOrUnknown');
           expect(r.error).toMatchObject({ kind: 'api', status: 401, code: 'Bad credentials' });
@@ -270,7 +380,9 @@ describe('GitHub OAuth client ↔ twin contract', () => {
         .given('octocat holds a token')
         .uponReceiving('GET /user?access_token= (the vendor doc’s form)')
         .withRequest('GET', '/user', (b) => b.query({ access_token: OCTOCAT_TOKEN.token }))
-        .willRespondWith(401, (b) => b.jsonBody({ message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' }))
+        .willRespondWith(401, (b) =>
+          b.jsonBody({ message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' }),
+        )
         .executeTest(async (server) => {
           const res = await fetch(`${server.url}/user?access_token=${OCTOCAT_TOKEN.token}`);
           expect(res.status).toBe(401);

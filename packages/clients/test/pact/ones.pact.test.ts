@@ -128,7 +128,15 @@ describe('ONES client ↔ twin contract', () => {
       .uponReceiving('GET the projects of team Alpha')
       .withRequest('GET', `/project/api/project/team/${ALPHA}/projects/my_project`, (b) => b.headers(auth(ALICE)))
       .willRespondWith(200, (b) =>
-        b.jsonBody({ projects: eachLike({ uuid: like('ProjAlpha0000001'), name: like('Twin'), owner: like(ALICE.uuid), status_uuid: like('to_do'), create_time: integer(1) }) }),
+        b.jsonBody({
+          projects: eachLike({
+            uuid: like('ProjAlpha0000001'),
+            name: like('Twin'),
+            owner: like(ALICE.uuid),
+            status_uuid: like('to_do'),
+            create_time: integer(1),
+          }),
+        }),
       )
       .executeTest(async (server) => {
         expect((await as(server.url).teamProjects(ALPHA)).data?.projects.length).toBeGreaterThan(0);
@@ -174,7 +182,13 @@ describe('ONES client ↔ twin contract', () => {
       .uponReceiving('GET a wiki page')
       .withRequest('GET', `/wiki/api/wiki/team/${ALPHA}/page/${PAGE}`, (b) => b.headers(auth(ALICE)))
       .willRespondWith(200, (b) =>
-        b.jsonBody({ uuid: PAGE, space_uuid: like('SpaceAl1'), title: 'Release notes', owner_uuid: like(ALICE.uuid), updated_time: integer(1) }),
+        b.jsonBody({
+          uuid: PAGE,
+          space_uuid: like('SpaceAl1'),
+          title: 'Release notes',
+          owner_uuid: like(ALICE.uuid),
+          updated_time: integer(1),
+        }),
       )
       .executeTest(async (server) => {
         expect((await as(server.url).page(ALPHA, PAGE)).data?.title).toBe('Release notes');
@@ -185,7 +199,9 @@ describe('ONES client ↔ twin contract', () => {
       .addInteraction()
       .given(DEFAULT)
       .uponReceiving('POST update_title')
-      .withRequest('POST', `/wiki/api/wiki/team/${ALPHA}/online_page/${PAGE}/update_title`, (b) => b.headers(auth(ALICE)).jsonBody({ title: 'Roadmap' }))
+      .withRequest('POST', `/wiki/api/wiki/team/${ALPHA}/online_page/${PAGE}/update_title`, (b) =>
+        b.headers(auth(ALICE)).jsonBody({ title: 'Roadmap' }),
+      )
       .willRespondWith(200, (b) => b.jsonBody({}))
       .executeTest(async (server) => {
         expect((await as(server.url).updatePageTitle(ALPHA, PAGE, 'Roadmap')).data).toEqual({});
