@@ -1,34 +1,82 @@
-import { Command, Option } from 'commander';
-import { resolveSettings, StartError, startAll, table } from './start.ts';
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { normaliseArgs, resolveSettings, StartError, startAll, table, warnings } from './start.ts';
 import { twins } from './twins.ts';
 
-const program = new Command('doppel').description('Offline twins of DingTalk Connect, ZenTao, ONES and GitHub OAuth');
+/** Usage errors (unknown command or option, a bad number) exit 2; a twin that cannot start exits 1. */
+const USAGE = 2;
+const COMMANDS = ['start', 'help'];
 
-const start = program
-  .command('start', { isDefault: true })
-  .description('start every twin on its default port with its default fixtures')
-  .addOption(new Option('--host <host>', 'address to bind').env('DOPPEL_HOST').default('127.0.0.1'))
-  .addOption(new Option('--journal-size <n>', 'requests each twin keeps in its journal').env('DOPPEL_JOURNAL_SIZE').argParser(Number))
-  .option('--only <names>', `comma-separated twins to start (${twins.map((t) => t.name).join(', ')})`);
-for (const t of twins) {
-  start.option(`--${t.name}-port <port>`, `${t.title} port (default ${t.defaultPort}, env DOPPEL_${t.name.toUpperCase()}_PORT)`);
-  start.option(`--${t.name}-fixtures <file>`, `${t.title} fixtures file, JSON or YAML, hot-reloaded (env DOPPEL_${t.name.toUpperCase()}_FIXTURES)`);
+// A closed stdout (`doppel start | head`) ends the CLI quietly instead of with an EPIPE stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
 }
 
-start.action(async (opts: Record<string, string | undefined> & { host: string; journalSize?: number; only?: string }) => {
+const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+function wholeNumber(name: string, min: number, max: number) {
+  return (value: string) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}, got "${value}"`);
+    }
+    return n;
+  };
+}
+
+const program = new Command('doppel')
+  .description('Offline twins of DingTalk Connect, ZenTao, ONES and GitHub OAuth')
+  .version(version, '-v, --version')
+  .showSuggestionAfterError(false)
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error: ') ? `doppel: ${s.slice(7)}` : s) });
+
+const start = program
+  .command('start')
+  .description('start every twin (or --only some) on its default port with its default fixtures')
+  .addOption(new Option('--host <host>', 'address to bind; any other than loopback needs the admin token').env('DOPPEL_HOST').default('127.0.0.1'))
+  .addOption(new Option('--admin-token <token>', 'token every admin call must carry (generated when bound beyond loopback)').env('DOPPEL_ADMIN_TOKEN'))
+  .addOption(
+    new Option('--journal-size <n>', 'requests each twin keeps in its journal').env('DOPPEL_JOURNAL_SIZE').argParser(wholeNumber('--journal-size', 1, 1_000_000)),
+  )
+  .option('--only <names>', `comma-separated twins to start (${twins.map((t) => t.name).join(', ')})`)
+  .exitOverride();
+for (const t of twins) {
+  start.addOption(
+    new Option(`--${t.name}-port <port>`, `${t.title} port (default ${t.defaultPort})`)
+      .env(`DOPPEL_${t.name.toUpperCase()}_PORT`)
+      .argParser(wholeNumber(`--${t.name}-port`, 0, 65535)),
+  );
+  start.addOption(
+    new Option(`--${t.name}-fixtures <file>`, `${t.title} fixtures file, JSON or YAML, hot-reloaded`).env(`DOPPEL_${t.name.toUpperCase()}_FIXTURES`),
+  );
+}
+
+type StartFlags = Record<string, string | number | undefined> & { host: string; adminToken?: string; journalSize?: number; only?: string };
+
+start.action(async (opts: StartFlags) => {
   try {
     const only = opts.only?.split(',').map((s) => s.trim());
     const unknown = only?.filter((n) => !twins.some((t) => t.name === n)) ?? [];
-    if (unknown.length) throw new StartError(`doppel: unknown twin ${unknown.join(', ')}; known: ${twins.map((t) => t.name).join(', ')}`);
+    if (unknown.length) {
+      console.error(`doppel: unknown twin ${unknown.join(', ')}; known: ${twins.map((t) => t.name).join(', ')}`);
+      process.exit(USAGE);
+    }
     const chosen = only ? twins.filter((t) => only.includes(t.name)) : twins;
+    const flags = Object.fromEntries(Object.entries(opts).map(([k, v]) => [k, v === undefined ? undefined : String(v)]));
     const running = await startAll({
       host: opts.host,
       twins: chosen,
-      settings: resolveSettings(chosen, opts, process.env),
-      ...(opts.journalSize && { journalSize: opts.journalSize }),
+      settings: resolveSettings(chosen, flags, {}),
+      ...(opts.journalSize !== undefined && { journalSize: opts.journalSize }),
+      ...(opts.adminToken !== undefined && { adminToken: opts.adminToken }),
     });
     console.log(`Doppel: ${running.length} twin${running.length === 1 ? '' : 's'} ready (Ctrl-C to stop)\n`);
     console.log(table(running));
+    for (const w of warnings(opts.host, running)) console.log(`\n${w}`);
     let stopping = false;
     const stop = async () => {
       if (stopping) return;
@@ -45,4 +93,15 @@ start.action(async (opts: Record<string, string | undefined> & { host: string; j
   }
 });
 
-await program.parseAsync(process.argv);
+const args = normaliseArgs(process.argv.slice(2));
+if (!args[0]!.startsWith('-') && !COMMANDS.includes(args[0]!)) {
+  console.error(`doppel: unknown command "${args[0]}" (commands: ${COMMANDS.filter((c) => c !== 'help').join(', ')}; doppel --help lists them)`);
+  process.exit(USAGE);
+}
+try {
+  await program.parseAsync(args, { from: 'user' });
+} catch (err) {
+  if (!(err instanceof CommanderError)) throw err;
+  // --help and --version end here with code 0; anything else is a usage error.
+  process.exit(err.exitCode === 0 ? 0 : USAGE);
+}

@@ -1,4 +1,5 @@
-import { PortInUseError, type RunningTwin, startTwin, type TwinDefinition } from '@doppel/mock-kit';
+import { randomBytes } from 'node:crypto';
+import { isLoopback, PortInUseError, type RunningTwin, startTwin, type TwinDefinition } from '@doppel/mock-kit';
 
 export interface TwinSettings {
   port: number;
@@ -10,6 +11,8 @@ export interface TwinSettings {
 export interface StartAllOptions {
   host: string;
   journalSize?: number;
+  /** The admin token every twin requires (one is generated per run when bound beyond loopback and none given). */
+  adminToken?: string;
   // biome-ignore lint/suspicious/noExplicitAny: see twins.ts
   twins: TwinDefinition<any, any>[];
   settings: Record<string, TwinSettings>;
@@ -52,6 +55,8 @@ export function resolveSettings(
 export async function startAll(options: StartAllOptions): Promise<RunningTwin<any, any>[]> {
   // biome-ignore lint/suspicious/noExplicitAny: see twins.ts
   const running: RunningTwin<any, any>[] = [];
+  // One token for all twins of a run, so a QA engineer copies one line.
+  const adminToken = options.adminToken ?? (isLoopback(options.host) ? undefined : generateToken());
   for (const def of options.twins) {
     const s = options.settings[def.name]!;
     try {
@@ -61,6 +66,7 @@ export async function startAll(options: StartAllOptions): Promise<RunningTwin<an
           host: options.host,
           ...(s.fixturesFile && { fixturesFile: s.fixturesFile }),
           ...(options.journalSize && { journalSize: options.journalSize }),
+          ...(adminToken !== undefined && { adminToken }),
           ...(options.log && { log: options.log }),
         }),
       );
@@ -77,7 +83,35 @@ export async function startAll(options: StartAllOptions): Promise<RunningTwin<an
   return running;
 }
 
-/** The table printed once everything listens: one line per twin, its default credentials beneath it. */
+const generateToken = () => randomBytes(24).toString('base64url');
+
+/**
+ * The arguments as the user meant them: pnpm 10 passes a literal `--` to scripts (`pnpm start -- --x`), which
+ * would end option parsing, so a `--` is dropped; no command means `start`.
+ */
+export function normaliseArgs(args: string[]): string[] {
+  const out = args.filter((a) => a !== '--');
+  const first = out[0];
+  if (first === undefined || (first.startsWith('-') && !['-h', '--help', '-v', '--version'].includes(first))) out.unshift('start');
+  return out;
+}
+
+/** What the CLI says after the table: the admin token when the twins are reachable from other machines. */
+// biome-ignore lint/suspicious/noExplicitAny: see twins.ts
+export function warnings(host: string, running: RunningTwin<any, any>[]): string[] {
+  if (isLoopback(host)) return [];
+  const token = running[0]?.adminToken;
+  return [
+    `Warning: bound to ${host}, so other machines can reach the twins. Their admin APIs (fixtures, secrets,` +
+      ` forced errors) need this token on every call, as "Authorization: Bearer <token>" or "x-doppel-admin-token":
+  ${token}`,
+  ];
+}
+
+/**
+ * The table printed once everything listens: one line per twin, its default credentials beneath it. Credentials
+ * that came from a user's fixtures file are not printed (they may be real secrets): the table says where they are.
+ */
 // biome-ignore lint/suspicious/noExplicitAny: see twins.ts
 export function table(running: RunningTwin<any, any>[]): string {
   const rows = running.map((r) => [r.twin.def.name, r.url, `${r.url}/__admin`]);
@@ -88,7 +122,8 @@ export function table(running: RunningTwin<any, any>[]): string {
   const out = [line(head), line(widths.map((w) => '-'.repeat(w)))];
   running.forEach((r, i) => {
     out.push(line(rows[i]!));
-    for (const c of r.twin.def.credentials?.(r.twin.fixtures) ?? []) out.push(`${indent}${c.label}: ${c.value}`);
+    if (r.twin.fixturesSource !== 'defaults') out.push(`${indent}credentials: see ${r.twin.fixturesSource}`);
+    else for (const c of r.twin.def.credentials?.(r.twin.fixtures) ?? []) out.push(`${indent}${c.label}: ${c.value}`);
   });
   return out.join('\n');
 }
