@@ -1,13 +1,14 @@
-import { defineErrors } from '@doppel/mock-kit';
+import { defineErrors, type ErrorCatalogue, type Errors } from '@doppel/mock-kit';
 
 const entry = (errcode: number, errmsg: string, description: string) => ({ description, status: 200, body: { errcode, errmsg } });
 const fail = (message: string, description: string) => ({ description, status: 200, body: { result: 'fail', message } });
 
 /**
  * ZenTao's own errors, as `commonModel::checkEntry` and the im methods answer them: always HTTP 200.
- * The entry errors carry ZenTao's errcode table; method failures are `result: fail`.
+ * The entry errors carry ZenTao's errcode table; method failures are `result: fail`. A path other than
+ * `api.php` gets the web server's 404 page.
  */
-export const errors = defineErrors({
+const catalogue = {
   EMPTY_ENTRY: entry(404, '应用不存在', 'm or f missing, or no app has this code'),
   PARAM_CODE_MISSING: entry(401, '缺少code参数', 'The code parameter is missing or empty'),
   PARAM_TOKEN_MISSING: entry(401, '缺少token参数', 'The token parameter is missing or empty'),
@@ -27,6 +28,15 @@ export const errors = defineErrors({
   INVALID_MESSAGE: fail('通知消息格式不正确。', 'A field of the message has the wrong type or value (twin: names it)'),
   UNKNOWN_METHOD: fail('方法不存在。', 'm/f name no notification method'),
   DATABASE_ERROR: fail('SQLSTATE[HY000]: General error: 2006 MySQL server has gone away', 'A database failure inside a method'),
-});
+  PAGE_NOT_FOUND: {
+    description: 'A path other than api.php: the web server answers its HTML 404 page',
+    status: 404,
+    body: '<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>',
+    respond: (c, body, status) => c.html(String(body), status as 404),
+  },
+} satisfies ErrorCatalogue;
 
-export type ZentaoErrorName = keyof typeof errors.catalogue;
+export type ZentaoErrorName = keyof typeof catalogue;
+
+// Declared with its type so that TypeScript knows `zentaoErrors.raise(…)` never returns.
+export const zentaoErrors: Errors<ZentaoErrorName> = defineErrors(catalogue);

@@ -45,7 +45,7 @@ export const defaultApp: ZentaoApp = {
   name: 'Doppel default app',
 };
 
-export const defaultUsers: ZentaoUser[] = [
+const defaultUsers: ZentaoUser[] = [
   { id: 1, account: 'admin', realname: '管理员' },
   { id: 3, account: 'zhangsan', realname: '张三' },
   { id: 4, account: 'lisi', realname: '李四' },
@@ -75,7 +75,8 @@ export const fixturesSchema = {
         additionalProperties: false,
         properties: {
           code: { type: 'string', minLength: 1 },
-          key: { type: 'string', pattern: '^[0-9a-f]*$', description: 'lower-case hex, as ZenTao generates it' },
+          // Lower-case hex, as ZenTao generates it.
+          key: { type: 'string', pattern: '^[0-9a-f]*$' },
           ip: { type: 'string' },
           name: { type: 'string' },
           freePasswd: { type: 'boolean' },

@@ -1,8 +1,8 @@
-export { createApp } from './app.ts';
-export { errors, type ZentaoErrorName } from './errors.ts';
-export * from './fixtures.ts';
-export { httpBuildQuery, md5, parseStr, phpUrlencode, queryToken, signedQuery, timeToken } from './php.ts';
-export { startZentaoMock } from './server.ts';
-export type { Delivery, ZentaoState } from './state.ts';
-export { states } from './states.ts';
-export { ZENTAO_SPEC, type ZentaoContext, type ZentaoEnv, zentaoTwin } from './twin.ts';
+export type { ZentaoContext, ZentaoEnv } from './context.ts';
+export { ZENTAO_SPEC, zentaoTwin } from './definition.ts';
+export { type ZentaoErrorName, zentaoErrors } from './errors.ts';
+export { defaultApp, defaultChats, defaultFixtures, fixturesSchema, type ZentaoFixtures } from './fixtures.ts';
+export { queryToken } from './php.ts';
+export type { ZentaoRuntime } from './runtime.ts';
+export { createApp, startZentaoMock } from './server.ts';
+export { zentaoStates } from './states.ts';

@@ -1,10 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { ipAllowed } from './ip.ts';
-import { httpBuildQuery, parseStr, queryToken, signedQuery, timeToken } from './php.ts';
+import { canonicalQuery, httpBuildQuery, md5, parseStr, queryToken, timeToken } from './php.ts';
+import { KEY } from './test-helpers.ts';
 
-const KEY = '3cd0914d656e90ab181f1d52ff352cfe';
+/** parse_str, then http_build_query without `token`: the string ZenTao signs. */
+const signedOf = (raw: string) => {
+  const q = parseStr(raw);
+  q.delete('token');
+  return httpBuildQuery(q);
+};
 
-describe("ZenTao's token, computed (never hard-coded in the twin)", () => {
+describe('md5, as PHP computes it', () => {
+  it.each([
+    // RFC 1321's test vectors.
+    ['', 'd41d8cd98f00b204e9800998ecf8427e'],
+    ['abc', '900150983cd24fb0d6963f7d28e17f72'],
+    // UTF-8 bytes, as PHP hashes a UTF-8 string.
+    ['禅道', 'ccb68e2843c50f99f543d3342c69d809'],
+  ])('md5(%j) is %s', (text, hex) => {
+    expect(md5(text)).toBe(hex);
+  });
+});
+
+describe("ZenTao's tokens (expected values computed outside the twin, with node:crypto's createHash)", () => {
   it("reproduces the doc's printed token only for its $query variable (m=chat…)", () => {
     expect(queryToken('m=chat&f=getChatUsers&code=myAppCode', KEY)).toBe('f5633c34c0c551a16c1d63bceb38d6a8');
     expect(queryToken('m=im&f=getChatUsers&code=myAppCode', KEY)).toBe('6611ac3952bcdeb4277274d081885dd2');
@@ -15,53 +32,100 @@ describe("ZenTao's token, computed (never hard-coded in the twin)", () => {
     ['m=im&f=getChatUsers&gid=30683aea-7a1f-4ec8-a6d6-834e0310fd7d&code=myAppCode', '47b5ee6196ce02951e07b737509f1228'],
     ['m=im&f=sendNotification&code=myAppCode', '1547b22b788502aae7988973eb6d2e79'],
     ['m=im&f=sendChatMessage&code=myAppCode', '885451499b031367881b9a1d6274471f'],
-  ])('gives the correct token for the doc URL %s', (q, token) => {
+    ['m=im&f=getChatUsers&gid=my+group&code=myAppCode', '91510574e112d2e83f08b783f4743fe2'],
+  ])('md5(md5(%s) + key) is %s', (q, token) => {
     expect(queryToken(q, KEY)).toBe(token);
   });
 
-  it('signs md5(code + key + time) in the time variant', () => {
-    expect(timeToken('myAppCode', KEY, '1700000000')).toMatch(/^[0-9a-f]{32}$/);
-    expect(timeToken('myAppCode', KEY, '1700000000')).not.toBe(timeToken('myAppCode', KEY, '1700000001'));
-  });
-});
-
-describe('PHP query handling', () => {
-  it('drops the token wherever it stands and keeps the order sent', () => {
-    expect(signedQuery('f=getChatUsers&token=abc&m=im&code=x')).toBe('f=getChatUsers&m=im&code=x');
-  });
-
-  it('re-encodes like http_build_query: spaces as +, ~ and ! escaped', () => {
-    expect(signedQuery('m=im&q=a%20b&r=x+y&s=~!&code=c')).toBe('m=im&q=a+b&r=x+y&s=%7E%21&code=c');
-  });
-
-  it('keeps the first position and last value of a repeated key, and writes empty values as k=', () => {
-    expect(httpBuildQuery(parseStr('a=1&b=2&a=3&c'))).toBe('a=3&b=2&c=');
-  });
-
-  it("turns dots and spaces in names into underscores, and builds arrays", () => {
-    expect(httpBuildQuery(parseStr('a.b=1&x[]=p&x[]=q&y[k]=v'))).toBe('a_b=1&x%5B0%5D=p&x%5B1%5D=q&y%5Bk%5D=v');
-  });
-
-  it('survives malformed escapes', () => {
-    expect(signedQuery('m=im&q=%E0%A4%A&code=c')).toBe('m=im&q=%25E0%25A4%25A&code=c');
-  });
-});
-
-describe('IP whitelist', () => {
   it.each([
-    ['*', '8.8.8.8', true],
-    ['127.0.0.1', '127.0.0.1', true],
-    ['127.0.0.1', '127.0.0.2', false],
-    ['10.0.0.1,127.0.0.1', '127.0.0.1', true],
-    ['192.168.1.*', '192.168.1.77', true],
-    ['192.168.1.*', '192.168.2.77', false],
-    ['10.0.0.1-10.0.0.9', '10.0.0.5', true],
-    ['10.0.0.1-10.0.0.9', '10.0.0.10', false],
-    ['10.1.0.0/16', '10.1.200.3', true],
-    ['10.1.0.0/16', '10.2.0.3', false],
-    ['', '127.0.0.1', false],
-    ['::1', '::1', true],
-  ])('%s allows %s: %s', (list, ip, ok) => {
-    expect(ipAllowed(list, ip)).toBe(ok);
+    ['1700000000', '1a0aabecd05b665a5fdfc93fec5d4a1e'],
+    ['1700000001', '1ff75d0d4f8e5cb37abc157c24ac6e1f'],
+    ['4102444800', '097d92abc985442da6e0aeb5c838249c'],
+  ])('md5(code + key + %s) is %s', (time, token) => {
+    expect(timeToken('myAppCode', KEY, time)).toBe(token);
+  });
+});
+
+describe('parse_str + http_build_query: the string ZenTao signs', () => {
+  it.each([
+    ['drops the token wherever it stands and keeps the order sent', 'f=getChatUsers&token=abc&m=im&code=x', 'f=getChatUsers&m=im&code=x'],
+    ['writes spaces as +, whether sent as + or %20', 'q=a%20b&r=x+y', 'q=a+b&r=x+y'],
+    ['escapes ~ as %7E (urlencode is RFC 1738, not RFC 3986)', 's=a~b', 's=a%7Eb'],
+    ["escapes ! * ' ( ) too", "s=!*'()", 's=%21%2A%27%28%29'],
+    ['leaves - _ . and alphanumerics bare', 's=A-z_0.9', 's=A-z_0.9'],
+    ['upper-case hex for UTF-8 bytes', 'gid=%e7%a0%94%e5%8f%91%e9%83%a8', 'gid=%E7%A0%94%E5%8F%91%E9%83%A8'],
+    ['turns dots and spaces in names into _', 'a.b=1&c+d=2&e%20f=3', 'a_b=1&c_d=2&e_f=3'],
+    ['turns an unmatched [ in a name into _, and keeps what follows it as it is', 'a.b[c.d=1', 'a_b_c.d=1'],
+    ['drops leading spaces of a name', '+a=1&%20%20b.c=2', 'a=1&b_c=2'],
+    ['skips pairs with an empty name', '=x&+=y&[k]=z&a=1', 'a=1'],
+    ['keeps = in a value', 'a=b=c', 'a=b%3Dc'],
+    ['keeps a ] without [ in a name', 'a]b=1', 'a%5Db=1'],
+    ['keeps the first position and the last value of a repeated name', 'a=1&b=2&a=3', 'a=3&b=2'],
+    ['writes a name without = as name=', 'a&b=', 'a=&b='],
+    ['skips empty pairs', '&&a=1&', 'a=1'],
+    ['builds numbered arrays from a[]', 'x[]=p&x[]=q', 'x%5B0%5D=p&x%5B1%5D=q'],
+    ['numbers a[] after the highest numeric key', 'x[5]=p&x[k]=q&x[]=r', 'x%5B5%5D=p&x%5Bk%5D=q&x%5B6%5D=r'],
+    ['numbers a[] after a key of several digits', 'x[12]=p&x[]=q', 'x%5B12%5D=p&x%5B13%5D=q'],
+    ['does not count keys that only start or end with digits', 'x[5k]=p&x[k5]=q&x[]=r', 'x%5B5k%5D=p&x%5Bk5%5D=q&x%5B0%5D=r'],
+    ['turns dots in an array name into _, not in its key', 'a.b[c.d]=1', 'a_b%5Bc.d%5D=1'],
+    ['replaces an array by a later scalar of the same name', 'x[]=1&x=2', 'x=2'],
+    ['replaces a scalar by a later array of the same name', 'x=2&x[]=1', 'x%5B0%5D=1'],
+    ['keeps a malformed escape as text', 'q=%E0%A4%A', 'q=%25E0%25A4%25A'],
+    ['decodes + in a malformed value too', 'q=a+%ZZ', 'q=a+%25ZZ'],
+    ['decodes escaped names', '%6D=im', 'm=im'],
+  ])('%s', (_what, raw, expected) => {
+    expect(signedOf(raw)).toBe(expected);
+  });
+
+  it('reads values as PHP does: arrays as maps, in order', () => {
+    expect(parseStr('m=im&x[]=a&x[k]=b')).toEqual(
+      new Map<string, unknown>([
+        ['m', 'im'],
+        [
+          'x',
+          new Map([
+            ['0', 'a'],
+            ['k', 'b'],
+          ]),
+        ],
+      ]),
+    );
+  });
+});
+
+describe('the canonical shortcut (the hot path: no decoding, no re-encoding)', () => {
+  it('takes a query already in http_build_query form as it is, without token', () => {
+    const raw = 'm=im&f=getGroupChats&token=07a2&code=my_App-Code&v=1.2';
+    expect(canonicalQuery(raw)).toEqual({
+      q: new Map([
+        ['m', 'im'],
+        ['f', 'getGroupChats'],
+        ['token', '07a2'],
+        ['code', 'my_App-Code'],
+        ['v', '1.2'],
+      ]),
+      signed: 'm=im&f=getGroupChats&code=my_App-Code&v=1.2',
+    });
+    expect(canonicalQuery(raw)!.signed).toBe(signedOf(raw));
+  });
+
+  it('takes an empty value, and a query with no token', () => {
+    expect(canonicalQuery('a=&b=1')).toEqual({ q: new Map([['a', ''], ['b', '1']]), signed: 'a=&b=1' });
+  });
+
+  it.each([
+    ['a name that repeats', 'a=1&b=2&a=3'],
+    ['a pair without =', 'a&b=1'],
+    ['an empty name', '=1&b=1'],
+    ['an empty pair', 'a=1&&b=1'],
+    ['a dot in a name', 'a.b=1'],
+    ['an array', 'a[]=1'],
+    ['an escape', 'a=%41'],
+    ['a +', 'a=x+y'],
+    ['a ~', 'a=x~y'],
+    ['a = in a value', 'a=b=c'],
+    ['an empty query', ''],
+  ])('leaves %s to parse_str (%s)', (_what, raw) => {
+    expect(canonicalQuery(raw)).toBeUndefined();
   });
 });

@@ -8,22 +8,19 @@ export const md5 = (s: string): string =>
   oneShot ? oneShot('md5', s, 'hex') : crypto.createHash('md5').update(s, 'utf8').digest('hex');
 
 /** PHP's urlencode(): RFC 1738, spaces as `+`, only `-_.` and alphanumerics left bare. */
-const BARE = /^[A-Za-z0-9_.-]*$/;
-
-export function phpUrlencode(s: string): string {
-  if (BARE.test(s)) return s;
+function phpUrlencode(s: string): string {
   return encodeURIComponent(s)
     .replace(/[!'()*~]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`)
     .replace(/%20/g, '+');
 }
 
 function phpUrldecode(s: string): string {
-  if (!s.includes('%') && !s.includes('+')) return s;
+  const spaced = s.replace(/\+/g, ' ');
   try {
-    return decodeURIComponent(s.replace(/\+/g, ' '));
+    return decodeURIComponent(spaced);
   } catch {
-    // PHP leaves malformed escapes as they are.
-    return s.replace(/\+/g, ' ');
+    // A malformed escape: the twin keeps the text as it is (only `+` decoded).
+    return spaced;
   }
 }
 
@@ -31,39 +28,43 @@ function phpUrldecode(s: string): string {
 export type PhpQuery = Map<string, string | Map<string, string>>;
 
 /**
- * PHP's parse_str(): decodes, turns `.` and ` ` in top-level names into `_`, keeps the first position
- * of a repeated key with the last value, and builds arrays from `a[]=` / `a[k]=`.
+ * PHP's parse_str(), as `php_register_variable_ex` names variables (php-src, main/php_variables.c): leading
+ * spaces dropped, ` ` and `.` before the first `[` turned into `_`, empty names skipped; `a[]=` / `a[k]=` build
+ * arrays, and an unmatched `[` becomes `_` with the rest of the name kept as it is. A repeated name keeps its
+ * first position and its last value.
  */
 export function parseStr(query: string): PhpQuery {
   const out: PhpQuery = new Map();
   for (const part of query.split('&')) {
-    if (part === '') continue;
     const eq = part.indexOf('=');
-    const rawName = phpUrldecode(eq < 0 ? part : part.slice(0, eq));
-    const value = eq < 0 ? '' : phpUrldecode(part.slice(eq + 1));
-    const bracket = rawName.indexOf('[');
-    const close = bracket > 0 ? rawName.indexOf(']', bracket) : -1;
-    if (bracket > 0 && close > bracket) {
-      const name = rawName.slice(0, bracket).replace(/[. ]/g, '_');
-      const sub = rawName.slice(bracket + 1, close);
-      let arr = out.get(name);
-      if (!(arr instanceof Map)) {
-        arr = new Map();
-        out.set(name, arr);
-      }
-      const key = sub === '' ? String(nextIndex(arr)) : sub;
-      arr.set(key, value);
-    } else {
-      const name = rawName.replace(/[. [ ]/g, '_');
-      out.set(name, value);
+    const [rawName, rawValue] = eq < 0 ? [part, ''] : [part.slice(0, eq), part.slice(eq + 1)];
+    const name = phpUrldecode(rawName).replace(/^ +/, '');
+    const bracket = name.indexOf('[');
+    const base = (bracket < 0 ? name : name.slice(0, bracket)).replace(/[. ]/g, '_');
+    if (base === '') continue;
+    const value = phpUrldecode(rawValue);
+    const close = bracket < 0 ? -1 : name.indexOf(']', bracket);
+    if (close < 0) {
+      out.set(bracket < 0 ? base : `${base}_${name.slice(bracket + 1)}`, value);
+      continue;
     }
+    let arr = out.get(base);
+    if (!(arr instanceof Map)) {
+      arr = new Map();
+      out.set(base, arr);
+    }
+    const key = name.slice(bracket + 1, close);
+    arr.set(key === '' ? String(nextIndex(arr)) : key, value);
   }
   return out;
 }
 
+const INDEX = /^\d+$/;
+
+/** The index `a[]=` gets: one more than the largest numeric key so far, else 0. */
 function nextIndex(arr: Map<string, string>): number {
   let max = -1;
-  for (const k of arr.keys()) if (/^\d+$/.test(k)) max = Math.max(max, Number(k));
+  for (const k of arr.keys()) if (INDEX.test(k)) max = Math.max(max, Number(k));
   return max + 1;
 }
 
@@ -80,15 +81,30 @@ export function httpBuildQuery(q: PhpQuery): string {
   return parts.join('&');
 }
 
-/** The string ZenTao signs: the query as sent, `token` removed, rebuilt by http_build_query. */
-export function signedQuery(rawQuery: string): string {
-  const q = parseStr(rawQuery);
-  q.delete('token');
-  return httpBuildQuery(q);
-}
-
 /** `md5(md5(q) + key)`: ZenTao's query token. */
 export const queryToken = (q: string, key: string): string => md5(md5(q) + key);
 
 /** `md5(code + key + time)`: ZenTao's time token. */
 export const timeToken = (code: string, key: string, time: string): string => md5(code + key + time);
+
+/** A name=value pair that parse_str + http_build_query give back unchanged. */
+const CANONICAL = /^[A-Za-z0-9_-]+=[A-Za-z0-9_.-]*$/;
+
+/**
+ * The common case of the string ZenTao signs, without decoding and re-encoding: when every pair is already in
+ * http_build_query's form and no name repeats, the parsed query is the pairs themselves and the signed string is
+ * the query without `token`. Undefined otherwise (then parseStr + httpBuildQuery give the answer).
+ */
+export function canonicalQuery(raw: string): { q: PhpQuery; signed: string } | undefined {
+  const q: PhpQuery = new Map();
+  const kept: string[] = [];
+  for (const pair of raw.split('&')) {
+    if (!CANONICAL.test(pair)) return undefined;
+    const eq = pair.indexOf('=');
+    const name = pair.slice(0, eq);
+    if (q.has(name)) return undefined;
+    q.set(name, pair.slice(eq + 1));
+    if (name !== 'token') kept.push(pair);
+  }
+  return { q, signed: kept.join('&') };
+}

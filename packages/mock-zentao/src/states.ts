@@ -5,7 +5,7 @@ import type { ZentaoFixtures } from './fixtures.ts';
  * Named fixture states. The Pact provider states use exactly these names, so what CI verifies and what
  * QA reproduces (`POST /__admin/states/{name}`) is one thing.
  */
-export const states: Record<string, NamedState<ZentaoFixtures>> = {
+export const zentaoStates: Record<string, NamedState<ZentaoFixtures>> = {
   'the default fixtures': {
     description: "App myAppCode with the doc's key, users 1/3/4 and the doc's three group chats",
     apply: (f) => f,

@@ -1,16 +1,25 @@
-import { schemaIssues } from '@doppel/mock-kit';
+import { describeErrors } from '@doppel/mock-kit';
 import { Hono } from 'hono';
-import { errors } from '../errors.ts';
-import { findUser, type Delivery, type ZentaoState } from '../state.ts';
-import type { ZentaoContext, ZentaoEnv } from '../twin.ts';
+import type { ZentaoContext, ZentaoEnv } from '../context.ts';
+import { zentaoErrors } from '../errors.ts';
+import type { components } from '../generated/openapi.ts';
+import { type Delivery, findUser, type ZentaoRuntime } from '../runtime.ts';
+
+type Notification = components['schemas']['Notification'];
+type ChatMessage = components['schemas']['ChatMessage'];
+/** A message body before it is checked: any JSON object. */
+type Message = Record<string, unknown>;
 
 /** PHP's empty(): null, '', 0, '0', false and [] are empty; objects never are. */
 function empty(v: unknown): boolean {
   return v === undefined || v === null || v === '' || v === 0 || v === '0' || v === false || (Array.isArray(v) && v.length === 0);
 }
 
-/** PHP encodes an empty associative array as `[]`. */
-const phpMap = (m: Record<string, string>) => (Object.keys(m).length ? m : []);
+/** PHP's json_encode writes an empty array as `[]`, never `{}`. */
+function phpMap(m: Record<string, string>): Record<string, string> | [] {
+  for (const _ in m) return m;
+  return [];
+}
 
 function getGroupChats(c: ZentaoContext) {
   const data: Record<string, string> = {};
@@ -20,96 +29,92 @@ function getGroupChats(c: ZentaoContext) {
   return c.json({ result: 'success', data: phpMap(data) });
 }
 
+/** One chat's members, or without `gid` the members of any chat: `{userId: realname}` (ids in ascending order). */
 function getChatUsers(c: ZentaoContext) {
   const { state } = c.get('twin');
   const gid = c.req.query('gid');
-  const ids = new Set<number>();
-  if (gid) {
-    for (const id of state.chats.get(gid)?.members ?? []) ids.add(id);
-  } else {
-    for (const chat of state.chats.values()) for (const id of chat.members) ids.add(id);
-  }
+  const chats = gid ? [state.chats.get(gid)] : state.chats.values();
   const data: Record<string, string> = {};
-  for (const id of [...ids].sort((a, b) => a - b)) {
-    const user = state.usersById.get(id);
-    if (user) data[String(id)] = user.realname;
+  for (const chat of chats) {
+    if (!chat) continue;
+    for (const id of chat.members) {
+      const user = state.usersById.get(id);
+      if (user) data[id] = user.realname;
+    }
   }
   return c.json({ result: 'success', data: phpMap(data) });
 }
 
-type Message = Record<string, unknown>;
-
-async function checkMessage(c: ZentaoContext, msg: Message, schema: 'Notification' | 'ChatMessage') {
+/** The message's field types against the spec's schema; the failure names the fields. */
+function checkMessage<T>(c: ZentaoContext, msg: Message, schema: 'Notification' | 'ChatMessage'): T {
   const validate = c.get('twin').spec.schema(schema);
-  if (!validate(msg)) {
-    const issues = schemaIssues(validate);
-    c.get('notes').validation = issues;
-    return errors.raise(c, 'INVALID_MESSAGE', { body: { message: `通知消息格式不正确：${issues.map((i) => i.message).join('; ')}。` } });
-  }
+  if (validate(msg)) return msg as T;
+  const problems = describeErrors(validate.errors).map((p) => `${p.path} ${p.reason}`);
+  c.get('notes').validation = problems;
+  zentaoErrors.raise('INVALID_MESSAGE', { body: { message: `通知消息格式不正确：${problems.join('; ')}。` } });
 }
 
-function deliver(c: ZentaoContext, state: ZentaoState, msg: Message, target: Pick<Delivery, 'kind' | 'users' | 'gid'>) {
+type Target = Pick<Delivery, 'kind' | 'users' | 'gid'>;
+
+function deliver(c: ZentaoContext, state: ZentaoRuntime, msg: Notification | ChatMessage, target: Target) {
   const delivery: Delivery = {
     id: state.inbox.length + 1,
     ...target,
-    appCode: c.req.query('code') ?? '',
+    appCode: c.req.query('code')!,
     time: new Date(c.get('twin').clock.now()).toISOString(),
-    title: String(msg.title),
-    contentType: (msg.contentType as string | undefined) ?? 'text',
+    title: msg.title!,
+    contentType: msg.contentType ?? 'text',
   };
-  for (const k of ['subtitle', 'content', 'url', 'actions', 'sender'] as const) {
-    if (msg[k] !== undefined) (delivery as unknown as Record<string, unknown>)[k] = msg[k];
-  }
+  if (msg.subtitle !== undefined) delivery.subtitle = msg.subtitle;
+  if (msg.content !== undefined) delivery.content = msg.content;
+  if (msg.url !== undefined) delivery.url = msg.url;
+  if (msg.actions !== undefined) delivery.actions = msg.actions;
+  // Required of every send (SENDER_REQUIRED), listed last as the inbox always has.
+  delivery.sender = msg.sender;
   state.inbox.push(delivery);
   c.get('notes').delivered = delivery.id;
 }
 
-async function sendNotification(c: ZentaoContext, msg: Message) {
-  if (empty(msg.users)) return errors.raise(c, 'USERS_REQUIRED');
-  if (empty(msg.sender)) return errors.raise(c, 'SENDER_REQUIRED');
-  if (empty(msg.title)) return errors.raise(c, 'TITLE_REQUIRED');
-  await checkMessage(c, msg, 'Notification');
+function sendNotification(c: ZentaoContext, body: Message) {
+  if (empty(body.users)) zentaoErrors.raise('USERS_REQUIRED');
+  if (empty(body.sender)) zentaoErrors.raise('SENDER_REQUIRED');
+  if (empty(body.title)) zentaoErrors.raise('TITLE_REQUIRED');
+  const msg = checkMessage<Notification>(c, body, 'Notification');
   const { state } = c.get('twin');
-  const refs = msg.users as (string | number)[];
-  const unknown = refs.filter((r) => !findUser(state, r));
+  const unknown = msg.users.filter((r) => !findUser(state, r));
   if (unknown.length) {
-    return errors.raise(c, 'UNKNOWN_USERS', { body: { message: `找不到接收者用户：${unknown.join(', ')}。` } });
+    zentaoErrors.raise('UNKNOWN_USERS', { body: { message: `找不到接收者用户：${unknown.join(', ')}。` } });
   }
-  const users = [...new Set(refs.map((r) => findUser(state, r)!.id))];
+  const users = [...new Set(msg.users.map((r) => findUser(state, r)!.id))];
   deliver(c, state, msg, { kind: 'notification', users });
   return c.json({ result: 'success', message: '' });
 }
 
-async function sendChatMessage(c: ZentaoContext, msg: Message) {
-  if (empty(msg.gid)) return errors.raise(c, 'GID_REQUIRED');
-  if (empty(msg.sender)) return errors.raise(c, 'SENDER_REQUIRED');
-  if (empty(msg.title)) return errors.raise(c, 'TITLE_REQUIRED');
-  await checkMessage(c, msg, 'ChatMessage');
+function sendChatMessage(c: ZentaoContext, body: Message) {
+  if (empty(body.gid)) zentaoErrors.raise('GID_REQUIRED');
+  if (empty(body.sender)) zentaoErrors.raise('SENDER_REQUIRED');
+  if (empty(body.title)) zentaoErrors.raise('TITLE_REQUIRED');
+  const msg = checkMessage<ChatMessage>(c, body, 'ChatMessage');
   const { state } = c.get('twin');
-  const chat = state.chats.get(String(msg.gid));
-  if (!chat || chat.type !== 'group' || chat.dismissed) {
-    return errors.raise(c, 'UNKNOWN_GROUP', { body: { message: `讨论组不存在：${String(msg.gid)}。` } });
+  const chat = state.chats.get(msg.gid);
+  if (chat?.type !== 'group' || chat.dismissed) {
+    zentaoErrors.raise('UNKNOWN_GROUP', { body: { message: `讨论组不存在：${msg.gid}。` } });
   }
   deliver(c, state, msg, { kind: 'chatMessage', gid: chat.gid });
   return c.json({ result: 'success', message: '' });
 }
 
-/** `api.php`: ZenTao dispatches on m/f, whatever the HTTP verb. */
-async function dispatch(c: ZentaoContext) {
-  const body = c.get('body');
-  const msg: Message = body && typeof body === 'object' && !Array.isArray(body) ? (body as Message) : {};
-  switch (c.req.query('f')) {
-    case 'getGroupChats':
-      return getGroupChats(c);
-    case 'getChatUsers':
-      return getChatUsers(c);
-    case 'sendNotification':
-      return sendNotification(c, msg);
-    case 'sendChatMessage':
-      return sendChatMessage(c, msg);
-    default:
-      return errors.raise(c, 'UNKNOWN_METHOD');
-  }
+/** The im methods; the spec admits no other `f` (the kit refuses any other before a handler runs). */
+const METHODS = { getGroupChats, getChatUsers, sendNotification, sendChatMessage };
+
+/**
+ * `api.php`: ZenTao dispatches on m/f, whatever the HTTP verb. `json_decode` gave null for a body that is not
+ * JSON; a JSON array or scalar has none of the message's fields either, so both read as an empty message.
+ */
+function dispatch(c: ZentaoContext) {
+  const msg = (c.get('body') ?? {}) as Message;
+  return METHODS[c.req.query('f') as keyof typeof METHODS](c, msg);
 }
 
-export const imRoutes = new Hono<ZentaoEnv>().get('/api.php', dispatch).post('/api.php', dispatch);
+/** `/api.php`, mounted at its path by the definition: both verbs reach every method. */
+export const imRoutes = new Hono<ZentaoEnv>().get('/', dispatch).post('/', dispatch);

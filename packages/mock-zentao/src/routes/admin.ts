@@ -1,10 +1,10 @@
 import { adminError } from '@doppel/mock-kit';
 import { Hono } from 'hono';
-import { findUser } from '../state.ts';
-import type { ZentaoEnv } from '../twin.ts';
+import type { ZentaoEnv } from '../context.ts';
+import { findUser } from '../runtime.ts';
 
 /** `/__admin/inbox`: what was delivered, per user and per group, as a person would see it in the client. */
-export const inboxRoutes = new Hono<ZentaoEnv>()
+export const zentaoAdminRoutes = new Hono<ZentaoEnv>()
   .get('/inbox', (c) => c.json({ deliveries: c.get('twin').state.inbox }))
   .delete('/inbox', (c) => {
     c.get('twin').state.inbox.length = 0;
@@ -14,10 +14,9 @@ export const inboxRoutes = new Hono<ZentaoEnv>()
     const { state } = c.get('twin');
     const user = findUser(state, c.req.param('user'));
     if (!user) return adminError(c, 404, 'not_found', `no user ${c.req.param('user')}`);
-    const groups = new Set([...state.chats.values()].filter((ch) => ch.members.includes(user.id)).map((ch) => ch.gid));
-    const deliveries = state.inbox.filter((d) =>
-      d.kind === 'notification' ? d.users?.includes(user.id) : d.gid !== undefined && groups.has(d.gid),
-    );
+    const groups = new Set<string>();
+    for (const chat of state.chats.values()) if (chat.members.includes(user.id)) groups.add(chat.gid);
+    const deliveries = state.inbox.filter((d) => (d.kind === 'notification' ? d.users!.includes(user.id) : groups.has(d.gid!)));
     return c.json({ deliveries });
   })
   .get('/inbox/groups/:gid', (c) => {

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { createApp } from './server.ts';
+import { zentaoStates } from './states.ts';
+
+/** The live state of a fresh twin after `POST /__admin/states/{name}`. */
+async function afterState(name: string, params?: Record<string, unknown>) {
+  const { app, twin } = createApp();
+  const res = await app.request(`/__admin/states/${encodeURIComponent(name)}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(params ? { params } : {}),
+  });
+  expect(res.status).toBe(200);
+  return twin;
+}
+
+describe('named states (= Pact provider states)', () => {
+  it('are the Pact provider states, each described', () => {
+    expect(Object.keys(zentaoStates)).toEqual([
+      'the default fixtures',
+      'no group chats',
+      'an app without a key',
+      'the app only allows 10.0.0.1',
+      'the app must be bound to an account',
+      'the app is bound to a deleted account',
+      'the app was last called at time',
+      'a dismissed group and a private chat',
+    ]);
+    for (const [name, s] of Object.entries(zentaoStates)) expect(s.description, name).toMatch(/^[A-Za-z].{16,}/);
+  });
+
+  it('the default fixtures: the defaults as they are', async () => {
+    const twin = await afterState('the default fixtures');
+    expect(twin.fixtures).toEqual(createApp().twin.fixtures);
+  });
+
+  it('no group chats: the same app and users, no chats', async () => {
+    const twin = await afterState('no group chats');
+    expect(twin.fixtures.chats).toEqual([]);
+    expect(twin.fixtures.users).toHaveLength(3);
+    expect(twin.state.apps.has('myAppCode')).toBe(true);
+  });
+
+  it('an app without a key: noKeyApp beside myAppCode', async () => {
+    const twin = await afterState('an app without a key');
+    expect(twin.fixtures.apps).toEqual([expect.objectContaining({ code: 'myAppCode' }), { code: 'noKeyApp', key: '', ip: '*' }]);
+  });
+
+  it('the app only allows 10.0.0.1: only myAppCode changes', async () => {
+    const twin = await afterState('the app only allows 10.0.0.1');
+    expect(twin.fixtures.apps.map((a) => [a.code, a.ip])).toEqual([['myAppCode', '10.0.0.1']]);
+  });
+
+  it('the app must be bound to an account: 免密 off, no account', async () => {
+    const twin = await afterState('the app must be bound to an account');
+    expect(twin.fixtures.apps[0]).toEqual(expect.objectContaining({ code: 'myAppCode', freePasswd: false }));
+    expect(twin.fixtures.apps[0]!.account).toBeUndefined();
+  });
+
+  it('the app is bound to a deleted account: ghost, deleted', async () => {
+    const twin = await afterState('the app is bound to a deleted account');
+    expect(twin.fixtures.apps[0]).toEqual(expect.objectContaining({ freePasswd: false, account: 'ghost' }));
+    expect(twin.fixtures.users.at(-1)).toEqual({ id: 9, account: 'ghost', realname: '已删除', deleted: true });
+  });
+
+  it('the app was last called at time: params.time, 4102444800 by default', async () => {
+    const calledTime = async (params?: Record<string, unknown>) =>
+      (await afterState('the app was last called at time', params)).state.apps.get('myAppCode')!.calledTime;
+    expect(await calledTime()).toBe(4102444800);
+    expect(await calledTime({ time: 1700000000 })).toBe(1700000000);
+    expect(await calledTime({ time: '1700000001' })).toBe(1700000001);
+  });
+
+  it('a dismissed group and a private chat: added after the doc’s groups', async () => {
+    const twin = await afterState('a dismissed group and a private chat');
+    expect(twin.fixtures.chats.slice(3)).toEqual([
+      { gid: 'dismissed-0000-4000-8000-000000000001', name: '已解散', type: 'group', dismissed: true, members: [1] },
+      { gid: '1&3', name: '', type: 'one2one', members: [1, 3] },
+    ]);
+  });
+
+  it('change only myAppCode when the fixtures have other apps', () => {
+    const other = { code: 'other', key: 'abc', ip: '10.9.9.9' };
+    const base = { apps: [{ code: 'myAppCode', key: 'abc', ip: '*' }, other], users: [], chats: [] };
+    for (const name of ['the app only allows 10.0.0.1', 'the app must be bound to an account', 'the app is bound to a deleted account']) {
+      expect(zentaoStates[name]!.apply(structuredClone(base), {}).apps[1], name).toEqual(other);
+    }
+    expect(zentaoStates['the app was last called at time']!.apply(structuredClone(base), {}).apps[1]).toEqual(other);
+  });
+});
