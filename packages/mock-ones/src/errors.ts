@@ -1,11 +1,18 @@
 import { defineErrors } from '@doppel/mock-kit';
+import type { components } from './generated/openapi.ts';
 
-/** ONES's error body: `{code, errcode, reason, type}` (platform-notes §3; docs/api/http/status.md). */
-const ones = (code: number, errcode: string, reason: string, type: string) => ({ code, errcode, reason, type });
+/** ONES's error body `{code, errcode, reason, type}`: the `Error` schema of contracts/openapi/ones.yaml. */
+const ones = (code: number, errcode: string, reason: string, type: string): components['schemas']['Error'] => ({
+  code,
+  errcode,
+  reason,
+  type,
+});
 
 /**
- * ONES's named errors. The first is confirmed (platform notes §3); the others follow the same shape with
- * ONES's errcode naming (`Type.Detail`) and are the twin's choice where ONES's exact text is unconfirmed.
+ * ONES's named errors. The first is confirmed; the others follow the same shape with ONES's errcode naming
+ * (`Type.Detail`) and are the twin's choice where ONES's exact text is unconfirmed (README, "Where the docs and
+ * the real platform differ").
  */
 export const onesErrors = defineErrors({
   INVALID_TOKEN: {

@@ -1,17 +1,20 @@
-export { createApp, ONES_DEFAULT_PORT, ONES_SPEC, onesTwin } from './app.ts';
-export { onesErrors, type OnesErrorName } from './errors.ts';
-export * from './fixtures.ts';
-export { PluginConfigError, parsePluginConfig } from './plugins/config.ts';
-export { canonicalHeader, SCOPE_PREFIX, scopeOf, type Stage } from './plugins/engine.ts';
+export type { OnesApp, OnesContext, OnesEnv } from './context.ts';
+export { ONES_SPEC, onesTwin } from './definition.ts';
+export { type OnesErrorName, onesErrors } from './errors.ts';
 export {
-  DEFAULT_PLUGIN_TIMEOUT_MS,
-  type Plugin,
-  PluginConflictError,
-  type PluginInput,
-  PluginRegistry,
-  type PluginTarget,
-} from './plugins/registry.ts';
-export type * from './plugins/types.ts';
-export { startOnesMock } from './server.ts';
-export { type OnesContext, type OnesState, type OnesTwin, seed } from './state.ts';
+  alice,
+  bob,
+  defaultFixtures,
+  fixturesSchema,
+  type OnesFixtures,
+  ORG_UUID,
+  PAGE_WELCOME,
+  TEAM_ALPHA,
+  TEAM_BETA,
+} from './fixtures.ts';
+export { PluginConfigError } from './plugins/config.ts';
+export { PluginConflictError, type PluginInput } from './plugins/registry.ts';
+export type { PluginFunction, PluginRequest, PluginResponse } from './plugins/types.ts';
+export type { OnesRuntime } from './runtime.ts';
+export { createApp, startOnesMock } from './server.ts';
 export { onesStates } from './states.ts';

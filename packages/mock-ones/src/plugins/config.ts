@@ -21,7 +21,7 @@ export interface ApiRule {
   match(path: string): Record<string, string> | undefined;
 }
 
-export interface ParsedConfig {
+interface ParsedConfig {
   service: Record<string, unknown>;
   rules: ApiRule[];
   /** Entries of types the twin does not run (addition, external, intercept, subscribe, …). */
@@ -35,9 +35,25 @@ export class PluginConfigError extends Error {
   }
 }
 
+/** Where each scope's API lives: a plugin.yaml url is written without it. */
+const SCOPE_PREFIX: Record<Scope, string> = { project: '/project/api/project', wiki: '/wiki/api/wiki' };
+
+/** `/wiki/api/wiki/team/x/…` → `{ scope: 'wiki', path: '/team/x/…' }`; undefined outside both scopes. */
+export function scopeOf(fullPath: string): { scope: Scope; path: string } | undefined {
+  for (const scope of ['project', 'wiki'] as const) {
+    const prefix = SCOPE_PREFIX[scope];
+    if (fullPath === prefix || fullPath.startsWith(`${prefix}/`)) return { scope, path: fullPath.slice(prefix.length) || '/' };
+  }
+  return undefined;
+}
+
 const TYPES = new Set<InterceptType>(['prefix', 'replace', 'suffix']);
 const METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS']);
 
+/**
+ * A plugin.yaml url (`/team/:teamUUID/online_page/:pageUUID/update_title`) as a matcher that answers its
+ * unescaped `:params`, and its key: the url with every `:param` name erased (two urls with one key are one API).
+ */
 export function compileUrl(url: string): { key: string; match: (path: string) => Record<string, string> | undefined } {
   const names: string[] = [];
   const source = url
@@ -97,12 +113,12 @@ export function parsePluginConfig(input: string | Record<string, unknown>): Pars
     const bad = methods.find((m) => !METHODS.has(m));
     if (bad) throw new PluginConfigError(`${where}.methods: ${bad} is not an HTTP method`);
     if (typeof e.url !== 'string' || !e.url.startsWith('/')) throw new PluginConfigError(`${where}.url must be a path starting with /`);
-    if (/^\/(project\/api\/project|wiki\/api\/wiki)(\/|$)/.test(e.url)) {
+    if (scopeOf(e.url)) {
       throw new PluginConfigError(`${where}.url must be written without the /project/api/project or /wiki/api/wiki prefix`);
     }
     const scope = e.scope ?? 'project';
     if (scope !== 'project' && scope !== 'wiki') throw new PluginConfigError(`${where}.scope must be project or wiki`);
-    if (typeof e.function !== 'string' || e.function === '' || !/^[A-Za-z_$][\w$]*$/.test(e.function)) {
+    if (typeof e.function !== 'string' || !/^[A-Za-z_$][\w$]*$/.test(e.function)) {
       throw new PluginConfigError(`${where}.function must be the name of an exported function`);
     }
     let query: Record<string, string> | undefined;

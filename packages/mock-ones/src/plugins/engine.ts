@@ -1,25 +1,12 @@
-import { capturedBody, maskDeep } from '@doppel/mock-kit';
+import { capturedBody, maskDeep, rawQuery } from '@doppel/mock-kit';
 import type { MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { userFromHeaders, useHeaders } from '../auth.ts';
+import type { OnesEnv } from '../context.ts';
 import { type OnesErrorName, onesErrors } from '../errors.ts';
-import type { OnesFixtures } from '../fixtures.ts';
-import { userFromHeaders } from '../routes/auth.ts';
-import type { OnesState } from '../state.ts';
+import { scopeOf } from './config.ts';
 import type { Match, Plugin } from './registry.ts';
-import type { InterceptType, PluginRequest, PluginResponse, Scope } from './types.ts';
-
-type Env = { Variables: import('@doppel/mock-kit').TwinVariables<OnesFixtures, OnesState> };
-
-export const SCOPE_PREFIX: Record<Scope, string> = { project: '/project/api/project', wiki: '/wiki/api/wiki' };
-
-/** `/wiki/api/wiki/team/x/…` → `{ scope: 'wiki', path: '/team/x/…' }`; undefined outside both scopes. */
-export function scopeOf(fullPath: string): { scope: Scope; path: string } | undefined {
-  for (const scope of ['project', 'wiki'] as const) {
-    const prefix = SCOPE_PREFIX[scope];
-    if (fullPath === prefix || fullPath.startsWith(`${prefix}/`)) return { scope, path: fullPath.slice(prefix.length) || '/' };
-  }
-  return undefined;
-}
+import type { InterceptType, PluginRequest, PluginResponse } from './types.ts';
 
 /** Go's canonical header name (ONES is written in Go): `ones-user-id` → `Ones-User-Id`. */
 export const canonicalHeader = (name: string) =>
@@ -39,20 +26,25 @@ function headerRecord(headers: Headers): Record<string, string> {
 const flat = (headers: Record<string, string | string[]>): Record<string, string> =>
   Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)]));
 
+/** Statuses that carry no body. */
+const NO_BODY = new Set([204, 205, 304]);
+
 /** Headers a plugin or fetchONES must not copy onto a new message. */
 const HOP = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'host', 'content-encoding']);
 
-type Outcome =
-  | { ok: true; response: PluginResponse; durationMs: number }
-  | { ok: false; error: OnesErrorName; message: string; durationMs: number };
+type Failure = { ok: false; error: OnesErrorName; message: string; durationMs: number };
+type Outcome = { ok: true; response: PluginResponse; durationMs: number } | Failure;
 
 const ms = (since: number) => Math.round((performance.now() - since) * 1000) / 1000;
 
-function checkResponse(value: unknown): string | undefined {
+function checkResponse(value: unknown, type: InterceptType): string | undefined {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return 'the answer is not a JSON object (a PluginResponse)';
   const r = value as PluginResponse;
-  if (r.statusCode !== undefined && (!Number.isInteger(r.statusCode) || r.statusCode < 100 || r.statusCode > 599)) {
-    return `statusCode ${JSON.stringify(r.statusCode)} is not an HTTP status`;
+  const status = r.statusCode;
+  if (status !== undefined) {
+    if (!Number.isInteger(status) || status < 100 || status > 599) return `statusCode ${JSON.stringify(status)} is not an HTTP status`;
+    // A replace's statusCode is the final answer: an informational status cannot be one.
+    if (type === 'replace' && status < 200) return `statusCode ${status} is informational, not an answer`;
   }
   if (r.headers !== undefined && (!r.headers || typeof r.headers !== 'object' || Array.isArray(r.headers))) {
     return 'headers is not a map';
@@ -107,7 +99,7 @@ async function invoke(plugin: Plugin, fn: string, request: PluginRequest): Promi
       clearTimeout(timer);
     }
   }
-  const problem = checkResponse(value);
+  const problem = checkResponse(value, request.type);
   if (problem) return fail('PLUGIN_INVALID_RESPONSE', `${fn}: ${problem}`);
   return { ok: true, response: value as PluginResponse, durationMs: ms(started) };
 }
@@ -125,29 +117,34 @@ export interface Stage {
 
 const masked = (v: unknown) => maskDeep(v);
 
-function pluginError(c: Parameters<MiddlewareHandler<Env>>[0], error: OnesErrorName, match: Match, message: string) {
-  return onesErrors.response(c, error, {
-    body: { plugin: match.plugin.name, function: match.rule.function, message: `plugin "${match.plugin.name}" function ${match.rule.function}: ${message}` },
-  });
+/** The path can be unescaped (`decodeURIComponent` accepts it). */
+function unescapable(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
- * The interception gateway (kit `gateway` hook): for a request some plugin intercepts, runs
+ * The interception chain (README "One request, stage by stage"): for a request some plugin intercepts, runs
  * prefix → replace or ONES → suffix, and records the chain in the journal notes (`notes.interception`).
  */
-export const interceptionGateway: MiddlewareHandler<Env> = async (c, next) => {
-  const twin = c.get('twin');
-  const registry = twin.state.plugins;
-  if (registry.size === 0) return next();
+const intercept: MiddlewareHandler<OnesEnv> = async (c, next) => {
   const scoped = scopeOf(c.req.path);
   if (!scoped) return next();
-  if ((c.req.header('replace') ?? '').toLowerCase() === 'replace') {
-    c.get('notes').interception = { skipped: 'Replace: replace (a plugin calling the original ONES API); not intercepted' };
+  const notes = c.get('notes');
+  if (c.req.header('replace')?.toLowerCase() === 'replace') {
+    notes.interception = { skipped: 'Replace: replace (a plugin calling the original ONES API); not intercepted' };
     return next();
   }
+  const twin = c.get('twin');
+  const registry = twin.state.plugins;
   const method = c.req.method;
-  const url = new URL(c.req.url);
-  const shape = { method, scope: scoped.scope, path: scoped.path, query: url.searchParams };
+  const search = rawQuery(c.req.url);
+  const query = new URLSearchParams(search);
+  const shape = { method, scope: scoped.scope, path: scoped.path, query };
   const prefix = registry.find('prefix', shape);
   const replace = registry.find('replace', shape);
   const suffix = registry.find('suffix', shape);
@@ -155,15 +152,16 @@ export const interceptionGateway: MiddlewareHandler<Env> = async (c, next) => {
   // ONES authenticates the caller before any plugin sees the request (login and other anonymous APIs excepted).
   const routed = twin.spec.match(method === 'HEAD' ? 'GET' : method, c.req.path);
   if ((!routed || routed.op.secured) && !userFromHeaders(c)) {
-    c.get('notes').interception = { refused: 'invalid credentials: no plugin was called' };
-    return onesErrors.response(c, 'INVALID_TOKEN');
+    notes.interception = { refused: 'invalid credentials: no plugin was called' };
+    return onesErrors.raise('INVALID_TOKEN');
   }
 
   const started = performance.now();
   const stages: Stage[] = [];
   const describe = (m: Match | undefined) => (m ? { plugin: m.plugin.name, function: m.rule.function, url: m.rule.url } : null);
-  c.get('notes').interception = { prefix: describe(prefix), replace: describe(replace), suffix: describe(suffix), stages };
+  notes.interception = { prefix: describe(prefix), replace: describe(replace), suffix: describe(suffix), stages };
 
+  const url = search ? `${scoped.path}?${search}` : scoped.path;
   let headers = headerRecord(c.req.raw.headers);
   let body: unknown = c.get('body') ?? {};
   const requestFor = (type: InterceptType, m: Match, response?: PluginRequest['response']): PluginRequest => ({
@@ -171,90 +169,104 @@ export const interceptionGateway: MiddlewareHandler<Env> = async (c, next) => {
     plugin: m.plugin.name,
     function: m.rule.function,
     method,
-    url: scoped.path + url.search,
+    url,
     path: scoped.path,
     scope: scoped.scope,
     ...(m.teamUUID !== undefined && { teamUUID: m.teamUUID }),
-    query: Object.fromEntries(url.searchParams),
+    query: Object.fromEntries(query),
     params: m.params,
     headers,
     body,
     ...(response && { response }),
   });
-  const finish = (res: Response, resBody: unknown) => {
-    stages.push({ stage: 'response', atMs: ms(started), status: res.status, body: masked(resBody) });
+  const finish = (status: number, resBody: unknown) => {
+    stages.push({ stage: 'response', atMs: ms(started), status, body: masked(resBody) });
+  };
+  /** A prefix or replace failure ends the chain with the plugin error, in ONES's shape. */
+  const fail = (type: 'prefix' | 'replace', m: Match, at: number, out: Failure): never => {
+    stages.push({
+      stage: type,
+      atMs: at,
+      durationMs: out.durationMs,
+      plugin: m.plugin.name,
+      function: m.rule.function,
+      error: out.error,
+      message: out.message,
+    });
+    const overrides = {
+      plugin: m.plugin.name,
+      function: m.rule.function,
+      message: `plugin "${m.plugin.name}" function ${m.rule.function}: ${out.message}`,
+    };
+    const template = onesErrors.catalogue[out.error];
+    finish(template.status, { ...(template.body as object), ...overrides });
+    return onesErrors.raise(out.error, { body: overrides });
   };
 
-  stages.push({ stage: 'request', atMs: 0, method, url: scoped.path + url.search, scope: scoped.scope, headers: masked(headers), body: masked(body) });
+  stages.push({ stage: 'request', atMs: 0, method, url, scope: scoped.scope, headers: masked(headers), body: masked(body) });
 
   // 1. Prefix: what it returns replaces the request's headers and body.
   if (prefix) {
-    const sent = requestFor('prefix', prefix);
     const at = ms(started);
-    const out = await invoke(prefix.plugin, prefix.rule.function, sent);
-    if (!out.ok) {
-      stages.push({ stage: 'prefix', atMs: at, durationMs: out.durationMs, plugin: prefix.plugin.name, function: prefix.rule.function, error: out.error, message: out.message });
-      const res = await pluginError(c, out.error, prefix, out.message);
-      finish(res, capturedBody(c));
-      return res;
-    }
+    const out = await invoke(prefix.plugin, prefix.rule.function, requestFor('prefix', prefix));
+    if (!out.ok) return fail('prefix', prefix, at, out);
     if (out.response.headers) headers = flat(out.response.headers);
     if (out.response.body !== undefined && method !== 'GET' && method !== 'HEAD') body = out.response.body;
-    stages.push({ stage: 'prefix', atMs: at, durationMs: out.durationMs, plugin: prefix.plugin.name, function: prefix.rule.function, returned: masked(out.response) });
+    stages.push({
+      stage: 'prefix',
+      atMs: at,
+      durationMs: out.durationMs,
+      plugin: prefix.plugin.name,
+      function: prefix.rule.function,
+      returned: masked(out.response),
+    });
   }
 
-  // 2. Replace answers instead of ONES; otherwise ONES's own handler sees the (rewritten) request.
-  let response: Response;
+  // 2. Replace answers instead of ONES; otherwise ONES's own handler sees the (rewritten) request. Either way the
+  // answer is in c.res.
   let responseBody: unknown;
   if (replace) {
-    const sent = requestFor('replace', replace);
     const at = ms(started);
-    const out = await invoke(replace.plugin, replace.rule.function, sent);
-    if (!out.ok) {
-      stages.push({ stage: 'replace', atMs: at, durationMs: out.durationMs, plugin: replace.plugin.name, function: replace.rule.function, error: out.error, message: out.message });
-      const res = await pluginError(c, out.error, replace, out.message);
-      finish(res, capturedBody(c));
-      return res;
-    }
-    const status = out.response.statusCode ?? 200;
+    const out = await invoke(replace.plugin, replace.rule.function, requestFor('replace', replace));
+    if (!out.ok) return fail('replace', replace, at, out);
+    const status = (out.response.statusCode ?? 200) as ContentfulStatusCode;
     const outHeaders = Object.entries(flat(out.response.headers ?? {})).filter(([k]) => !HOP.has(k.toLowerCase()));
-    responseBody = out.response.body ?? {};
-    response =
-      typeof responseBody === 'string'
-        ? c.body(responseBody, status as ContentfulStatusCode, Object.fromEntries([['content-type', 'text/plain; charset=utf-8'], ...outHeaders]))
-        : c.json(responseBody, status as ContentfulStatusCode, Object.fromEntries(outHeaders));
-    stages.push({ stage: 'replace', atMs: at, durationMs: out.durationMs, plugin: replace.plugin.name, function: replace.rule.function, returned: masked(out.response) });
+    if (NO_BODY.has(status)) {
+      // HTTP forbids a body with these statuses (and `Response` refuses one).
+      responseBody = undefined;
+      c.res = c.body(null, status as 204, Object.fromEntries(outHeaders));
+    } else {
+      responseBody = out.response.body ?? {};
+      c.res =
+        typeof responseBody === 'string'
+          ? c.body(responseBody, status, Object.fromEntries([['content-type', 'text/plain; charset=utf-8'], ...outHeaders]))
+          : c.json(responseBody, status, Object.fromEntries(outHeaders));
+    }
+    stages.push({
+      stage: 'replace',
+      atMs: at,
+      durationMs: out.durationMs,
+      plugin: replace.plugin.name,
+      function: replace.rule.function,
+      returned: masked(out.response),
+    });
   } else {
     const at = ms(started);
-    const original = { raw: c.req.raw, body: c.get('body'), rawBody: c.get('rawBody') };
     if (prefix) {
-      const rewritten = new Headers(Object.entries(headers).filter(([k]) => !HOP.has(k.toLowerCase())));
-      c.req.raw = new Request(c.req.url, { method, headers: rewritten });
-      if (method !== 'GET' && method !== 'HEAD') {
-        c.set('body', body);
-        c.set('rawBody', JSON.stringify(body));
-      }
+      // ONES (authentication, validation, the handler) reads the rewritten headers and `body`; the request object,
+      // and so the journal entry, stays as the client sent it.
+      useHeaders(c, headers);
+      c.set('body', body);
     }
-    try {
-      await next();
-    } finally {
-      // The journal entry keeps the request as the client sent it; the chain shows the rewrite.
-      c.req.raw = original.raw;
-      c.set('body', original.body);
-      c.set('rawBody', original.rawBody);
-    }
-    response = c.res;
+    // Whatever the pipeline answers, a refusal the kit rendered included, is in c.res when next() returns.
+    await next();
     responseBody = capturedBody(c);
-    stages.push({ stage: 'ones', atMs: at, durationMs: ms(started) - at, status: response.status, body: masked(responseBody) });
+    stages.push({ stage: 'ones', atMs: at, durationMs: ms(started) - at, status: c.res.status, body: masked(responseBody) });
   }
 
   // 3. Suffix: notified with the request and the final response; what it returns is ignored.
   if (suffix) {
-    const sent = requestFor('suffix', suffix, {
-      statusCode: response.status,
-      headers: headerRecord(response.headers),
-      body: responseBody,
-    });
+    const sent = requestFor('suffix', suffix, { statusCode: c.res.status, headers: headerRecord(c.res.headers), body: responseBody });
     const at = ms(started);
     const out = await invoke(suffix.plugin, suffix.rule.function, sent);
     stages.push({
@@ -268,7 +280,16 @@ export const interceptionGateway: MiddlewareHandler<Env> = async (c, next) => {
     });
   }
 
-  finish(response, responseBody);
-  // ONES's own answer is already c.res; setting it again would make Hono re-wrap its body as a stream.
-  if (response !== c.res) return response;
+  finish(c.res.status, responseBody);
+};
+
+/**
+ * ONES's front door, the kit's `beforeRouting` hook: a path that cannot be unescaped is refused before routing
+ * (as Go's net/http does, in ONES's shape), and a request some plugin intercepts goes through `intercept`.
+ */
+export const frontDoor: MiddlewareHandler<OnesEnv> = (c, next) => {
+  const path = c.req.path;
+  if (path.includes('%') && !unescapable(path)) onesErrors.raise('INVALID_PARAMETER', { body: { field: 'path' } });
+  if (c.get('twin').state.plugins.size === 0) return next();
+  return intercept(c, next);
 };

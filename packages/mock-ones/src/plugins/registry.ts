@@ -1,10 +1,11 @@
+import type { components } from '../generated/openapi.ts';
 import { type ApiRule, PluginConfigError, parsePluginConfig } from './config.ts';
 import type { InterceptType, PluginFunction, Scope } from './types.ts';
 
-export const DEFAULT_PLUGIN_TIMEOUT_MS = 5000;
+const DEFAULT_PLUGIN_TIMEOUT_MS = 5000;
 
 /** Where a plugin's functions run: over HTTP (`<baseUrl>/<function>`) or in-process (library form). */
-export type PluginTarget = { baseUrl: string } | { functions: Record<string, PluginFunction> };
+type PluginTarget = { baseUrl: string } | { functions: Record<string, PluginFunction> };
 
 export interface PluginInput {
   /** Default: `service.app_id`, then `service.name` of the config. */
@@ -44,7 +45,7 @@ export interface Match {
   teamUUID?: string;
 }
 
-export interface RequestShape {
+interface RequestShape {
   method: string;
   scope: Scope;
   /** Path without scope prefix and query. */
@@ -84,7 +85,8 @@ export class PluginRegistry {
     const teams = input.teams ? [...new Set(input.teams)] : '*';
     if (teams !== '*') {
       const unknown = teams.filter((t) => !known.includes(t));
-      if (unknown.length) throw new PluginConfigError(`unknown team ${unknown.join(', ')}; the organisation's teams are ${known.join(', ')}`);
+      if (unknown.length)
+        throw new PluginConfigError(`unknown team ${unknown.join(', ')}; the organisation's teams are ${known.join(', ')}`);
     }
     const timeoutMs = input.timeoutMs ?? DEFAULT_PLUGIN_TIMEOUT_MS;
     if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 60_000) {
@@ -101,14 +103,16 @@ export class PluginRegistry {
           const what = `${rule.type} of ${method} ${rule.scope} ${rule.url}`;
           if (rule.level === 'organization') {
             throw new PluginConflictError(
-              `plugin "${name}" cannot register ${what}: plugin "${other.name}" already intercepts this organisation-level API (only one plugin may ${rule.type} it)`,
+              `plugin "${name}" cannot register ${what}: plugin "${other.name}" already intercepts this organisation-level API ` +
+                `(only one plugin may ${rule.type} it)`,
               { plugin: other.name, type: rule.type, method, scope: rule.scope, url: theirs.url },
             );
           }
           const team = overlap(teams === '*' ? known : teams, other.teams === '*' ? known : other.teams)[0];
           if (team !== undefined) {
             throw new PluginConflictError(
-              `plugin "${name}" cannot register ${what} in team ${team}: plugin "${other.name}" already intercepts this team-level API in that team (one plugin per team may ${rule.type} it)`,
+              `plugin "${name}" cannot register ${what} in team ${team}: plugin "${other.name}" already intercepts this team-level API ` +
+                `in that team (one plugin per team may ${rule.type} it)`,
               { plugin: other.name, type: rule.type, method, scope: rule.scope, url: theirs.url, team },
             );
           }
@@ -152,7 +156,7 @@ export class PluginRegistry {
 }
 
 /** The JSON view of a plugin (admin API). */
-export function summarize(plugin: Plugin, replaced?: boolean) {
+export function summarize(plugin: Plugin, replaced?: boolean): components['schemas']['PluginSummary'] {
   return {
     name: plugin.name,
     ...('baseUrl' in plugin.target ? { baseUrl: plugin.target.baseUrl } : { library: true }),

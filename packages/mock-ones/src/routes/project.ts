@@ -1,11 +1,12 @@
-import type { Hono } from 'hono';
+import { Hono } from 'hono';
+import { currentUser, memberTeam } from '../auth.ts';
+import type { OnesApp, OnesEnv } from '../context.ts';
 import { onesErrors } from '../errors.ts';
-import type { OnesFixtures, OnesUserFixture } from '../fixtures.ts';
-import type { OnesState } from '../state.ts';
-import type { TwinEnv } from '@doppel/mock-kit';
-import { currentUser, memberTeam, teamView } from './auth.ts';
+import type { OnesTeamFixture, OnesUserFixture } from '../fixtures.ts';
+import type { components, operations } from '../generated/openapi.ts';
 
-type App = Hono<TwinEnv<OnesFixtures, OnesState>>;
+type Schemas = components['schemas'];
+type LoginBody = operations['login']['requestBody']['content']['application/json'];
 
 /** The fields login's `user` and `users/me` share. */
 const profile = (u: OnesUserFixture) => ({
@@ -21,60 +22,63 @@ const profile = (u: OnesUserFixture) => ({
   license_types: [1, 2, 3, 4, 5],
 });
 
-/** Project scope: `/project/api/project/…`. */
-export function projectRoutes(app: App): void {
-  const base = '/project/api/project';
+const teamView = (t: OnesTeamFixture, orgUuid: string): Schemas['Team'] => ({
+  uuid: t.uuid,
+  name: t.name,
+  owner: t.owner,
+  org_uuid: orgUuid,
+  status: 1,
+  create_time: t.create_time,
+});
 
-  app.post(`${base}/auth/login`, async (c) => {
-    const { email, phone, password } = c.get('body') as { email?: string; phone?: string; password: string };
+/** Project scope, mounted at `/project/api/project`. */
+export const projectRoutes: OnesApp = new Hono<OnesEnv>()
+  .post('/auth/login', (c) => {
+    const { email, phone, password } = c.get('body') as LoginBody;
     const { state } = c.get('twin');
-    if (email === undefined && phone === undefined) {
-      return onesErrors.raise(c, 'INVALID_PARAMETER', { body: { field: 'email' } });
-    }
+    if (email === undefined && phone === undefined) onesErrors.raise('INVALID_PARAMETER', { body: { field: 'email' } });
     const user = [...state.users.values()].find((u) => (email !== undefined ? u.email === email : u.phone === phone));
-    if (!user || user.password !== password) return onesErrors.raise(c, 'LOGIN_FAILED');
-    const teams = [...state.teams.values()].filter((t) => t.members.includes(user.uuid)).map((t) => teamView(t, state.org.uuid));
-    return c.json({
+    if (!user || user.password !== password) return onesErrors.raise('LOGIN_FAILED');
+    const result: Schemas['LoginResult'] = {
       user: { ...profile(user), channel: user.uuid, token: user.token },
-      teams,
+      teams: [...state.teams.values()].filter((t) => t.members.includes(user.uuid)).map((t) => teamView(t, state.org.uuid)),
       org: { uuid: state.org.uuid, name: state.org.name },
-    });
-  });
-
-  app.get(`${base}/users/me`, async (c) => {
-    const user = await currentUser(c);
-    const { state, clock } = c.get('twin');
-    return c.json({
+    };
+    return c.json(result);
+  })
+  .get('/users/me', (c) => {
+    const user = currentUser(c);
+    const { state } = c.get('twin');
+    const me: Schemas['User'] = {
       ...profile(user),
-      access_time: state.accessTimes.get(user.uuid) ?? clock.now() * 1000,
+      // Recorded by `authenticate` for this very request.
+      access_time: state.accessTimes.get(user.uuid) as number,
       org_uuid: state.org.uuid,
       company: user.company,
       verify_status: 1,
       sync_types: [],
-    });
-  });
-
-  app.get(`${base}/organization/:orgUUID/teams`, async (c) => {
-    const user = await currentUser(c);
+    };
+    return c.json(me);
+  })
+  .get('/organization/:orgUUID/teams', (c) => {
+    const user = currentUser(c);
     const { state } = c.get('twin');
-    if (c.req.param('orgUUID') !== state.org.uuid) return onesErrors.raise(c, 'NOT_FOUND', { body: { errcode: 'NotFound.Organization' } });
+    if (c.req.param('orgUUID') !== state.org.uuid) onesErrors.raise('NOT_FOUND', { body: { errcode: 'NotFound.Organization' } });
     const teams = [...state.teams.values()].filter((t) => t.members.includes(user.uuid)).map((t) => teamView(t, state.org.uuid));
     return c.json({ teams });
-  });
-
-  app.get(`${base}/team/:teamUUID/projects/my_project`, async (c) => {
-    const team = await memberTeam(c, await currentUser(c));
-    const projects = c.get('twin').state.projects
-      .filter((p) => p.team_uuid === team.uuid)
+  })
+  .get('/team/:teamUUID/projects/my_project', (c) => {
+    const team = memberTeam(c, currentUser(c));
+    const projects: Schemas['Project'][] = c
+      .get('twin')
+      .state.projects.filter((p) => p.team_uuid === team.uuid)
       .map(({ uuid, name, owner, status_uuid, create_time }) => ({ uuid, name, owner, status_uuid, create_time }));
     return c.json({ projects });
-  });
-
-  app.get(`${base}/team/:teamUUID/task/:taskUUID/info`, async (c) => {
-    const team = await memberTeam(c, await currentUser(c));
+  })
+  .get('/team/:teamUUID/task/:taskUUID/info', (c) => {
+    const team = memberTeam(c, currentUser(c));
     const task = c.get('twin').state.tasks.get(c.req.param('taskUUID'));
-    if (!task || task.team_uuid !== team.uuid) return onesErrors.raise(c, 'NOT_FOUND', { body: { errcode: 'NotFound.Task' } });
+    if (!task || task.team_uuid !== team.uuid) return onesErrors.raise('NOT_FOUND', { body: { errcode: 'NotFound.Task' } });
     const { team_uuid: _team, ...view } = task;
-    return c.json(view);
+    return c.json(view satisfies Schemas['Task']);
   });
-}

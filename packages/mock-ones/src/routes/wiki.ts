@@ -1,32 +1,29 @@
-import type { TwinEnv } from '@doppel/mock-kit';
-import type { Hono } from 'hono';
+import { Hono } from 'hono';
+import { currentUser, memberTeam } from '../auth.ts';
+import type { OnesApp, OnesContext, OnesEnv } from '../context.ts';
 import { onesErrors } from '../errors.ts';
-import type { OnesFixtures } from '../fixtures.ts';
-import type { OnesContext, OnesState } from '../state.ts';
-import { currentUser, memberTeam } from './auth.ts';
+import type { OnesPageFixture } from '../fixtures.ts';
+import type { components, operations } from '../generated/openapi.ts';
 
-type App = Hono<TwinEnv<OnesFixtures, OnesState>>;
+type TitleBody = operations['updatePageTitle']['requestBody']['content']['application/json'];
 
-async function teamPage(c: OnesContext) {
-  const team = await memberTeam(c, await currentUser(c));
-  const page = c.get('twin').state.pages.get(c.req.param('pageUUID') ?? '');
-  if (!page || page.team_uuid !== team.uuid) return onesErrors.raise(c, 'NOT_FOUND', { body: { errcode: 'NotFound.Page' } });
+/** The page in the path, if it belongs to the team in the path and the caller is a member of that team. */
+function teamPage(c: OnesContext): OnesPageFixture {
+  const team = memberTeam(c, currentUser(c));
+  const page = c.get('twin').state.pages.get(c.req.param('pageUUID') as string);
+  if (!page || page.team_uuid !== team.uuid) return onesErrors.raise('NOT_FOUND', { body: { errcode: 'NotFound.Page' } });
   return page;
 }
 
-/** Wiki scope: `/wiki/api/wiki/…`. */
-export function wikiRoutes(app: App): void {
-  const base = '/wiki/api/wiki';
-
-  app.get(`${base}/team/:teamUUID/page/:pageUUID`, async (c) => {
-    const { team_uuid: _team, ...view } = await teamPage(c);
-    return c.json(view);
-  });
-
-  app.post(`${base}/team/:teamUUID/online_page/:pageUUID/update_title`, async (c) => {
-    const page = await teamPage(c);
-    page.title = (c.get('body') as { title: string }).title;
+/** Wiki scope, mounted at `/wiki/api/wiki`. */
+export const wikiRoutes: OnesApp = new Hono<OnesEnv>()
+  .get('/team/:teamUUID/page/:pageUUID', (c) => {
+    const { team_uuid: _team, ...view } = teamPage(c);
+    return c.json(view satisfies components['schemas']['Page']);
+  })
+  .post('/team/:teamUUID/online_page/:pageUUID/update_title', (c) => {
+    const page = teamPage(c);
+    page.title = (c.get('body') as TitleBody).title;
     page.updated_time = c.get('twin').clock.now() * 1000;
     return c.json({});
   });
-}

@@ -1,9 +1,8 @@
-import type { Twin, TwinContext } from '@doppel/mock-kit';
 import type { OnesFixtures, OnesPageFixture, OnesProjectFixture, OnesTaskFixture, OnesTeamFixture, OnesUserFixture } from './fixtures.ts';
 import { PluginRegistry } from './plugins/registry.ts';
 
 /** The live state of the ONES twin: what handlers read and change. Plugins live here too (reset clears them). */
-export interface OnesState {
+export interface OnesRuntime {
   org: OnesFixtures['org'];
   users: Map<string, OnesUserFixture>;
   teams: Map<string, OnesTeamFixture>;
@@ -15,10 +14,7 @@ export interface OnesState {
   plugins: PluginRegistry;
 }
 
-export type OnesTwin = Twin<OnesFixtures, OnesState>;
-export type OnesContext = TwinContext<OnesFixtures, OnesState>;
-
-export function seed(f: OnesFixtures): OnesState {
+export function seed(f: OnesFixtures): OnesRuntime {
   const teams = new Map(f.teams.map((t) => [t.uuid, t]));
   return {
     org: f.org,
