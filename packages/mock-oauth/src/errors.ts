@@ -1,75 +1,63 @@
-import { defineErrors, type ErrorTemplate, type TwinContext } from '@doppel/mock-kit';
-import type { Context } from 'hono';
-import type { OAuthFixtures } from './fixtures.ts';
+import { defineErrors, type ErrorTemplate } from '@doppel/mock-kit';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { OAuthContext } from './context.ts';
 import { reply } from './format.ts';
-import { notFoundPage } from './pages.ts';
+import type { components } from './generated/openapi.ts';
+import { badRequestPage, notFoundPage } from './pages.ts';
 import { redirectAllowed, withParams } from './redirect.ts';
-import type { OAuthState } from './state.ts';
 
-type Ctx = TwinContext<OAuthFixtures, OAuthState>;
+type OAuthError = components['schemas']['OAuthError'];
+type ApiError = components['schemas']['ApiError'];
 
 const TOKEN_DOCS = 'https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors';
 const AUTHORIZE_DOCS = 'https://docs.github.com/apps/managing-oauth-apps/troubleshooting-authorization-request-errors';
 const REFRESH_DOCS = 'https://docs.github.com/apps/creating-github-apps/authenticating-with-a-github-app/refreshing-user-access-tokens';
+const REST_DOCS = 'https://docs.github.com/rest';
 
-/** The authorize parameters, from the query (GET) or the consent form (POST). */
-export function authorizeParams(c: Context): Record<string, string | undefined> {
-  const body = (c as Ctx).var.body;
-  const fields = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
-  const get = (k: string) => {
-    const v = c.req.query(k) ?? fields[k];
-    return typeof v === 'string' ? v : undefined;
-  };
-  return {
-    client_id: get('client_id'),
-    redirect_uri: get('redirect_uri'),
-    state: get('state'),
-  };
+/** An authorize parameter, from the query or else the consent form's body. Only strings count. */
+function authorizeParam(c: OAuthContext, name: string): string | undefined {
+  const v = c.req.query(name) ?? (c.get('body') as Record<string, unknown> | null | undefined)?.[name];
+  return typeof v === 'string' ? v : undefined;
 }
 
 /**
  * Authorize errors are redirects back to the application with `error`, `error_description`, `error_uri`
  * and `state`. The target is the request's redirect_uri when the app allows it, else the app's first
- * registered callback URL (always so for redirect_uri_mismatch).
+ * registered callback URL (always so for redirect_uri_mismatch); with neither, GitHub's 404 page.
  */
 function authorizeTemplate(error: string, description: string, anchor: string, what: string): ErrorTemplate {
   return {
     description: what,
     status: 302,
     body: { error, error_description: description, error_uri: `${AUTHORIZE_DOCS}/#${anchor}` },
-    respond(c, body) {
-      const p = authorizeParams(c);
-      const app = p.client_id ? (c as Ctx).var.twin.state.apps.get(p.client_id) : undefined;
+    respond(ctx, body) {
+      const c = ctx as OAuthContext;
+      const clientId = authorizeParam(c, 'client_id');
+      const asked = authorizeParam(c, 'redirect_uri');
+      // An absent parameter (undefined) names no client and is no URL.
+      const app = c.get('twin').state.apps.get(clientId as string);
       let target: string | undefined;
       if (app) {
-        const asked = p.redirect_uri;
-        target = asked && error !== 'redirect_uri_mismatch' && redirectAllowed(app, asked) ? asked : app.callbackUrls[0];
-      } else if (p.redirect_uri && URL.canParse(p.redirect_uri)) {
-        target = p.redirect_uri;
+        target = error !== 'redirect_uri_mismatch' && redirectAllowed(app, asked as string) ? asked : app.callbackUrls[0];
+      } else if (URL.canParse(asked as string)) {
+        target = asked;
       }
       if (!target) return c.html(notFoundPage(), 404);
-      const fields = body as Record<string, string>;
-      return c.redirect(withParams(target, { ...fields, state: p.state }), 302);
+      return c.redirect(withParams(target, { ...(body as Record<string, string>), state: authorizeParam(c, 'state') }), 302);
     },
   };
 }
 
-function tokenTemplate(error: string, description: string, uri: string, what: string): ErrorTemplate {
-  return {
-    description: what,
-    status: 200,
-    body: { error, error_description: description, error_uri: uri },
-    respond: (c, body) => reply(c, body as Record<string, string>),
-  };
+/** Token endpoint errors: HTTP 200 in the requested format (form, JSON or XML), as GitHub sends them. */
+function tokenTemplate(error: OAuthError['error'], description: string, uri: string, what: string): ErrorTemplate {
+  const body: OAuthError = { error, error_description: description, error_uri: uri };
+  return { description: what, status: 200, body, respond: (c, fields) => reply(c, fields as OAuthError) };
 }
 
-function apiTemplate(message: string, documentationUrl: string, what: string): ErrorTemplate {
-  return {
-    description: what,
-    status: 401,
-    body: { message, documentation_url: documentationUrl, status: '401' },
-    headers: { 'x-github-media-type': 'github.v3; format=json' },
-  };
+/** The API host's JSON errors. */
+function apiTemplate(status: number, message: string, documentationUrl: string, what: string): ErrorTemplate {
+  const body: ApiError = { message, documentation_url: documentationUrl, status: String(status) };
+  return { description: what, status, body, headers: { 'x-github-media-type': 'github.v3; format=json' } };
 }
 
 export const oauthErrors = defineErrors({
@@ -97,6 +85,18 @@ export const oauthErrors = defineErrors({
     'invalid-request',
     'Authorize: bad PKCE parameters (twin choice: GitHub does not document this case)',
   ),
+  authorize_unknown_client: {
+    description: 'Authorize: unknown or missing client_id (GitHub’s HTML 404 page)',
+    status: 404,
+    body: notFoundPage(),
+    respond: (c, page, status) => c.html(String(page), status as ContentfulStatusCode),
+  },
+  authorize_bad_request: {
+    description: 'Authorize: a parameter fails the spec (the twin’s HTML 400 page listing the problems)',
+    status: 400,
+    body: { problems: [] as string[] },
+    respond: (c, body, status) => c.html(badRequestPage((body as { problems: string[] }).problems), status as ContentfulStatusCode),
+  },
   bad_verification_code: tokenTemplate(
     'bad_verification_code',
     'The code passed is incorrect or expired.',
@@ -133,16 +133,23 @@ export const oauthErrors = defineErrors({
     REFRESH_DOCS,
     'Refresh: the refresh token is unknown, used, revoked, expired or for another client',
   ),
-  bad_credentials: apiTemplate(
-    'Bad credentials',
-    'https://docs.github.com/rest',
-    'API: bad, revoked or expired token, or the ?access_token= query form',
-  ),
+  bad_credentials: apiTemplate(401, 'Bad credentials', REST_DOCS, 'API: bad, revoked or expired token, or the ?access_token= query form'),
   requires_authentication: apiTemplate(
+    401,
     'Requires authentication',
     'https://docs.github.com/rest/users/users#get-the-authenticated-user',
     'API: no Authorization header',
   ),
+  not_found: {
+    description: 'API: no such path or method (GitHub’s 404 body)',
+    status: 404,
+    body: { message: 'Not Found', documentation_url: REST_DOCS, status: '404' },
+  },
+  server_error: {
+    description: 'A defect in the twin itself (GitHub’s 500 body; never expected)',
+    status: 500,
+    body: { message: 'Server Error', documentation_url: REST_DOCS, status: '500' },
+  },
 });
 
 export type OAuthErrorName = keyof typeof oauthErrors.catalogue;

@@ -3,7 +3,8 @@
  * Every default below is fixed and documented in the README; tests and QA rely on them.
  */
 
-export interface OAuthApp {
+/** A registered application (an OAuth app or a GitHub App), known by its `client_id`. */
+export interface OAuthClient {
   /** GitHub's `client_id`. */
   clientId: string;
   clientSecret: string;
@@ -40,7 +41,7 @@ export interface OAuthUser {
 }
 
 /** A code already issued (Pact provider states, QA); it expires 10 minutes after seeding. */
-export interface SeededCode {
+interface SeededCode {
   code: string;
   clientId: string;
   login: string;
@@ -50,7 +51,7 @@ export interface SeededCode {
 }
 
 /** A token already issued; `expiresInSeconds: null` never expires (OAuth app tokens). */
-export interface SeededToken {
+interface SeededToken {
   token: string;
   kind: 'access' | 'refresh';
   clientId: string;
@@ -60,7 +61,7 @@ export interface SeededToken {
 }
 
 export interface OAuthFixtures {
-  apps: OAuthApp[];
+  apps: OAuthClient[];
   users: OAuthUser[];
   codes: SeededCode[];
   tokens: SeededToken[];
@@ -71,7 +72,7 @@ export interface OAuthFixtures {
 }
 
 /** The GitHub bot of the vendor doc: people see the consent page. Callback as in the doc's sample. */
-export const GITHUB_BOT: OAuthApp = {
+export const GITHUB_BOT: OAuthClient = {
   clientId: 'Ov23liDoppelGitHubBot',
   clientSecret: 'doppel-github-bot-secret-0123456789abcdef',
   name: 'Doppel GitHub Bot',
@@ -82,7 +83,7 @@ export const GITHUB_BOT: OAuthApp = {
 };
 
 /** The same bot for CI: approved without the page. */
-export const CI_BOT: OAuthApp = {
+export const CI_BOT: OAuthClient = {
   clientId: 'Ov23liDoppelCiBot0001',
   clientSecret: 'doppel-ci-bot-secret-0123456789abcdef0000',
   name: 'Doppel CI Bot',
@@ -93,7 +94,7 @@ export const CI_BOT: OAuthApp = {
 };
 
 /** A GitHub App: expiring ghu_ user tokens with ghr_ refresh tokens; auto-approved. */
-export const GITHUB_APP: OAuthApp = {
+export const GITHUB_APP: OAuthClient = {
   clientId: 'Iv1.d0ppe1a55e7a99',
   clientSecret: 'doppel-github-app-secret-0123456789abcdef',
   name: 'Doppel GitHub App',
@@ -104,7 +105,7 @@ export const GITHUB_APP: OAuthApp = {
 };
 
 /** An application GitHub has suspended. */
-export const SUSPENDED_APP: OAuthApp = {
+export const SUSPENDED_APP: OAuthClient = {
   clientId: 'Ov23liDoppelSuspended',
   clientSecret: 'doppel-suspended-secret-0123456789abcdef0',
   name: 'Doppel Suspended App',

@@ -1,12 +1,14 @@
+import { defaultParseBody } from '@doppel/mock-kit';
 import type { Context } from 'hono';
 
 /** How the token endpoint answers: GitHub's default is form-encoded. */
-export type ReplyFormat = 'form' | 'json' | 'xml';
+type ReplyFormat = 'form' | 'json' | 'xml';
 
 /**
  * GitHub answers JSON only when `Accept` is exactly `application/json` (and XML only for exactly
  * `application/xml`). A list such as axios's `application/json, text/plain, *\/*` gets the form reply,
- * which is why the vendor doc's `r.data.split('&')` worked (platform-notes §4, inferred).
+ * which is why the vendor doc's `r.data.split('&')` worked (README, "Where the vendor doc and the real GitHub
+ * differ", item 3: inferred, not verified).
  */
 export function replyFormat(accept: string | undefined): ReplyFormat {
   const types = (accept ?? '')
@@ -21,10 +23,9 @@ export function replyFormat(accept: string | undefined): ReplyFormat {
 const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Render an ordered record in the requested format, always HTTP 200 (GitHub sends errors with 200 too). */
-export function reply(c: Context, fields: Record<string, string | number>, format = replyFormat(c.req.header('accept'))): Response {
-  if (format === 'json') {
-    return c.body(JSON.stringify(fields), 200, { 'content-type': 'application/json; charset=utf-8' });
-  }
+export function reply(c: Context, fields: Readonly<Record<string, string | number>>, format = replyFormat(c.req.header('accept'))) {
+  // c.json, not c.body: the kit's journal then keeps the reply as JSON and masks the tokens in it.
+  if (format === 'json') return c.json(fields, 200, { 'content-type': 'application/json; charset=utf-8' });
   if (format === 'xml') {
     const inner = Object.entries(fields)
       .map(([k, v]) => `<${k}>${xmlEscape(String(v))}</${k}>`)
@@ -33,4 +34,16 @@ export function reply(c: Context, fields: Record<string, string | number>, forma
   }
   const form = new URLSearchParams(Object.entries(fields).map(([k, v]) => [k, String(v)]));
   return c.body(form.toString(), 200, { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' });
+}
+
+const FORM_FIELDS = /^[^=&{[\s]+=[^&]*(&[^=&]+=[^&]*)*$/;
+
+/** JSON or form by content type; with no usable content type, whichever parses (clients are sloppy here). */
+export function parseBody(raw: string, contentType: string | undefined): unknown {
+  const parsed = defaultParseBody(raw, contentType);
+  if (parsed !== undefined) return parsed;
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  const text = raw.trim();
+  if ((type === '' || type === 'text/plain') && FORM_FIELDS.test(text)) return Object.fromEntries(new URLSearchParams(text));
+  return undefined;
 }

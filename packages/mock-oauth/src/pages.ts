@@ -1,4 +1,4 @@
-import type { OAuthApp } from './fixtures.ts';
+import type { OAuthClient } from './fixtures.ts';
 
 const esc = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -20,7 +20,8 @@ body{font-family:-apple-system,BlinkMacSystemFont,"Segoe UI",Helvetica,Arial,san
 main{max-width:420px;margin:40px auto;background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:24px}
 h1{font-size:20px;font-weight:400;text-align:center}
 label{display:block;margin:12px 0 4px;font-weight:600;font-size:14px}
-input[type=text],input[type=password]{width:100%;box-sizing:border-box;padding:5px 12px;font-size:14px;border:1px solid #d0d7de;border-radius:6px}
+input[type=text],input[type=password]{width:100%;box-sizing:border-box;padding:5px 12px;font-size:14px;
+  border:1px solid #d0d7de;border-radius:6px}
 .actions{display:flex;gap:8px;margin-top:16px}
 button{flex:1;padding:5px 16px;font-size:14px;border-radius:6px;border:1px solid rgba(31,35,40,.15);cursor:pointer}
 #js-oauth-authorize-btn{background:#1f883d;color:#fff}
@@ -39,8 +40,8 @@ export interface ConsentParams {
 }
 
 /** The sign-in and consent page: "Authorize <app>" and "Cancel". */
-export function consentPage(app: OAuthApp, p: ConsentParams, target: string, error?: string): string {
-  const scopes = (p.scope ?? '').split(/[\s,]+/).filter(Boolean);
+export function consentPage(app: OAuthClient, p: ConsentParams, target: string, error?: string): string {
+  const scopes = (p.scope ?? '').split(/[\s,]/).filter(Boolean);
   const hidden = Object.entries({
     client_id: p.clientId,
     redirect_uri: p.redirectUri,

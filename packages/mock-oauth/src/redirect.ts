@@ -1,4 +1,4 @@
-import type { OAuthApp } from './fixtures.ts';
+import type { OAuthClient } from './fixtures.ts';
 
 const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
@@ -18,10 +18,10 @@ export function callbackAllows(registered: string, candidate: string): boolean {
   if (r.protocol !== u.protocol || r.hostname !== u.hostname) return false;
   if (r.port !== u.port && !LOOPBACK.has(r.hostname)) return false;
   const base = r.pathname.replace(/\/$/, '');
-  return u.pathname === r.pathname || u.pathname === base || u.pathname.startsWith(`${base}/`);
+  return u.pathname === base || u.pathname.startsWith(`${base}/`);
 }
 
-export function redirectAllowed(app: OAuthApp, candidate: string): boolean {
+export function redirectAllowed(app: OAuthClient, candidate: string): boolean {
   return app.callbackUrls.some((r) => callbackAllows(r, candidate));
 }
 

@@ -30,7 +30,8 @@ const code = (value: string, login: string, challenge: string | null = null) => 
   codeChallenge: challenge,
 });
 
-export const states: Record<string, NamedState<OAuthFixtures>> = {
+/** Named states: `POST /__admin/states/{name}`, and the same names are the twin's Pact provider states. */
+export const oauthStates: Record<string, NamedState<OAuthFixtures>> = {
   'a code was issued to the GitHub bot': {
     description: `Code ${STATE_VALUES.botCode} for octocat (GitHub bot, redirect_uri ${STATE_VALUES.callback}, scope read:user)`,
     apply: (f) => ({ ...f, codes: [...f.codes, code(STATE_VALUES.botCode, OCTOCAT.login)], nextTokens: [STATE_VALUES.issuedToken] }),
@@ -54,7 +55,14 @@ export const states: Record<string, NamedState<OAuthFixtures>> = {
       nextTokens: [STATE_VALUES.issuedUserToken, STATE_VALUES.issuedRefreshToken],
       tokens: [
         ...f.tokens,
-        { token: STATE_VALUES.refreshToken, kind: 'refresh', clientId: GITHUB_APP.clientId, login: OCTOCAT.login, scope: '', expiresInSeconds: 15_897_600 },
+        {
+          token: STATE_VALUES.refreshToken,
+          kind: 'refresh',
+          clientId: GITHUB_APP.clientId,
+          login: OCTOCAT.login,
+          scope: '',
+          expiresInSeconds: 15_897_600,
+        },
       ],
     }),
   },

@@ -1,20 +1,29 @@
-import type { createApp } from './app.ts';
-import { CI_BOT, GITHUB_APP, GITHUB_BOT, type OAuthApp } from './fixtures.ts';
-
-export type App = ReturnType<typeof createApp>['app'];
+import { type Clock, createClock } from '@doppel/mock-kit';
+import type { OAuthApp } from './context.ts';
+import { CI_BOT, GITHUB_APP, GITHUB_BOT, type OAuthClient } from './fixtures.ts';
 
 export const CALLBACK = 'http://localhost:3000/github/oauth';
+/** A clock stopped at T0 (2024-01-01T00:00:00Z) that moves only when told to. */
+export const T0 = Date.UTC(2024, 0, 1);
+export const stoppedClock = (): Clock => createClock(() => T0);
+export const TOKEN = '/login/oauth/access_token';
+export const JSON_ACCEPT = { accept: 'application/json' };
+export const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
 
 export function jsonPost(body: unknown, headers: Record<string, string> = {}): RequestInit {
   return { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
 }
 
 export function formPost(fields: Record<string, string>, headers: Record<string, string> = {}): RequestInit {
-  return { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(fields).toString() };
+  return {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(fields).toString(),
+  };
 }
 
-export function authorizeUrl(app: OAuthApp, extra: Record<string, string> = {}): string {
-  const q = new URLSearchParams({ client_id: app.clientId, redirect_uri: CALLBACK, scope: 'read:user', state: 'g1:b1', ...extra });
+export function authorizeUrl(client: OAuthClient, extra: Record<string, string> = {}): string {
+  const q = new URLSearchParams({ client_id: client.clientId, redirect_uri: CALLBACK, scope: 'read:user', state: 'g1:b1', ...extra });
   return `/login/oauth/authorize?${q}`;
 }
 
@@ -26,7 +35,7 @@ export function location(res: Response): URL {
 }
 
 /** Authorize with an auto-approving client and return the code. */
-export async function codeFor(app: App, client: OAuthApp = CI_BOT, extra: Record<string, string> = {}): Promise<string> {
+export async function codeFor(app: OAuthApp, client: OAuthClient = CI_BOT, extra: Record<string, string> = {}): Promise<string> {
   const res = await app.request(authorizeUrl(client, extra));
   if (res.status !== 302) throw new Error(`authorize answered ${res.status}`);
   const code = location(res).searchParams.get('code');
@@ -34,7 +43,17 @@ export async function codeFor(app: App, client: OAuthApp = CI_BOT, extra: Record
   return code;
 }
 
-export function exchangeBody(client: OAuthApp, code: string, extra: Record<string, string> = {}): Record<string, string> {
+/** A code exchange answered in JSON: the token reply, or GitHub's error. */
+export async function exchange(app: OAuthApp, fields: Record<string, string>): Promise<Record<string, string | number>> {
+  return (await (await app.request(TOKEN, formPost(fields, JSON_ACCEPT))).json()) as Record<string, string | number>;
+}
+
+/** A fresh access token of the CI bot for octocat, with `scope`. */
+export async function tokenFor(app: OAuthApp, scope = 'read:user'): Promise<string> {
+  return String((await exchange(app, exchangeBody(CI_BOT, await codeFor(app, CI_BOT, { scope })))).access_token);
+}
+
+export function exchangeBody(client: OAuthClient, code: string, extra: Record<string, string> = {}): Record<string, string> {
   return { client_id: client.clientId, client_secret: client.clientSecret, code, redirect_uri: CALLBACK, ...extra };
 }
 

@@ -1,20 +1,18 @@
-import { adminError, type RuleInput, type TwinEnv } from '@doppel/mock-kit';
-import type { Hono } from 'hono';
-import type { OAuthFixtures } from '../fixtures.ts';
-import { isLive, type OAuthState, type TokenRecord } from '../state.ts';
+import { adminError, type RuleInput } from '@doppel/mock-kit';
+import { Hono } from 'hono';
+import type { OAuthEnv } from '../context.ts';
+import type { components, operations } from '../generated/openapi.ts';
+import type { OAuthRuntime } from '../runtime.ts';
+import { isLive, type TokenRecord } from '../tokens.ts';
 
-type Env = TwinEnv<OAuthFixtures, OAuthState>;
 type RuleMatch = NonNullable<RuleInput['match']>;
-
-interface Selector {
-  token?: string;
-  clientId?: string;
-  login?: string;
-}
+type Selector = components['schemas']['TokenSelector'];
+type ListedToken = components['schemas']['TokenRecord'];
+type Failure = operations['addFailure']['requestBody']['content']['application/json'];
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function selected(state: OAuthState, s: Selector): TokenRecord[] {
+function selected(state: OAuthRuntime, s: Selector): TokenRecord[] {
   return [...state.tokens.values()].filter(
     (t) =>
       (s.token === undefined || t.token === s.token) &&
@@ -23,53 +21,73 @@ function selected(state: OAuthState, s: Selector): TokenRecord[] {
   );
 }
 
-const STEP_ERRORS = {
+/** The errors each step of the flow can be made to fail with (README, "Negative-path toolkit"). */
+const STEP_ERRORS: Record<Failure['step'], readonly Failure['error'][]> = {
   authorize: ['access_denied', 'redirect_uri_mismatch', 'application_suspended'],
-  exchange: ['bad_verification_code', 'incorrect_client_credentials', 'redirect_uri_mismatch', 'unverified_user_email', 'unsupported_grant_type'],
+  exchange: [
+    'bad_verification_code',
+    'incorrect_client_credentials',
+    'redirect_uri_mismatch',
+    'unverified_user_email',
+    'unsupported_grant_type',
+  ],
   refresh: ['bad_refresh_token', 'incorrect_client_credentials', 'unsupported_grant_type'],
   user: ['bad_credentials', 'requires_authentication'],
-} as const;
-type Step = keyof typeof STEP_ERRORS;
+};
 
 const TOKEN_PATH = '/login/oauth/access_token';
 
+/** The scenario rule's match for a step: which requests it fails. */
+function matchOf(f: Failure): RuleMatch {
+  switch (f.step) {
+    case 'authorize':
+      return { path: '/login/oauth/authorize' };
+    case 'exchange':
+      return { method: 'POST', path: TOKEN_PATH, body: f.pkceOnly ? { code: '*', code_verifier: '*' } : { code: '*' } };
+    case 'refresh':
+      return { method: 'POST', path: TOKEN_PATH, body: { grant_type: 'refresh_token' } };
+    case 'user':
+      return { method: 'GET', path: '/user' };
+  }
+}
+
 /** `/__admin/oauth/*`: tokens, codes and forced failures (declared in oauth.yaml, tag admin). */
-export function oauthAdmin(admin: Hono<Env>): void {
-  admin.get('/oauth/tokens', (c) => {
+export const oauthAdminRoutes = new Hono<OAuthEnv>()
+  .get('/oauth/tokens', (c) => {
     const { state, clock } = c.get('twin');
     const clientId = c.req.query('client_id');
     const login = c.req.query('login');
     const tokens = selected(state, { clientId, login })
       .reverse()
-      .map((t) => ({
-        token: t.token,
-        kind: t.kind,
-        clientId: t.clientId,
-        login: t.login,
-        scope: t.scope,
-        createdAt: iso(t.createdAt),
-        expiresAt: t.expiresAt === null ? null : iso(t.expiresAt),
-        revoked: t.revoked,
-        expired: t.expiresAt !== null && clock.now() >= t.expiresAt,
-        live: isLive(t, clock),
-      }));
+      .map(
+        (t): ListedToken => ({
+          token: t.token,
+          kind: t.kind,
+          clientId: t.clientId,
+          login: t.login,
+          scope: t.scope,
+          createdAt: iso(t.createdAt),
+          expiresAt: t.expiresAt === null ? null : iso(t.expiresAt),
+          revoked: t.revoked,
+          expired: t.expiresAt !== null && clock.now() >= t.expiresAt,
+          live: isLive(t, clock),
+        }),
+      );
     return c.json({ tokens });
-  });
-
-  admin.post('/oauth/tokens/revoke', (c) => {
+  })
+  .post('/oauth/tokens/revoke', (c) => {
     const hits = selected(c.get('twin').state, c.get('body') as Selector).filter((t) => !t.revoked);
     for (const t of hits) t.revoked = true;
     return c.json({ revoked: hits.length });
-  });
-
-  admin.post('/oauth/tokens/expire', (c) => {
-    const now = c.get('twin').clock.now();
-    const hits = selected(c.get('twin').state, c.get('body') as Selector).filter((t) => t.expiresAt === null || t.expiresAt > now);
+  })
+  .post('/oauth/tokens/expire', (c) => {
+    const { state, clock } = c.get('twin');
+    const now = clock.now();
+    const hits = selected(state, c.get('body') as Selector).filter((t) => t.expiresAt === null || t.expiresAt > now);
     for (const t of hits) t.expiresAt = now;
     return c.json({ expired: hits.length });
-  });
-
-  admin.get('/oauth/codes', (c) =>
+  })
+  .get('/oauth/codes', (c) =>
     c.json({
       codes: [...c.get('twin').state.codes.values()].map((k) => ({
         code: k.code,
@@ -81,31 +99,19 @@ export function oauthAdmin(admin: Hono<Env>): void {
         pkce: k.codeChallenge !== null,
       })),
     }),
-  );
-
-  admin.post('/oauth/failures', (c) => {
-    const b = c.get('body') as { step: Step; error: string; times?: number; clientId?: string; pkceOnly?: boolean };
-    const allowed: readonly string[] = STEP_ERRORS[b.step];
-    if (!allowed.includes(b.error)) {
-      return adminError(c, 400, 'invalid_request', `step "${b.step}" cannot fail with "${b.error}"; it can with: ${allowed.join(', ')}`);
+  )
+  .post('/oauth/failures', (c) => {
+    const f = c.get('body') as Failure;
+    const allowed = STEP_ERRORS[f.step];
+    if (!allowed.includes(f.error)) {
+      return adminError(c, 400, 'invalid_request', `step "${f.step}" cannot fail with "${f.error}"; it can with: ${allowed.join(', ')}`);
     }
-    if (b.pkceOnly && b.step !== 'exchange') return adminError(c, 400, 'invalid_request', 'pkceOnly applies to the exchange step only');
-    const scenario = b.step === 'authorize' ? `authorize_${b.error}` : b.error;
-    const exchangeBody: Record<string, string> = b.pkceOnly ? { code: '*', code_verifier: '*' } : { code: '*' };
-    const match: RuleMatch =
-      b.step === 'authorize'
-        ? { path: '/login/oauth/authorize' }
-        : b.step === 'exchange'
-          ? { method: 'POST', path: TOKEN_PATH, body: exchangeBody }
-          : b.step === 'refresh'
-            ? { method: 'POST', path: TOKEN_PATH, body: { grant_type: 'refresh_token' } }
-            : { method: 'GET', path: '/user' };
+    if (f.pkceOnly && f.step !== 'exchange') return adminError(c, 400, 'invalid_request', 'pkceOnly applies to the exchange step only');
     const rule = c.get('twin').rules.add({
-      scenario,
-      match,
-      ...(b.clientId !== undefined && { tenant: b.clientId }),
-      ...(b.times !== undefined && { times: b.times }),
+      scenario: f.step === 'authorize' ? `authorize_${f.error}` : f.error,
+      match: matchOf(f),
+      tenant: f.clientId,
+      times: f.times,
     });
     return c.json(rule, 201);
   });
-}

@@ -1,107 +1,107 @@
-import type { TwinEnv } from '@doppel/mock-kit';
 import { Hono } from 'hono';
-import type { Context } from 'hono';
-import type { OAuthApp, OAuthFixtures, OAuthUser } from '../fixtures.ts';
+import type { OAuthContext, OAuthEnv } from '../context.ts';
 import { oauthErrors } from '../errors.ts';
-import { type ConsentParams, consentPage, notFoundPage } from '../pages.ts';
+import type { OAuthClient, OAuthUser } from '../fixtures.ts';
+import type { operations } from '../generated/openapi.ts';
+import { type ConsentParams, consentPage } from '../pages.ts';
 import { redirectAllowed, withParams } from '../redirect.ts';
-import { CODE_TTL_MS, newCode, normaliseScope, type OAuthState } from '../state.ts';
+import { CODE_TTL_MS, newCode, normaliseScope } from '../tokens.ts';
 
-type Env = TwinEnv<OAuthFixtures, OAuthState>;
-type Ctx = Context<Env>;
+type Query = NonNullable<operations['authorize']['parameters']['query']>;
+type Consent = operations['submitConsent']['requestBody']['content']['application/x-www-form-urlencoded'];
+type Field = keyof Query | keyof Consent;
 
 interface Checked {
-  app: OAuthApp;
+  app: OAuthClient;
   p: ConsentParams;
   /** Where the user goes back to. */
   target: string;
 }
 
-function read(c: Ctx): ConsentParams & { decision?: string; password?: string } {
-  const body = c.get('body') && typeof c.get('body') === 'object' ? (c.get('body') as Record<string, unknown>) : {};
-  const get = (k: string) => {
-    const v = c.req.method === 'GET' ? c.req.query(k) : body[k];
-    return typeof v === 'string' ? v : undefined;
-  };
+/**
+ * The parameters: from the consent form on POST (the spec admits only a form, so every field is a string), else
+ * from the query.
+ */
+function read(c: OAuthContext): ConsentParams & { decision?: string; password?: string } {
+  const f = (c.req.method === 'POST' ? c.get('body') : c.req.query()) as Partial<Record<Field, string>>;
   return {
-    clientId: get('client_id') ?? '',
-    redirectUri: get('redirect_uri'),
-    scope: get('scope'),
-    state: get('state'),
-    login: get('login'),
-    codeChallenge: get('code_challenge'),
-    codeChallengeMethod: get('code_challenge_method'),
-    decision: get('decision'),
-    password: get('password'),
+    clientId: f.client_id ?? '',
+    redirectUri: f.redirect_uri,
+    scope: f.scope,
+    state: f.state,
+    login: f.login,
+    codeChallenge: f.code_challenge,
+    codeChallengeMethod: f.code_challenge_method,
+    decision: f.decision,
+    password: f.password,
   };
 }
 
-/** The checks GitHub makes before it shows the page, in its order. A Response means "stop here". */
-async function check(c: Ctx, p: ConsentParams): Promise<Checked | Response> {
+const PKCE_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
+
+/** The checks GitHub makes before it shows the page, in its order; each failure raises GitHub's answer. */
+function check(c: OAuthContext, p: ConsentParams): Checked {
   const app = c.get('twin').state.apps.get(p.clientId);
-  if (!app) return c.html(notFoundPage(), 404);
-  if (app.suspended) return oauthErrors.response(c, 'authorize_application_suspended');
-  if (p.redirectUri !== undefined && !redirectAllowed(app, p.redirectUri)) {
-    return oauthErrors.response(c, 'authorize_redirect_uri_mismatch');
-  }
+  if (!app) return oauthErrors.raise('authorize_unknown_client');
+  if (app.suspended) return oauthErrors.raise('authorize_application_suspended');
+  if (p.redirectUri !== undefined && !redirectAllowed(app, p.redirectUri)) return oauthErrors.raise('authorize_redirect_uri_mismatch');
   const pkceProblem =
-    (p.codeChallenge !== undefined) !== (p.codeChallengeMethod !== undefined) ||
+    (p.codeChallenge === undefined) !== (p.codeChallengeMethod === undefined) ||
     (p.codeChallengeMethod !== undefined && p.codeChallengeMethod !== 'S256') ||
-    (p.codeChallenge !== undefined && !/^[A-Za-z0-9_-]{43}$/.test(p.codeChallenge));
-  if (pkceProblem) return oauthErrors.response(c, 'authorize_invalid_request');
+    (p.codeChallenge !== undefined && !PKCE_CHALLENGE.test(p.codeChallenge));
+  if (pkceProblem) return oauthErrors.raise('authorize_invalid_request');
   return { app, p, target: p.redirectUri ?? app.callbackUrls[0]! };
 }
 
-function approve(c: Ctx, { app, p, target }: Checked, user: OAuthUser): Response {
+function approve(c: OAuthContext, { app, p, target }: Checked, user: OAuthUser): Response {
+  const { state, clock } = c.get('twin');
   const code = newCode();
-  c.get('twin').state.codes.set(code, {
+  state.codes.set(code, {
     code,
     clientId: app.clientId,
     login: user.login,
     scope: normaliseScope(p.scope),
     redirectUri: p.redirectUri ?? null,
     codeChallenge: p.codeChallenge ?? null,
-    expiresAt: c.get('twin').clock.now() + CODE_TTL_MS,
+    expiresAt: clock.now() + CODE_TTL_MS,
   });
   c.get('notes').approvedAs = user.login;
   return c.redirect(withParams(target, { code, state: p.state }), 302);
 }
 
-function autoApprove(c: Ctx, app: OAuthApp): boolean {
+/** Per request (`doppel_auto_approve`, `x-doppel-auto-approve`), else the client's `autoApprove`. */
+function autoApprove(c: OAuthContext, app: OAuthClient): boolean {
   const asked = c.req.query('doppel_auto_approve') ?? c.req.header('x-doppel-auto-approve');
-  if (asked === 'true') return true;
-  if (asked === 'false') return false;
-  return app.autoApprove;
+  return asked === undefined ? app.autoApprove : asked === 'true';
 }
 
-function findUser(c: Ctx, loginOrEmail: string | undefined): OAuthUser | undefined {
-  if (!loginOrEmail) return undefined;
+/** A user by login or email address, case-insensitively. */
+function findUser(c: OAuthContext, loginOrEmail: string | undefined): OAuthUser | undefined {
+  if (loginOrEmail === undefined) return undefined;
   const key = loginOrEmail.toLowerCase();
   const users = c.get('twin').state.users;
   return users.get(key) ?? [...users.values()].find((u) => u.email?.toLowerCase() === key);
 }
 
-export const authorizeRoutes = new Hono<Env>();
-
-authorizeRoutes.get('/login/oauth/authorize', async (c) => {
-  const p = read(c);
-  const checked = await check(c, p);
-  if (checked instanceof Response) return checked;
-  if (autoApprove(c, checked.app)) {
-    const user = findUser(c, p.login) ?? findUser(c, c.get('twin').fixtures.defaultLogin);
-    if (user) return approve(c, checked, user);
-  }
-  return c.html(consentPage(checked.app, p, checked.target));
-});
-
-authorizeRoutes.post('/login/oauth/authorize', async (c) => {
-  const p = read(c);
-  const checked = await check(c, p);
-  if (checked instanceof Response) return checked;
-  if (p.decision === 'cancel') return oauthErrors.response(c, 'authorize_access_denied');
-  const user = findUser(c, p.login);
-  if (!user || user.password !== p.password) {
-    return c.html(consentPage(checked.app, p, checked.target, 'Incorrect username or password.'));
-  }
-  return approve(c, checked, user);
-});
+/** `/login/oauth/authorize`: the sign-in and consent page (GET) and its form (POST). */
+export const authorizeRoutes = new Hono<OAuthEnv>()
+  .get('/', (c) => {
+    const p = read(c);
+    const checked = check(c, p);
+    if (autoApprove(c, checked.app)) {
+      const user = findUser(c, p.login) ?? findUser(c, c.get('twin').fixtures.defaultLogin);
+      if (user) return approve(c, checked, user);
+    }
+    return c.html(consentPage(checked.app, p, checked.target));
+  })
+  .post('/', (c) => {
+    const p = read(c);
+    const checked = check(c, p);
+    if (p.decision === 'cancel') return oauthErrors.raise('authorize_access_denied');
+    const user = findUser(c, p.login);
+    if (!user || user.password !== p.password) {
+      c.get('notes').signIn = 'incorrect username or password';
+      return c.html(consentPage(checked.app, p, checked.target, 'Incorrect username or password.'));
+    }
+    return approve(c, checked, user);
+  });

@@ -1,42 +1,15 @@
-import type { TwinEnv } from '@doppel/mock-kit';
 import { Hono } from 'hono';
-import type { Context } from 'hono';
-import type { OAuthFixtures, OAuthUser } from '../fixtures.ts';
-import { oauthErrors } from '../errors.ts';
-import { isLive, type OAuthState, type TokenRecord } from '../state.ts';
+import { tokenOf } from '../auth.ts';
+import type { OAuthEnv } from '../context.ts';
+import type { OAuthUser } from '../fixtures.ts';
+import type { components } from '../generated/openapi.ts';
 
-type Env = TwinEnv<OAuthFixtures, OAuthState>;
-type Ctx = Context<Env>;
+type User = components['schemas']['User'];
 
-/** The token of `Authorization: Bearer <t>` or `Authorization: token <t>`, if any. */
-export function presentedToken(c: Context): string | undefined {
-  const m = /^(?:bearer|token)\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '');
-  return m?.[1];
-}
-
-/**
- * The API host's authentication: the `?access_token=` query form is refused outright (GitHub since
- * 2021-09-08), no header → Requires authentication, anything but a live access token → Bad credentials.
- */
-export async function authenticateApi(c: Ctx): Promise<TokenRecord> {
-  if (c.req.query('access_token') !== undefined) {
-    c.get('notes').auth = 'the ?access_token= query parameter is no longer accepted';
-    return oauthErrors.raise(c, 'bad_credentials');
-  }
-  if (c.req.header('authorization') === undefined) return oauthErrors.raise(c, 'requires_authentication');
-  const value = presentedToken(c);
-  const t = value ? c.get('twin').state.tokens.get(value) : undefined;
-  if (t?.kind !== 'access' || !isLive(t, c.get('twin').clock)) {
-    c.get('notes').auth = !t ? 'unknown token' : t.revoked ? 'revoked token' : t.kind !== 'access' ? 'refresh token used as access token' : 'expired token';
-    return oauthErrors.raise(c, 'bad_credentials');
-  }
-  if (!c.get('twin').state.users.has(t.login.toLowerCase())) return oauthErrors.raise(c, 'bad_credentials');
-  return t;
-}
-
-function apiUser(origin: string, u: OAuthUser, withPrivate: boolean) {
+/** GitHub's field set for a user; the private fields only for a token with `user` scope. */
+function apiUser(origin: string, u: OAuthUser, withPrivate: boolean): User {
   const url = `${origin}/users/${u.login}`;
-  const nodeId = Buffer.from(`04:User${u.id}`).toString('base64').replace(/=+$/, '');
+  const nodeId = Buffer.from(`04:User${u.id}`).toString('base64').replaceAll('=', '');
   return {
     login: u.login,
     id: u.id,
@@ -84,14 +57,14 @@ function apiUser(origin: string, u: OAuthUser, withPrivate: boolean) {
   };
 }
 
-export const userRoutes = new Hono<Env>();
-
-userRoutes.get('/user', async (c: Ctx) => {
-  const t = await authenticateApi(c);
-  const user = c.get('twin').state.users.get(t.login.toLowerCase())!;
-  const scopes = t.scope.split(',').filter(Boolean);
-  const body = apiUser(new URL(c.req.url).origin, user, scopes.includes('user'));
-  return c.json(body, 200, {
+/** `/user`: the authenticated user (the kit's `authenticate` hook, auth.ts, has admitted the token). */
+export const userRoutes = new Hono<OAuthEnv>().get('/', (c) => {
+  const { state } = c.get('twin');
+  const t = tokenOf(c)!;
+  const user = state.users.get(t.login.toLowerCase())!;
+  // Normalised at issue: comma-separated, no blanks ('' for none).
+  const scopes = t.scope.split(',');
+  return c.json(apiUser(new URL(c.req.url).origin, user, scopes.includes('user')), 200, {
     'x-oauth-scopes': scopes.join(', '),
     'x-accepted-oauth-scopes': '',
     'x-github-media-type': 'github.v3; format=json',

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '@doppel/mock-kit';
-import type { OAuthApp, OAuthFixtures, OAuthUser } from './fixtures.ts';
+import type { OAuthClient } from './fixtures.ts';
 
-/** GitHub's lifetimes. */
+/** GitHub's lifetimes: codes 10 minutes, expiring user tokens 8 hours, their refresh tokens 184 days. */
 export const CODE_TTL_MS = 10 * 60 * 1000;
 export const USER_TOKEN_TTL_S = 28_800;
 export const REFRESH_TOKEN_TTL_S = 15_897_600;
@@ -31,38 +31,11 @@ export interface TokenRecord {
   revoked: boolean;
 }
 
-export interface OAuthState {
-  apps: Map<string, OAuthApp>;
-  users: Map<string, OAuthUser>;
-  codes: Map<string, CodeRecord>;
+/** Where issued tokens go. */
+export interface TokenStore {
   tokens: Map<string, TokenRecord>;
   /** Fixture tokens still to hand out before random ones. */
   nextTokens: string[];
-}
-
-export function seed(f: OAuthFixtures, clock: Clock): OAuthState {
-  const now = clock.now();
-  return {
-    apps: new Map(f.apps.map((a) => [a.clientId, a])),
-    users: new Map(f.users.map((u) => [u.login.toLowerCase(), u])),
-    codes: new Map(f.codes.map((c) => [c.code, { ...c, scope: normaliseScope(c.scope), expiresAt: now + CODE_TTL_MS }])),
-    nextTokens: [...f.nextTokens],
-    tokens: new Map(
-      f.tokens.map((t) => [
-        t.token,
-        {
-          token: t.token,
-          kind: t.kind,
-          clientId: t.clientId,
-          login: t.login,
-          scope: normaliseScope(t.scope),
-          createdAt: now,
-          expiresAt: t.expiresInSeconds === null ? null : now + t.expiresInSeconds * 1000,
-          revoked: false,
-        },
-      ]),
-    ),
-  };
 }
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -82,9 +55,10 @@ export function newCode(): string {
 
 /** `read:user repo` or `read:user,repo` → `read:user,repo` (GitHub's token reply joins with commas). */
 export function normaliseScope(scope: string | undefined): string {
-  return [...new Set((scope ?? '').split(/[\s,]+/).filter(Boolean))].join(',');
+  return [...new Set((scope ?? '').split(/[\s,]/).filter(Boolean))].join(',');
 }
 
+/** PKCE's S256: base64url of the verifier's SHA-256 (RFC 7636 §4.2). */
 export function s256(verifier: string): string {
   return createHash('sha256').update(verifier).digest('base64url');
 }
@@ -93,15 +67,19 @@ export function isLive(t: TokenRecord, clock: Clock): boolean {
   return !t.revoked && (t.expiresAt === null || clock.now() < t.expiresAt);
 }
 
+/**
+ * Issue the tokens of a grant: a never-expiring `gho_` for an OAuth app, or for a client with expiring tokens
+ * an 8-hour `ghu_` and a `ghr_` refresh token. The fixtures' `nextTokens` are handed out first.
+ */
 export function issueTokens(
-  state: OAuthState,
+  store: TokenStore,
   clock: Clock,
-  app: OAuthApp,
+  app: OAuthClient,
   login: string,
   scope: string,
 ): { access: TokenRecord; refresh?: TokenRecord } {
   const now = clock.now();
-  const next = (prefix: 'gho_' | 'ghu_' | 'ghr_') => state.nextTokens.shift() ?? newToken(prefix);
+  const next = (prefix: 'gho_' | 'ghu_' | 'ghr_') => store.nextTokens.shift() ?? newToken(prefix);
   if (!app.expiringTokens) {
     const access: TokenRecord = {
       token: next('gho_'),
@@ -113,7 +91,7 @@ export function issueTokens(
       expiresAt: null,
       revoked: false,
     };
-    state.tokens.set(access.token, access);
+    store.tokens.set(access.token, access);
     return { access };
   }
   // GitHub App user tokens carry no OAuth scopes: the app's permissions apply.
@@ -128,7 +106,7 @@ export function issueTokens(
     revoked: false,
   };
   const refresh: TokenRecord = { ...access, token: next('ghr_'), kind: 'refresh', expiresAt: now + REFRESH_TOKEN_TTL_S * 1000 };
-  state.tokens.set(access.token, access);
-  state.tokens.set(refresh.token, refresh);
+  store.tokens.set(access.token, access);
+  store.tokens.set(refresh.token, refresh);
   return { access, refresh };
 }

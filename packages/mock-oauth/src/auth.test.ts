@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { defaultFixtures, OCTOCAT_TOKEN } from './fixtures.ts';
+import { createApp } from './server.ts';
+import { bearer, CI_BOT, codeFor, exchange, exchangeBody, GITHUB_APP, GITHUB_BOT, stoppedClock, TOKEN, tokenFor } from './test-helpers.ts';
+
+const BAD_CREDENTIALS = { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' };
+const REQUIRES_AUTHENTICATION = {
+  message: 'Requires authentication',
+  documentation_url: 'https://docs.github.com/rest/users/users#get-the-authenticated-user',
+  status: '401',
+};
+const auth = (v: string) => ({ headers: { authorization: v } });
+
+describe('the API host’s authentication', () => {
+  it('says Requires authentication without a header, and the journal shows the 401 the client got', async () => {
+    const { app, twin } = createApp();
+    const res = await app.request('/user');
+    expect(res.status).toBe(401);
+    expect(res.headers.get('x-github-media-type')).toBe('github.v3; format=json');
+    expect(await res.json()).toEqual(REQUIRES_AUTHENTICATION);
+    const [entry] = twin.journal.find({ path: '/user' });
+    expect(entry).toMatchObject({ status: 401, error: 'requires_authentication', responseBody: REQUIRES_AUTHENTICATION });
+  });
+
+  it('refuses the doc’s ?access_token= form with 401 Bad credentials, even for a live token, and says why', async () => {
+    const { app, twin } = createApp();
+    const res = await app.request(`/user?access_token=${OCTOCAT_TOKEN.token}`, bearer(OCTOCAT_TOKEN.token));
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual(BAD_CREDENTIALS);
+    expect((await app.request('/user?access_token=')).status).toBe(401);
+    const entries = twin.journal.find({ path: '/user' });
+    expect(entries.map((e) => [e.status, e.error])).toEqual([
+      [401, 'bad_credentials'],
+      [401, 'bad_credentials'],
+    ]);
+    expect(entries[0]?.notes).toEqual({ auth: 'the ?access_token= query parameter is no longer accepted' });
+  });
+
+  it('Bad credentials for an unknown, malformed, revoked, expired or refresh token, each reason in the journal', async () => {
+    const f = defaultFixtures();
+    f.tokens.push(
+      { token: 'ghr_Refresh', kind: 'refresh', clientId: GITHUB_APP.clientId, login: 'octocat', scope: '', expiresInSeconds: 60 },
+      { token: 'ghu_Expired', kind: 'access', clientId: GITHUB_APP.clientId, login: 'octocat', scope: '', expiresInSeconds: 0 },
+      { token: 'gho_Ghost', kind: 'access', clientId: GITHUB_BOT.clientId, login: 'ghost', scope: '', expiresInSeconds: null },
+    );
+    const { app, twin } = createApp({ fixtures: f, clock: stoppedClock() });
+    twin.state.tokens.get(OCTOCAT_TOKEN.token)!.revoked = true;
+    const cases: [string, string][] = [
+      ['Bearer gho_nope', 'unknown token'],
+      ['Basic abc', 'unknown token'],
+      ['Bearer', 'unknown token'],
+      [`Bearer ${OCTOCAT_TOKEN.token} extra`, 'unknown token'],
+      [`xBearer ${OCTOCAT_TOKEN.token}`, 'unknown token'],
+      [`Bearer ${OCTOCAT_TOKEN.token}`, 'revoked token'],
+      ['token ghr_Refresh', 'refresh token used as access token'],
+      ['token ghu_Expired', 'expired token'],
+      ['token gho_Ghost', 'the token’s user no longer exists'],
+    ];
+    for (const [header, reason] of cases) {
+      const res = await app.request('/user', auth(header));
+      expect(res.status, header).toBe(401);
+      expect(await res.json(), header).toEqual(BAD_CREDENTIALS);
+      expect(twin.journal.find({ path: '/user' }).at(-1)?.notes, header).toEqual({ auth: reason });
+    }
+  });
+
+  it('accepts either scheme in any case, with surrounding spaces', async () => {
+    const { app } = createApp();
+    for (const header of [`Bearer ${OCTOCAT_TOKEN.token}`, `TOKEN ${OCTOCAT_TOKEN.token}`, `bearer   ${OCTOCAT_TOKEN.token}  `]) {
+      expect((await app.request('/user', auth(header))).status, header).toBe(200);
+    }
+  });
+
+  it('a live token stays live until its expiry, not one millisecond more', async () => {
+    const { app, twin } = createApp({ clock: stoppedClock() });
+    const t = await exchange(app, exchangeBody(GITHUB_APP, await codeFor(app, GITHUB_APP)));
+    twin.clock.advance(28_800_000 - 1);
+    expect((await app.request('/user', bearer(String(t.access_token)))).status).toBe(200);
+    twin.clock.advance(1);
+    expect((await app.request('/user', bearer(String(t.access_token)))).status).toBe(401);
+  });
+
+  it('leaves the anonymous OAuth endpoints alone, whatever Authorization they carry', async () => {
+    const { app } = createApp();
+    const code = await codeFor(app);
+    const res = await app.request(TOKEN, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', authorization: 'Bearer nope' },
+      body: JSON.stringify(exchangeBody(CI_BOT, code)),
+    });
+    expect(await res.json()).toHaveProperty('access_token');
+    expect((await app.request('/login/oauth/authorize?client_id=nope&access_token=x')).status).toBe(404);
+  });
+});
+
+describe('the tenant (the client_id) of each request', () => {
+  it('comes from the query, else the body, else the API token’s client', async () => {
+    const { app, twin } = createApp();
+    await codeFor(app, CI_BOT);
+    await exchange(app, exchangeBody(GITHUB_BOT, 'nope'));
+    await app.request('/user', bearer(await tokenFor(app)));
+    await app.request('/user', bearer(OCTOCAT_TOKEN.token));
+    await app.request('/user', bearer('gho_unknown'));
+    await app.request(TOKEN, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ client_id: 7 }) });
+    const tenants = twin.journal.all().map((e) => `${e.path} ${e.tenant}`);
+    expect(tenants).toEqual([
+      `/login/oauth/authorize ${CI_BOT.clientId}`,
+      `${TOKEN} ${GITHUB_BOT.clientId}`,
+      // tokenFor: authorize, exchange, then /user with the CI bot's token.
+      `/login/oauth/authorize ${CI_BOT.clientId}`,
+      `${TOKEN} ${CI_BOT.clientId}`,
+      `/user ${CI_BOT.clientId}`,
+      `/user ${GITHUB_BOT.clientId}`,
+      '/user undefined',
+      `${TOKEN} undefined`,
+    ]);
+  });
+});
