@@ -14,7 +14,6 @@ export default {
   vitest: { configFile: `${dir}/vitest.config.ts`, dir },
   mutate: [
     `${dir}/src/**/*.ts`,
-    `${dir}/example/**/*.ts`,
     `!${dir}/src/**/*.test.ts`,
     `!${dir}/src/generated/**`,
     `!${dir}/src/test-support.ts`,
@@ -29,6 +28,7 @@ export default {
   thresholds: { high: 85, low: 70, break: null },
   concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 2),
   timeoutMS: 10_000,
-  tempDirName: '.stryker-tmp',
+  // One sandbox folder per package, so two packages can be mutated at once.
+  tempDirName: `.stryker-tmp-${pkg}`,
   cleanTempDir: 'always',
 };

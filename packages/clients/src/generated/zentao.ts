@@ -10,7 +10,7 @@ export interface paths {
         /** im/getGroupChats or im/getChatUsers */
         get: operations["callGet"];
         put?: never;
-        /** im/sendNotification or im/sendChatMessage (raw JSON body) */
+        /** im/sendNotification or im/sendChatMessage (raw JSON body); the reads answer POST too */
         post: operations["callPost"];
         delete?: never;
         options?: never;
@@ -238,13 +238,16 @@ export interface operations {
             };
         };
         responses: {
-            /** @description `{"result":"success","message":""}`, an entry error, or a method failure. */
+            /**
+             * @description `{"result":"success","message":""}`, an entry error, or a method failure. PHP does not look at the
+             *     verb, so `getGroupChats` and `getChatUsers` sent with POST answer their map as with GET.
+             */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SendResult"] | components["schemas"]["EntryError"] | components["schemas"]["FailResult"];
+                    "application/json": components["schemas"]["SendResult"] | components["schemas"]["MapResult"] | components["schemas"]["EntryError"] | components["schemas"]["FailResult"];
                 };
             };
         };

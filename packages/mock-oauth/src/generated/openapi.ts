@@ -363,6 +363,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description A request that fails the spec (a bad parameter value) gets an HTML error page. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
             /** @description Unknown client (GitHub's HTML 404 page). */
             404: {
                 headers: {
@@ -414,6 +423,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A submission that fails the spec (no or a bad decision) gets an HTML error page. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
             };
             /** @description Unknown client. */
             404: {
