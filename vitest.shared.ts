@@ -12,6 +12,10 @@ export function project(name: string, test: TestOptions = {}) {
       name,
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       reporters: ['default', ['json', { outputFile: '.test-results/vitest.json' }]],
+      // Sized for a loaded 2-core CI runner, where a cold first test (spec load, validators) can take seconds:
+      // a test that hangs still fails, one that is merely slow does not.
+      testTimeout: 60_000,
+      hookTimeout: 60_000,
       ...test,
     },
   });

@@ -1,3 +1,3 @@
 import { project } from '../../vitest.shared.ts';
 
-export default project('cli', { testTimeout: 30_000 });
+export default project('cli', { testTimeout: 120_000 });

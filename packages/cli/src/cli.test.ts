@@ -65,7 +65,7 @@ describe('the doppel command', () => {
     child.stdout.on('data', (d) => {
       out += d;
     });
-    await expect.poll(() => /zentao\s+http:\/\/127\.0\.0\.1:\d+/.test(out), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => /zentao\s+http:\/\/127\.0\.0\.1:\d+/.test(out), { timeout: 60_000 }).toBe(true);
     const url = /zentao\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out)![1];
     const health = await (await fetch(`${url}/__admin/health`)).json();
     expect(health).toMatchObject({ status: 'ok', twin: 'zentao' });
@@ -113,7 +113,7 @@ describe('the doppel command', () => {
 });
 
 /** Run the CLI to its end: exit code, stdout, stderr. */
-function runCli(args: string[], timeoutMs = 30_000): Promise<{ code: number | null; out: string; err: string }> {
+function runCli(args: string[], timeoutMs = 60_000): Promise<{ code: number | null; out: string; err: string }> {
   const bin = fileURLToPath(new URL('../bin/doppel.mjs', import.meta.url));
   const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -172,7 +172,7 @@ describe('a CLI people can rely on', () => {
     let err = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
-    await expect.poll(() => /zentao\s+http:\/\/127\.0\.0\.1:\d+/.test(out), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => /zentao\s+http:\/\/127\.0\.0\.1:\d+/.test(out), { timeout: 60_000 }).toBe(true);
     // Like `doppel start | head`: the reader goes away, then the CLI writes again (on stop).
     child.stdout.destroy();
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));

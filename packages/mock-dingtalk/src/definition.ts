@@ -1,68 +1,60 @@
 import { fileURLToPath } from 'node:url';
-import type { TwinDefinition, ValidationIssue } from '@doppel/mock-kit';
-import { errors } from './errors.ts';
+import type { Operation, TwinDefinition, ValidationIssue } from '@doppel/mock-kit';
+import { authenticate, tenantOf } from './auth.ts';
+import type { DingTalkContext } from './context.ts';
+import { denials, dingtalkErrors, refusalOf } from './errors.ts';
 import { type DingTalkFixtures, defaultFixtures, fixturesSchema } from './fixtures.ts';
-import { authenticate, paramError, TOKEN_HEADER } from './gateway.ts';
 import { dingtalkAdminRoutes } from './routes/admin.ts';
 import { assetRoutes } from './routes/assets.ts';
 import { authorityRoutes } from './routes/authority.ts';
 import { instanceRoutes } from './routes/instances.ts';
-import { oauthRoutes } from './routes/oauth.ts';
-import { type DingTalkState, findApp, seed } from './state.ts';
-import { states } from './states.ts';
-import type { Ctx } from './types.ts';
+import { legacyTokenRoutes, oauthRoutes } from './routes/oauth.ts';
+import type { DingTalkRuntime } from './runtime.ts';
+import { seed } from './runtime.ts';
+import { dingtalkStates } from './states.ts';
 
+/** The twin's OpenAPI document. */
 export const DINGTALK_SPEC = fileURLToPath(new URL('../../../contracts/openapi/dingtalk.yaml', import.meta.url));
-export const DEFAULT_PORT = 4010;
 
-/** The platform's answer to a request that fails the spec, by the kind of call. */
-async function onInvalid(c: Ctx, issues: ValidationIssue[], op: { extensions: Record<string, unknown> }) {
+/**
+ * The platform's refusal of a request that fails the spec, by the kind of call (`x-dingtalk-errors` in the spec):
+ * the legacy token call answers 40089, the new gateway's token calls `Missingbody` / `Missing<field>` /
+ * `Invalid<field>`, and the connector API 4001 naming every problem.
+ */
+function onInvalid(_c: DingTalkContext, issues: ValidationIssue[], op: Operation) {
   const style = op.extensions['x-dingtalk-errors'];
-  if (style === 'legacy') return errors.response(c, 'legacy40089');
+  if (style === 'legacy') return dingtalkErrors.refuse('legacy40089');
   if (style === 'gateway-token') {
-    // No body, a body that is not JSON, or JSON that is not an object: the gateway sees no body.
-    if (issues.some((i) => i.in === 'body' && i.name === '')) {
-      return errors.response(c, 'Missingbody');
-    }
+    // Token calls have no parameters: every issue is about the body. No body, a body that is not JSON, or JSON
+    // that is not an object (an issue of the body itself): the gateway sees no body.
+    if (issues.some((i) => i.name === '')) return dingtalkErrors.refuse('Missingbody');
+    // Every other issue names a field by its pointer (`/appKey`).
     const missing = issues.find((i) => i.keyword === 'required');
-    const field = (missing?.name ?? issues[0]?.name ?? '').replace(/^\//, '');
-    if (missing) return errors.response(c, 'MissingParameter', { body: { code: `Missing${field}`, message: `${field} is mandatory for this action.` } });
-    return errors.response(c, 'MissingParameter', {
-      body: { code: `Invalid${field}`, message: `Specified parameter ${field} is not valid.` },
-    });
+    const field = (missing ?? issues[0]!).name.slice(1);
+    const body = missing
+      ? { code: `Missing${field}`, message: `${field} is mandatory for this action.` }
+      : { code: `Invalid${field}`, message: `Specified parameter ${field} is not valid.` };
+    return dingtalkErrors.refuse('MissingParameter', { body });
   }
-  return paramError(c, issues.map((i) => i.message).join('; ')).catch((err: { response: Response }) => err.response);
+  return refusalOf(denials.param(issues.map((i) => i.message).join('; ')));
 }
 
-function tenantOf(c: Ctx): string | undefined {
-  const { state } = c.get('twin');
-  const token = c.req.header(TOKEN_HEADER);
-  if (token) return state.tokens.get(token)?.corpId;
-  const body = (c.get('body') ?? {}) as Record<string, unknown>;
-  const path = c.req.path;
-  if (path === '/v1.0/oauth2/accessToken') return findApp(state, String(body.appKey ?? ''))?.corpId;
-  if (path === '/v1.0/oauth2/corpAccessToken') return typeof body.authCorpId === 'string' ? body.authCorpId : undefined;
-  if (path === '/gettoken') return findApp(state, c.req.query('appkey') ?? '')?.corpId;
-  if (path === '/connect/authority') return c.req.query('corpId') ?? (typeof body.corpId === 'string' ? body.corpId : undefined);
-  return undefined;
-}
-
-export const dingtalkTwin: TwinDefinition<DingTalkFixtures, DingTalkState> = {
+/** Everything the kit needs to build the twin: spec, fixtures, states, errors, the platform's hooks and routes. */
+export const dingtalkTwin: TwinDefinition<DingTalkFixtures, DingTalkRuntime> = {
   name: 'dingtalk',
   title: 'DingTalk Connect',
-  defaultPort: DEFAULT_PORT,
+  defaultPort: 4010,
   spec: DINGTALK_SPEC,
   fixtures: { schema: fixturesSchema, defaults: defaultFixtures },
-  states,
+  states: dingtalkStates,
   seed,
-  errors: errors.catalogue,
+  errors: dingtalkErrors.catalogue,
   tenantOf,
   authenticate,
   onInvalid,
-  notFound: (c) => errors.response(c, 'NotFound'),
-  internalError: (c, err) =>
-    // Never expected; still in the gateway's shape rather than a bare 500 page.
-    c.json({ code: 'InternalError', requestid: String((c.get('notes') as { requestId?: string } | undefined)?.requestId ?? ''), message: String(err) }, 500),
+  notFound: () => dingtalkErrors.refuse('NotFound'),
+  // Never expected; still in the gateway's shape rather than a bare 500 page.
+  internalError: (_c, err) => dingtalkErrors.refuse('InternalError', { body: { message: String(err) } }),
   secretNames: /appsecret|suiteSecret|suiteTicket|access-token/i,
   credentials: (f) => [
     ...f.orgs.slice(0, 1).map((o) => ({ label: 'organisation (corpId)', value: o.corpId })),
@@ -72,11 +64,12 @@ export const dingtalkTwin: TwinDefinition<DingTalkFixtures, DingTalkState> = {
       value: `suiteKey ${s.suiteKey} / suiteSecret ${s.suiteSecret} / suiteTicket ${s.suiteTicket}`,
     })),
   ],
-  routes(app) {
-    app.route('/', oauthRoutes());
-    app.route('/', assetRoutes());
-    app.route('/', instanceRoutes());
-    app.route('/', authorityRoutes());
-  },
+  routes: [
+    ['/v1.0/oauth2', oauthRoutes],
+    ['/gettoken', legacyTokenRoutes],
+    ['/v1.0/connector/assets', assetRoutes],
+    ['/v1.0/connector', instanceRoutes],
+    ['/connect/authority', authorityRoutes],
+  ],
   adminRoutes: dingtalkAdminRoutes,
 };

@@ -3,10 +3,13 @@
  * third-party suites), connectors with their actions / integration flows, and the grants organisations gave.
  */
 
-export type ConnectorType = 'self_built' | 'third_party' | 'official';
-export type JsonObject = Record<string, unknown>;
+import type { components } from './generated/openapi.ts';
 
-export interface OrgFixture {
+type Schemas = components['schemas'];
+export type ConnectorType = Schemas['ConnectorType'];
+type JsonObject = Record<string, unknown>;
+
+interface OrgFixture {
   corpId: string;
   name: string;
 }
@@ -41,7 +44,7 @@ export interface ConnectorFixture {
   availableToCorpIds?: string[];
 }
 
-export interface FailureRule {
+interface FailureRule {
   /** The failure applies when every key of `input` equals the invocation's input value. */
   input: JsonObject;
   errorCode: string;
@@ -55,8 +58,8 @@ export interface ActionFixture {
   description?: string;
   icon?: string;
   /** Actions and integration flows invoke the same way; details say which in `refType`. */
-  refType: 'action' | 'integration_flow';
-  integrationType: 'basic' | 'integration_endpoint';
+  refType: Schemas['ActionDetail']['refType'];
+  integrationType: Schemas['IntegrationType'];
   inputSchema: JsonObject;
   outputSchema: JsonObject;
   /** The output of a successful invocation; absent means generated from outputSchema (deterministically). */
@@ -66,15 +69,11 @@ export interface ActionFixture {
   /** Milliseconds reported as `cost`; default 20. */
   cost?: number;
   versionId?: string;
-  integrationConfig?: {
-    entityName?: string;
-    categoryNames?: { value: string }[];
-    props?: { key: string; value: string }[];
-  };
+  integrationConfig?: Schemas['ActionDetail']['integrationConfig'];
 }
 
 /** An organisation's grant of an asset to an app (appKey) or a suite (suiteKey). */
-export interface GrantFixture {
+interface GrantFixture {
   corpId: string;
   clientId: string;
   actionIds: string[];
@@ -254,7 +253,12 @@ function defaultActions(): ActionFixture[] {
       outputSchema: {
         type: 'object',
         required: ['customerId', 'name', 'level'],
-        properties: { customerId: str(), name: str(), level: { enum: ['A', 'B', 'C'] }, tags: { type: 'array', items: str(), minItems: 1 } },
+        properties: {
+          customerId: str(),
+          name: str(),
+          level: { enum: ['A', 'B', 'C'] },
+          tags: { type: 'array', items: str(), minItems: 1 },
+        },
       },
       integrationConfig: { entityName: 'customer', categoryNames: [{ value: '客户管理' }], props: [{ key: 'operation', value: 'get' }] },
     },
@@ -332,7 +336,11 @@ function defaultActions(): ActionFixture[] {
       name: '发起签署',
       refType: 'action',
       integrationType: 'basic',
-      inputSchema: { type: 'object', required: ['title', 'signers'], properties: { title: str(), signers: { type: 'array', items: str(), minItems: 1 } } },
+      inputSchema: {
+        type: 'object',
+        required: ['title', 'signers'],
+        properties: { title: str(), signers: { type: 'array', items: str(), minItems: 1 } },
+      },
       outputSchema: { type: 'object', required: ['flowId'], properties: { flowId: str() } },
     },
     {

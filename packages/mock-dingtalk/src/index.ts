@@ -1,8 +1,19 @@
-export { createApp } from './app.ts';
-export { DEFAULT_PORT, DINGTALK_SPEC, dingtalkTwin } from './definition.ts';
-export { type DingTalkErrorName, errors } from './errors.ts';
-export * from './fixtures.ts';
-export { sampleFromSchema } from './schemas.ts';
-export { startDingTalkMock } from './server.ts';
-export type { Caller, DingTalkState, ExecutionRecord, InstanceRecord } from './state.ts';
-export { STATE_INSTANCE_KEY, STATE_TOKENS, states } from './states.ts';
+export type { DingTalkApp, DingTalkContext, DingTalkEnv } from './context.ts';
+export { DINGTALK_SPEC, dingtalkTwin } from './definition.ts';
+export { type DingTalkErrorName, dingtalkErrors } from './errors.ts';
+export {
+  connectAssetUri,
+  DEFAULT_CORP_ID,
+  type DingTalkFixtures,
+  defaultFixtures,
+  fixturesSchema,
+  IDS,
+  ISV_CORP_ID,
+  OFFICIAL_CORP_ID,
+  OTHER_CORP_ID,
+  SELF_BUILT_APP,
+  SUITE,
+} from './fixtures.ts';
+export type { DingTalkRuntime } from './runtime.ts';
+export { createApp, startDingTalkMock } from './server.ts';
+export { dingtalkStates, STATE_INSTANCE_KEY, STATE_TOKENS } from './states.ts';

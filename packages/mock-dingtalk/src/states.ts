@@ -18,13 +18,13 @@ const withTokens = (f: DingTalkFixtures): DingTalkFixtures => ({
 });
 
 /** Named states: the twin's Pact provider states, and presets for QA (`POST /__admin/states/{name}`). */
-export const states: Record<string, NamedState<DingTalkFixtures>> = {
+export const dingtalkStates: Record<string, NamedState<DingTalkFixtures>> = {
   'the default fixtures': {
     description: 'The built-in fixtures as documented in the README (no tokens, no instances)',
     apply: (f) => f,
   },
   'tokens issued': {
-    description: `Default fixtures plus live tokens: ${STATE_TOKENS.selfBuilt} (self-built app) and ${STATE_TOKENS.suite} (suite), both in ${DEFAULT_CORP_ID}`,
+    description: `Defaults plus the tokens ${STATE_TOKENS.selfBuilt} (self-built app), ${STATE_TOKENS.suite} (suite) of ${DEFAULT_CORP_ID}`,
     apply: (f) => withTokens(f),
   },
   'tokens issued, instance created': {

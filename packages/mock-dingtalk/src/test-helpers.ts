@@ -1,7 +1,7 @@
-import { createApp } from './app.ts';
+import { type Clock, createClock } from '@doppel/mock-kit';
+import type { DingTalkApp } from './context.ts';
 import { DEFAULT_CORP_ID, SELF_BUILT_APP, SUITE } from './fixtures.ts';
-
-export type TestApp = ReturnType<typeof createApp>['app'];
+import { createApp } from './server.ts';
 
 export const post = (body: unknown, headers: Record<string, string> = {}) => ({
   method: 'POST',
@@ -9,12 +9,12 @@ export const post = (body: unknown, headers: Record<string, string> = {}) => ({
   body: JSON.stringify(body),
 });
 
-export async function selfBuiltToken(app: TestApp): Promise<string> {
+export async function selfBuiltToken(app: DingTalkApp): Promise<string> {
   const res = await app.request('/v1.0/oauth2/accessToken', post({ appKey: SELF_BUILT_APP.appKey, appSecret: SELF_BUILT_APP.appSecret }));
   return ((await res.json()) as { accessToken: string }).accessToken;
 }
 
-export async function suiteToken(app: TestApp, authCorpId = DEFAULT_CORP_ID): Promise<string> {
+export async function suiteToken(app: DingTalkApp, authCorpId = DEFAULT_CORP_ID): Promise<string> {
   const res = await app.request(
     '/v1.0/oauth2/corpAccessToken',
     post({ suiteKey: SUITE.suiteKey, suiteSecret: SUITE.suiteSecret, suiteTicket: SUITE.suiteTicket, authCorpId }),
@@ -25,12 +25,15 @@ export async function suiteToken(app: TestApp, authCorpId = DEFAULT_CORP_ID): Pr
 export const auth = (token: string) => ({ 'x-acs-dingtalk-access-token': token });
 
 /** A JSON call with a token. */
-export function call(app: TestApp, token: string, path: string, body?: unknown, method = body === undefined ? 'GET' : 'POST') {
+export function call(app: DingTalkApp, token: string, path: string, body?: unknown, method = body === undefined ? 'GET' : 'POST') {
   return app.request(path, {
     method,
     headers: { ...auth(token), ...(body !== undefined && { 'content-type': 'application/json' }) },
     ...(body !== undefined && { body: JSON.stringify(body) }),
   });
 }
+
+/** A clock that stands still at 2024-05-01T00:00:00Z until a test moves it, so expiry can be tested to the millisecond. */
+export const frozenClock = (): Clock => createClock(() => Date.UTC(2024, 4, 1));
 
 export { createApp };

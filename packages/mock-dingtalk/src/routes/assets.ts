@@ -1,32 +1,36 @@
 import { Hono } from 'hono';
-import { acsHeaders, errors } from '../errors.ts';
-import { callerOf, paramError } from '../gateway.ts';
+import { canSee, isAuthorized, visibleAsset, visibleConnectors } from '../access.ts';
+import { callerOf } from '../auth.ts';
+import type { DingTalkContext, DingTalkEnv } from '../context.ts';
+import { acsHeaders, denials, deny } from '../errors.ts';
 import type { ConnectorType } from '../fixtures.ts';
-import { type Asset, type Caller, canSee, isAuthorized, visibleConnectors } from '../state.ts';
-import type { Ctx, Env } from '../types.ts';
+import type { components } from '../generated/openapi.ts';
+import type { Asset, Caller } from '../runtime.ts';
+
+type Schemas = components['schemas'];
 
 /**
  * One page of `items`. The token is the decimal offset of the next item ("0" or absent is the start), so
- * walking nextToken until hasMore is false returns every item once, in the fixtures' order.
+ * walking nextToken until hasMore is false returns every item once, in the fixtures' order. The spec has
+ * already held `maxResults` to an integer from 1 to 100 (`MaxResults`).
  */
-async function page<T>(c: Ctx, items: T[], nextToken: unknown, maxResults: unknown) {
-  const raw = nextToken === undefined || nextToken === null ? '' : String(nextToken);
-  if (raw !== '' && !/^\d+$/.test(raw)) return paramError(c, `nextToken ${JSON.stringify(raw)} is not a token this API issued`);
-  const offset = raw === '' ? 0 : Number(raw);
-  if (offset > items.length) return paramError(c, `nextToken ${raw} is past the end of the list`);
+function page<T>(c: DingTalkContext, items: T[], nextToken: string | number | undefined, maxResults: string | number | undefined) {
+  const raw = nextToken === undefined ? '' : String(nextToken);
+  if (raw !== '' && !/^\d+$/.test(raw)) deny(denials.param(`nextToken ${JSON.stringify(raw)} is not a token this API issued`));
+  const offset = Number(raw);
+  if (offset > items.length) deny(denials.param(`nextToken ${raw} is past the end of the list`));
   const size = maxResults === undefined ? c.get('twin').state.fixtures.defaultPageSize : Number(maxResults);
-  if (!Number.isInteger(size) || size < 1 || size > 100) return paramError(c, 'maxResults must be an integer from 1 to 100');
-  const list = items.slice(offset, offset + size);
-  const hasMore = offset + size < items.length;
-  return { list, hasMore, ...(hasMore && { nextToken: String(offset + size) }), total: items.length };
+  const end = offset + size;
+  const hasMore = end < items.length;
+  return { list: items.slice(offset, end), hasMore, nextToken: hasMore ? String(end) : undefined, total: items.length };
 }
 
-export function authorityUrl(c: Ctx, caller: Caller, uri: string): string {
+function authorityUrl(c: DingTalkContext, caller: Caller, uri: string): string {
   const q = new URLSearchParams({ corpId: caller.corpId, clientId: caller.clientId, connectAssetUri: uri });
   return `${new URL(c.req.url).origin}/connect/authority?${q}`;
 }
 
-export function actionView(c: Ctx, caller: Caller, asset: Asset) {
+function actionView(c: DingTalkContext, caller: Caller, asset: Asset): Schemas['Action'] {
   const { action, connector } = asset;
   return {
     id: action.id,
@@ -42,106 +46,76 @@ export function actionView(c: Ctx, caller: Caller, asset: Asset) {
   };
 }
 
-/** The asset behind a URI if the caller may see it; 4004 otherwise. */
-export async function visibleAsset(c: Ctx, caller: Caller, uri: string): Promise<Asset> {
-  const asset = c.get('twin').state.assetByUri.get(uri);
-  if (!asset || !canSee(c.get('twin').state, caller, asset.connector)) {
-    return errors.raise(c, '4004', { body: { message: `连接资产不存在: ${uri}` } });
-  }
-  return asset;
-}
+type SearchInput = Omit<Schemas['SearchActionsRequest'], 'maxResults'> & { maxResults?: number | string };
 
-interface SearchInput {
-  connectorId: string;
-  connectorProviderCorpId: string;
-  integrationTypes?: string[];
-  nextToken?: unknown;
-  maxResults?: unknown;
-}
-
-async function searchActions(c: Ctx, input: SearchInput) {
+function searchActions(c: DingTalkContext, input: SearchInput) {
   const caller = callerOf(c);
   const { state } = c.get('twin');
   const connector = state.connectorById.get(input.connectorId);
   if (!connector || connector.providerCorpId !== input.connectorProviderCorpId || !canSee(state, caller, connector)) {
-    return errors.raise(c, '4004', { body: { message: `连接器不存在: ${input.connectorId}` } });
+    return deny(denials.noConnector(input.connectorId));
   }
   const types = new Set(input.integrationTypes?.length ? input.integrationTypes : ['basic']);
   const assets = state.assets.filter((a) => a.connector.id === connector.id && types.has(a.action.integrationType));
-  const p = await page(c, assets, input.nextToken, input.maxResults);
-  return c.json(
-    {
-      hasMore: p.hasMore,
-      ...(p.nextToken && { nextToken: p.nextToken }),
-      totalCount: p.total,
-      list: p.list.map((a) => actionView(c, caller, a)),
-    },
-    200,
-    acsHeaders(c),
-  );
+  const p = page(c, assets, input.nextToken, input.maxResults);
+  const body: Schemas['ActionPage'] = {
+    hasMore: p.hasMore,
+    ...(p.nextToken && { nextToken: p.nextToken }),
+    totalCount: p.total,
+    list: p.list.map((a) => actionView(c, caller, a)),
+  };
+  return c.json(body, 200, acsHeaders(c));
 }
 
-async function actionDetail(c: Ctx, uri: string) {
-  const asset = await visibleAsset(c, callerOf(c), uri);
+function actionDetail(c: DingTalkContext, uri: string) {
+  const asset = visibleAsset(c.get('twin').state, callerOf(c), uri) ?? deny(denials.noAsset(uri));
   const { action, connector } = asset;
-  return c.json(
-    {
-      connectAssetUri: asset.uri,
-      name: action.name,
-      inputSchema: JSON.stringify(action.inputSchema),
-      outputSchema: JSON.stringify(action.outputSchema),
-      refId: action.id,
-      refType: action.refType,
-      refProviderCorpId: connector.providerCorpId,
-      integrationConfig: {
-        entityName: action.integrationConfig?.entityName ?? '',
-        categoryNames: action.integrationConfig?.categoryNames ?? [],
-        props: action.integrationConfig?.props ?? [],
-      },
+  const body: Schemas['ActionDetail'] = {
+    connectAssetUri: asset.uri,
+    name: action.name,
+    inputSchema: JSON.stringify(action.inputSchema),
+    outputSchema: JSON.stringify(action.outputSchema),
+    refId: action.id,
+    refType: action.refType,
+    refProviderCorpId: connector.providerCorpId,
+    integrationConfig: {
+      entityName: action.integrationConfig?.entityName ?? '',
+      categoryNames: action.integrationConfig?.categoryNames ?? [],
+      props: action.integrationConfig?.props ?? [],
     },
-    200,
-    acsHeaders(c),
-  );
+  };
+  return c.json(body, 200, acsHeaders(c));
 }
 
-export function assetRoutes() {
-  const app = new Hono<Env>();
-
-  app.get('/v1.0/connector/assets/connectors', async (c) => {
+/** `/v1.0/connector/assets`: connectors, the action search and action details (each also in the README's GET form). */
+export const assetRoutes = new Hono<DingTalkEnv>()
+  .get('/connectors', (c) => {
     const caller = callerOf(c);
     const type = c.req.query('type') as ConnectorType;
-    const p = await page(c, visibleConnectors(c.get('twin').state, caller, type), c.req.query('nextToken'), c.req.query('maxResults'));
-    return c.json(
-      {
-        hasMore: p.hasMore,
-        ...(p.nextToken && { nextToken: p.nextToken }),
-        totalCount: String(p.total),
-        list: p.list.map((k) => ({
-          id: k.id,
-          name: k.name,
-          ...(k.description !== undefined && { description: k.description }),
-          providerCorpId: k.providerCorpId,
-          ...(k.icon !== undefined && { icon: k.icon }),
-        })),
-      },
-      200,
-      acsHeaders(c),
-    );
-  });
-
-  app.post('/v1.0/connector/assets/actions/search', (c) => searchActions(c, c.get('body') as SearchInput));
-  app.get('/v1.0/connector/assets/actions/search', (c) =>
+    const p = page(c, visibleConnectors(c.get('twin').state, caller, type), c.req.query('nextToken'), c.req.query('maxResults'));
+    const body: Schemas['ConnectorPage'] = {
+      hasMore: p.hasMore,
+      ...(p.nextToken && { nextToken: p.nextToken }),
+      totalCount: String(p.total),
+      list: p.list.map((k) => ({
+        id: k.id,
+        name: k.name,
+        ...(k.description !== undefined && { description: k.description }),
+        providerCorpId: k.providerCorpId,
+        ...(k.icon !== undefined && { icon: k.icon }),
+      })),
+    };
+    return c.json(body, 200, acsHeaders(c));
+  })
+  .post('/actions/search', (c) => searchActions(c, c.get('body') as Schemas['SearchActionsRequest']))
+  .get('/actions/search', (c) =>
     searchActions(c, {
       connectorId: c.req.query('connectorId')!,
       connectorProviderCorpId: c.req.query('connectorProviderCorpId')!,
-      integrationTypes: c.req.queries('integrationTypes'),
+      integrationTypes: c.req.queries('integrationTypes') as Schemas['IntegrationType'][] | undefined,
       nextToken: c.req.query('nextToken'),
       maxResults: c.req.query('maxResults'),
     }),
-  );
-
-  app.post('/v1.0/connector/assets/actions/details/query', (c) => actionDetail(c, (c.get('body') as { connectAssetUri: string }).connectAssetUri));
-  app.get('/v1.0/connector/assets/actions/details/query', (c) => actionDetail(c, c.req.query('connectAssetUri')!));
-
-  return app;
-}
+  )
+  .post('/actions/details/query', (c) => actionDetail(c, (c.get('body') as Schemas['ActionDetailRequest']).connectAssetUri))
+  .get('/actions/details/query', (c) => actionDetail(c, c.req.query('connectAssetUri')!));

@@ -1,18 +1,13 @@
 import { Hono } from 'hono';
+import { decide, isAuthorized, kindOf } from '../access.ts';
+import type { DingTalkContext, DingTalkEnv } from '../context.ts';
 import { acsHeaders } from '../errors.ts';
-import { type DingTalkState, isAuthorized, key, kindOf } from '../state.ts';
-import type { Ctx, Env } from '../types.ts';
+import type { components } from '../generated/openapi.ts';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
-export type Decision = 'grant' | 'revoke';
-
-/** Record an organisation's decision for an asset and an app or suite (the page and the admin API share it). */
-export function decide(state: DingTalkState, corpId: string, clientId: string, actionId: string, decision: Decision): void {
-  state.grants.set(key(corpId, clientId, actionId), decision === 'grant');
-}
-
-function render(c: Ctx, corpId: string, clientId: string, uri: string, message?: string) {
+/** The authority page for an asset, an organisation and an app or suite; 404 when one of them does not exist. */
+function page(c: DingTalkContext, corpId: string, clientId: string, uri: string, message?: string) {
   const { state } = c.get('twin');
   const asset = state.assetByUri.get(uri);
   const kind = kindOf(state, clientId);
@@ -44,18 +39,19 @@ ${message ? `<p id="message">${esc(message)}</p>` : ''}
   return c.html(html, 200, acsHeaders(c));
 }
 
-/** The page behind authorityUrl. On the real platform it is a DingTalk client deep link; here it is served by the twin. */
-export function authorityRoutes() {
-  const app = new Hono<Env>();
-  app.get('/connect/authority', (c) => render(c, c.req.query('corpId')!, c.req.query('clientId')!, c.req.query('connectAssetUri')!));
-  app.post('/connect/authority', (c) => {
-    const f = c.get('body') as { corpId: string; clientId: string; connectAssetUri: string; decision: Decision };
+/**
+ * `/connect/authority`: the page behind authorityUrl. On the real platform it is a DingTalk client deep link;
+ * here the twin serves it, and its form grants or revokes at once.
+ */
+export const authorityRoutes = new Hono<DingTalkEnv>()
+  .get('/', (c) => page(c, c.req.query('corpId')!, c.req.query('clientId')!, c.req.query('connectAssetUri')!))
+  .post('/', (c) => {
+    const f = c.get('body') as components['schemas']['AuthorityDecision'];
     const { state } = c.get('twin');
     const asset = state.assetByUri.get(f.connectAssetUri);
-    const known = asset && kindOf(state, f.clientId) && state.fixtures.orgs.some((o) => o.corpId === f.corpId);
-    if (!known) return render(c, f.corpId, f.clientId, f.connectAssetUri);
-    decide(state, f.corpId, f.clientId, asset.action.id, f.decision);
-    return render(c, f.corpId, f.clientId, f.connectAssetUri, f.decision === 'grant' ? '已同意授权' : '已取消授权');
+    if (asset && kindOf(state, f.clientId) && state.fixtures.orgs.some((o) => o.corpId === f.corpId)) {
+      decide(state, f.corpId, f.clientId, asset.action.id, f.decision);
+      return page(c, f.corpId, f.clientId, f.connectAssetUri, f.decision === 'grant' ? '已同意授权' : '已取消授权');
+    }
+    return page(c, f.corpId, f.clientId, f.connectAssetUri);
   });
-  return app;
-}

@@ -1,35 +1,36 @@
+import { sampleFromSchema, schemaProblems } from '@doppel/mock-kit';
 import { Hono } from 'hono';
-import { acsHeaders, errors } from '../errors.ts';
-import { callerOf, paramError } from '../gateway.ts';
-import { sampleFromSchema } from '../schemas.ts';
+import { isAuthorized, visibleAsset } from '../access.ts';
+import { callerOf } from '../auth.ts';
+import type { DingTalkContext, DingTalkEnv } from '../context.ts';
+import { acsHeaders, type Denial, denials, deny } from '../errors.ts';
 import type { ActionFixture } from '../fixtures.ts';
-import { type Caller, type DingTalkState, type ExecutionRecord, type InstanceRecord, isAuthorized, key } from '../state.ts';
-import type { Ctx, Env } from '../types.ts';
-import { visibleAsset } from './assets.ts';
+import type { components } from '../generated/openapi.ts';
+import { type Caller, type ExecutionRecord, type InstanceRecord, key } from '../runtime.ts';
+
+type Schemas = components['schemas'];
 
 /** Execution records kept unless the fixtures say otherwise; older ones are dropped. */
-export const MAX_EXECUTIONS = 10_000;
+const MAX_EXECUTIONS = 10_000;
 
 const instanceKeyOf = (caller: Caller, uri: string, instanceKey: string) => key(caller.corpId, caller.clientId, uri, instanceKey);
-
-function refuseUnauthorized(c: Ctx, uri: string): Promise<never> {
-  return errors.raise(c, '4003', { body: { message: `调用发起未授权: 组织尚未授权该连接资产 ${uri}` } });
-}
 
 /**
  * Create an instance. Creating the same instanceKey again for the same asset is idempotent: the same
  * instance stays, and the answer is the same.
  */
-async function createInstance(c: Ctx, uri: string | undefined, instanceKey: string | undefined) {
-  if (!uri) return paramError(c, 'connectAssetUri is required');
-  if (!instanceKey) return paramError(c, 'instanceKey is required');
+function createInstance(c: DingTalkContext, uri: string | undefined, instanceKey: string | undefined) {
+  if (!uri) return deny(denials.param('connectAssetUri is required'));
+  if (!instanceKey) return deny(denials.param('instanceKey is required'));
   const caller = callerOf(c);
   const { state, clock } = c.get('twin');
-  const asset = await visibleAsset(c, caller, uri);
-  if (!isAuthorized(state, caller, asset.action.id)) return refuseUnauthorized(c, uri);
+  const asset = visibleAsset(state, caller, uri) ?? deny(denials.noAsset(uri));
+  if (!isAuthorized(state, caller, asset.action.id)) return deny(denials.unauthorized(uri));
   const k = instanceKeyOf(caller, asset.uri, instanceKey);
   let instance = state.instances.get(k);
-  if (!instance) {
+  if (instance) {
+    c.get('notes').instance = 'already existed (idempotent create)';
+  } else {
     instance = {
       corpId: caller.corpId,
       clientId: caller.clientId,
@@ -39,10 +40,9 @@ async function createInstance(c: Ctx, uri: string | undefined, instanceKey: stri
       createdAt: new Date(clock.now()).toISOString(),
     } satisfies InstanceRecord;
     state.instances.set(k, instance);
-  } else {
-    c.get('notes').instance = 'already existed (idempotent create)';
   }
-  return c.json({ connectAssetUri: instance.connectAssetUri, versionId: instance.versionId }, 200, acsHeaders(c));
+  const body: Schemas['InstanceResponse'] = { connectAssetUri: instance.connectAssetUri, versionId: instance.versionId };
+  return c.json(body, 200, acsHeaders(c));
 }
 
 function matchesFailure(input: unknown, when: Record<string, unknown>): boolean {
@@ -50,24 +50,31 @@ function matchesFailure(input: unknown, when: Record<string, unknown>): boolean 
   return Object.entries(when).every(([k, v]) => JSON.stringify((input as Record<string, unknown>)[k]) === JSON.stringify(v));
 }
 
-const outputs = new WeakMap<object, { outputJson: string; outputProblems: string[] }>();
+const outputs = new WeakMap<ActionFixture, { outputJson: string; outputProblems: string[] }>();
 
 /**
  * An action's answer: the fixture's output, or one generated from its outputSchema, checked against that
  * schema. Deterministic, so it is worked out once per action (the cache dies with the seeded state).
  */
-function outputOf(state: DingTalkState, action: ActionFixture) {
+function outputOf(action: ActionFixture) {
   let hit = outputs.get(action);
   if (!hit) {
     const output = action.output ?? sampleFromSchema(action.outputSchema, 'output');
-    hit = { outputJson: JSON.stringify(output), outputProblems: state.schemas.problems(action.outputSchema, output) };
+    hit = { outputJson: JSON.stringify(output), outputProblems: schemaProblems(action.outputSchema, output, 'output') };
     outputs.set(action, hit);
   }
   return hit;
 }
 
-async function invoke(c: Ctx) {
-  const body = c.get('body') as { connectAssetUri: string; instanceKey: string; inputJsonString?: string | null };
+/** Refuse an invoke: its execution record gets the same code and message as the answer. */
+function refuse(record: ExecutionRecord, d: Denial): never {
+  record.errorCode = d.name;
+  record.errorMessage = d.message;
+  return deny(d);
+}
+
+function invoke(c: DingTalkContext) {
+  const body = c.get('body') as Schemas['InvokeRequest'];
   const caller = callerOf(c);
   const { state, clock } = c.get('twin');
   state.seq += 1;
@@ -90,80 +97,53 @@ async function invoke(c: Ctx) {
   const max = state.fixtures.maxExecutions ?? MAX_EXECUTIONS;
   if (state.executions.length >= max + Math.ceil(max / 10)) state.executions.splice(0, state.executions.length - max);
   c.get('notes').execution = record.instanceId;
-  try {
-    const asset = await visibleAsset(c, caller, body.connectAssetUri);
-    if (!isAuthorized(state, caller, asset.action.id)) await refuseUnauthorized(c, asset.uri);
-    if (!state.instances.has(instanceKeyOf(caller, asset.uri, body.instanceKey))) {
-      await errors.raise(c, '4004', { body: { message: `调用的实例不存在: ${body.instanceKey}` } });
-    }
-    let input: unknown = {};
-    if (typeof body.inputJsonString === 'string') {
-      try {
-        input = JSON.parse(body.inputJsonString);
-      } catch {
-        await paramError(c, 'inputJsonString is not valid JSON');
-      }
-    }
-    const problems = state.schemas.problems(asset.action.inputSchema, input);
-    if (problems.length) await paramError(c, `inputJsonString does not match the inputSchema: ${problems.join('; ')}`);
 
-    const cost = asset.action.cost ?? 20;
-    record.cost = cost;
-    const failure = asset.action.failures?.find((f) => matchesFailure(input, f.input));
-    if (failure) {
-      record.errorCode = failure.errorCode;
-      record.errorMessage = failure.errorMessage;
-      return c.json(
-        { outputJson: '{}', instanceId: record.instanceId, cost, errorCode: failure.errorCode, errorMessage: failure.errorMessage },
-        200,
-        acsHeaders(c),
-      );
+  const asset = visibleAsset(state, caller, body.connectAssetUri) ?? refuse(record, denials.noAsset(body.connectAssetUri));
+  if (!isAuthorized(state, caller, asset.action.id)) refuse(record, denials.unauthorized(asset.uri));
+  if (!state.instances.has(instanceKeyOf(caller, asset.uri, body.instanceKey))) refuse(record, denials.noInstance(body.instanceKey));
+  let input: unknown = {};
+  if (typeof body.inputJsonString === 'string') {
+    try {
+      input = JSON.parse(body.inputJsonString);
+    } catch {
+      refuse(record, denials.param('inputJsonString is not valid JSON'));
     }
-    const { outputJson, outputProblems } = outputOf(state, asset.action);
+  }
+  const problems = schemaProblems(asset.action.inputSchema, input, 'input');
+  if (problems.length) refuse(record, denials.param(`inputJsonString does not match the inputSchema: ${problems.join('; ')}`));
+
+  const cost = asset.action.cost ?? 20;
+  record.cost = cost;
+  const failure = asset.action.failures?.find((f) => matchesFailure(input, f.input));
+  let answer: Schemas['InvokeResponse'];
+  if (failure) {
+    answer = { outputJson: '{}', instanceId: record.instanceId, cost, errorCode: failure.errorCode, errorMessage: failure.errorMessage };
+  } else {
+    const { outputJson, outputProblems } = outputOf(asset.action);
     if (outputProblems.length) c.get('notes').outputProblems = outputProblems;
     record.output = outputJson;
-    record.errorCode = '0';
-    record.errorMessage = 'success';
-    return c.json(
-      { outputJson, instanceId: record.instanceId, cost, errorCode: '0', errorMessage: 'success' },
-      200,
-      acsHeaders(c),
-    );
-  } catch (err) {
-    const refused = err as { errorName?: string; response?: Response };
-    if (refused.errorName && refused.response) {
-      const sent = (await refused.response.clone().json()) as { code: string; message: string };
-      record.errorCode = sent.code;
-      record.errorMessage = sent.message;
-    }
-    throw err;
+    answer = { outputJson, instanceId: record.instanceId, cost, errorCode: '0', errorMessage: 'success' };
   }
+  record.errorCode = answer.errorCode;
+  record.errorMessage = answer.errorMessage;
+  return c.json(answer, 200, acsHeaders(c));
 }
 
-export function instanceRoutes() {
-  const app = new Hono<Env>();
-
-  app.post('/v1.0/connector/instances', (c) => {
-    const b = c.get('body') as { connectAssetUri: string; instanceKey: string };
+/** `/v1.0/connector`: connection instances (the real path and the README's `invoker` path) and invocation. */
+export const instanceRoutes = new Hono<DingTalkEnv>()
+  .post('/instances', (c) => {
+    const b = c.get('body') as Schemas['InstanceRequest'];
     return createInstance(c, b.connectAssetUri, b.instanceKey);
-  });
-
+  })
+  .delete('/instances', (c) => {
+    const instanceKey = c.req.query('instanceKey')!;
+    const k = instanceKeyOf(callerOf(c), c.req.query('connectAssetUri')!, instanceKey);
+    if (!c.get('twin').state.instances.delete(k)) deny(denials.noInstance(instanceKey));
+    return c.json({ result: true }, 200, acsHeaders(c));
+  })
+  .post('/instances/invoke', invoke)
   // The README's path; the body (or, failing that, the query) carries the same two fields.
-  app.post('/v1.0/connector/asset/action/invoker', (c) => {
-    const b = (c.get('body') ?? {}) as { connectAssetUri?: string; instanceKey?: string };
+  .post('/asset/action/invoker', (c) => {
+    const b = (c.get('body') ?? {}) as Partial<Schemas['InstanceRequest']>;
     return createInstance(c, b.connectAssetUri ?? c.req.query('connectAssetUri'), b.instanceKey ?? c.req.query('instanceKey'));
   });
-
-  app.delete('/v1.0/connector/instances', async (c) => {
-    const caller = callerOf(c);
-    const k = instanceKeyOf(caller, c.req.query('connectAssetUri')!, c.req.query('instanceKey')!);
-    if (!c.get('twin').state.instances.delete(k)) {
-      return errors.raise(c, '4004', { body: { message: `调用的实例不存在: ${c.req.query('instanceKey')}` } });
-    }
-    return c.json({ result: true }, 200, acsHeaders(c));
-  });
-
-  app.post('/v1.0/connector/instances/invoke', invoke);
-
-  return app;
-}

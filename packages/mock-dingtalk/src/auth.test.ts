@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CORP_ID, IDS, OTHER_CORP_ID, SELF_BUILT_APP, SUITE } from './fixtures.ts';
+import { call, createApp, frozenClock, post, selfBuiltToken, suiteToken } from './test-helpers.ts';
+
+const CONNECTORS = '/v1.0/connector/assets/connectors?type=official';
+
+describe('the access token header', () => {
+  it('is required, must be known and must be live; the refusal is 400 InvalidAuthentication with x-acs headers', async () => {
+    const { app, twin } = createApp({ clock: frozenClock() });
+    const token = await selfBuiltToken(app);
+    const missing = await app.request(CONNECTORS);
+    const empty = await call(app, '', CONNECTORS);
+    const unknown = await call(app, 'not-a-token', CONNECTORS);
+    twin.clock.advance(7200 * 1000 - 1);
+    expect((await call(app, token, CONNECTORS)).status).toBe(200);
+    twin.clock.advance(1);
+    const expired = await call(app, token, CONNECTORS);
+    for (const res of [missing, empty, unknown, expired]) {
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { code: string; message: string; requestid: string };
+      expect(body).toEqual({
+        code: 'InvalidAuthentication',
+        message: '不合法的access_token',
+        requestid: res.headers.get('x-acs-request-id'),
+      });
+      expect(res.headers.get('x-acs-trace-id')).toMatch(/^[0-9a-f]{32}$/);
+    }
+    const notes = twin.journal.find({ path: '/v1.0/connector/assets/connectors' }).map((e) => e.notes?.auth);
+    expect(notes).toEqual([
+      'no x-acs-dingtalk-access-token header',
+      'no x-acs-dingtalk-access-token header',
+      'unknown or expired token',
+      undefined,
+      'unknown or expired token',
+    ]);
+  });
+
+  it('expires through the admin clock too (one admin call)', async () => {
+    const { app } = createApp();
+    const token = await suiteToken(app);
+    await app.request('/__admin/clock/advance', post({ seconds: 7201 }));
+    expect((await call(app, token, CONNECTORS)).status).toBe(400);
+  });
+
+  it('names the caller in the journal: organisation, client and kind', async () => {
+    const { app, twin } = createApp();
+    await call(app, await selfBuiltToken(app), CONNECTORS);
+    await call(app, await suiteToken(app), CONNECTORS);
+    const callers = twin.journal.find({ path: '/v1.0/connector/assets/connectors' }).map((e) => e.notes?.caller);
+    expect(callers).toEqual([
+      { corpId: DEFAULT_CORP_ID, clientId: SELF_BUILT_APP.appKey, kind: 'self_built' },
+      { corpId: DEFAULT_CORP_ID, clientId: SUITE.suiteKey, kind: 'suite' },
+    ]);
+    // The token calls are anonymous: no caller.
+    expect(twin.journal.find({ path: '/v1.0/oauth2/*' }).map((e) => e.notes?.caller)).toEqual([undefined, undefined]);
+  });
+});
+
+describe('the tenant of a request (the calling organisation, for scoped scenario rules)', () => {
+  const form = (fields: Record<string, string>, query = '') =>
+    [
+      `/connect/authority${query}`,
+      { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() },
+    ] as const;
+
+  it('is the token’s organisation for connector calls, and none for an unknown token', async () => {
+    const { app, twin } = createApp();
+    await call(app, await suiteToken(app), CONNECTORS);
+    await call(app, 'unknown', CONNECTORS);
+    await app.request('/v1.0/connector/nowhere');
+    expect(
+      twin.journal
+        .all()
+        .slice(1)
+        .map((e) => e.tenant),
+    ).toEqual([DEFAULT_CORP_ID, undefined, undefined]);
+  });
+
+  it('is the app’s organisation for accessToken and gettoken, authCorpId for corpAccessToken', async () => {
+    const { app, twin } = createApp();
+    await app.request('/v1.0/oauth2/accessToken', post({ appKey: SELF_BUILT_APP.appKey, appSecret: 'wrong' }));
+    await app.request('/v1.0/oauth2/accessToken', post({ appKey: 'nobody', appSecret: 'x' }));
+    await app.request(
+      '/v1.0/oauth2/corpAccessToken',
+      post({ suiteKey: 'x', suiteSecret: 'x', suiteTicket: 'x', authCorpId: OTHER_CORP_ID }),
+    );
+    await app.request('/v1.0/oauth2/corpAccessToken', post({ suiteKey: 'x', suiteSecret: 'x', suiteTicket: 'x', authCorpId: 5 }));
+    await app.request(`/gettoken?appkey=${SELF_BUILT_APP.appKey}&appsecret=x`);
+    await app.request('/gettoken?appkey=nobody&appsecret=x');
+    await app.request('/v1.0/oauth2/accessToken', { method: 'POST' });
+    expect(twin.journal.all().map((e) => e.tenant)).toEqual([
+      DEFAULT_CORP_ID,
+      undefined,
+      OTHER_CORP_ID,
+      undefined,
+      DEFAULT_CORP_ID,
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it('is the corpId of the authority page (query first, then the form)', async () => {
+    const { app, twin } = createApp();
+    const fields = { corpId: OTHER_CORP_ID, clientId: SUITE.suiteKey, connectAssetUri: 'dca://x', decision: 'grant' };
+    await app.request(`/connect/authority?corpId=${DEFAULT_CORP_ID}&clientId=x&connectAssetUri=y`);
+    await app.request(...form(fields));
+    await app.request(...form(fields, `?corpId=${DEFAULT_CORP_ID}`));
+    await app.request(...form({ clientId: 'x' }));
+    await app.request('/connect/authority', post({ corpId: 5 }));
+    expect(twin.journal.all().map((e) => e.tenant)).toEqual([DEFAULT_CORP_ID, OTHER_CORP_ID, DEFAULT_CORP_ID, undefined, undefined]);
+  });
+
+  it('scopes a scenario rule to one organisation, N times', async () => {
+    const { app } = createApp();
+    const token = await selfBuiltToken(app);
+    const rule = await app.request(
+      '/__admin/scenarios/rules',
+      post({ scenario: '4003', tenant: DEFAULT_CORP_ID, match: { path: '/v1.0/connector/assets/*' }, times: 1 }),
+    );
+    expect(rule.status).toBe(201);
+    const first = await call(app, token, CONNECTORS);
+    expect(first.status).toBe(403);
+    expect(await first.json()).toMatchObject({ code: '4003' });
+    expect((await call(app, token, CONNECTORS)).status).toBe(200);
+    await app.request('/__admin/scenarios/rules', post({ scenario: '4004', tenant: OTHER_CORP_ID }));
+    expect((await call(app, token, `/v1.0/connector/assets/actions/details/query?connectAssetUri=${IDS.crm}`)).status).toBe(404);
+    expect((await call(app, token, CONNECTORS)).status).toBe(200);
+  });
+});

@@ -1,0 +1,270 @@
+import { readFileSync } from 'node:fs';
+import { sampleFromSchema, schemaProblems } from '@doppel/mock-kit';
+import { describe, expect, it } from 'vitest';
+import {
+  connectAssetUri,
+  DEFAULT_CORP_ID,
+  defaultFixtures,
+  FILLER_OFFICIAL_CONNECTORS,
+  fixturesSchema,
+  IDS,
+  ISV_CORP_ID,
+  OFFICIAL_CORP_ID,
+  OTHER_CORP_ID,
+  SELF_BUILT_APP,
+  SUITE,
+} from './fixtures.ts';
+import { dingtalkStates } from './states.ts';
+
+const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+
+describe('default fixtures (documented in the README)', () => {
+  const f = defaultFixtures();
+
+  it('have the README’s credentials, with the suite installed in dingdoppelcorp only', () => {
+    expect(f.orgs.map((o) => o.corpId)).toEqual([DEFAULT_CORP_ID, OTHER_CORP_ID]);
+    expect(f.apps).toEqual([{ ...SELF_BUILT_APP }]);
+    expect(f.suites).toHaveLength(1);
+    expect(f.suites[0]).toMatchObject({ ...SUITE, installedCorpIds: [DEFAULT_CORP_ID] });
+    for (const value of [
+      DEFAULT_CORP_ID,
+      OTHER_CORP_ID,
+      SELF_BUILT_APP.appKey,
+      SELF_BUILT_APP.appSecret,
+      SUITE.suiteKey,
+      SUITE.suiteSecret,
+      SUITE.suiteTicket,
+    ]) {
+      expect(README).toContain(`\`${value}\``);
+    }
+    expect(f).toMatchObject({ defaultPageSize: 10, tokenTtlSeconds: 7200 });
+    expect(f.tokens).toBeUndefined();
+    expect(f.instances).toBeUndefined();
+  });
+
+  it('have the README’s connectors, each with the actions the README names', () => {
+    const rows = [...README.matchAll(/^\| (self_built|third_party|official) \| (.+?) `(G-CONN-[0-9A-F]+)` \| (.+?) \|/gm)];
+    expect(rows).toHaveLength(5);
+    for (const [, type, name, id, actions] of rows) {
+      const connector = f.connectors.find((c) => c.id === id);
+      expect(connector, id).toMatchObject({ type, name });
+      const names = f.actions.filter((a) => a.connectorId === id).map((a) => a.name);
+      const documented = actions!.split(/\), |, (?![^(]*\))/).map((a) => a.replace(/\*\*|\s*\(.*$/g, '').trim());
+      expect(names, id).toEqual(documented);
+    }
+  });
+
+  it('put the providers in the connect asset URIs of the README’s examples', () => {
+    expect(connectAssetUri(ISV_CORP_ID, IDS.createOrder)).toBe(
+      'dca://dingdoppelisvcorp.connect.dingtalk.com/dingdoppelisvcorp/action/G-ACT-101FDEBD3C6E213DB4740011',
+    );
+    expect(README).toContain(connectAssetUri(ISV_CORP_ID, IDS.createOrder));
+    expect(f.connectors.filter((c) => c.type === 'official').every((c) => c.providerCorpId === OFFICIAL_CORP_ID)).toBe(true);
+    expect(f.connectors.filter((c) => c.type === 'third_party').every((c) => c.providerCorpId === ISV_CORP_ID)).toBe(true);
+  });
+
+  it('have a connector of each type with two or more actions, and more official connectors than a default page', () => {
+    for (const type of ['self_built', 'third_party', 'official'] as const) {
+      const rich = f.connectors.filter((c) => c.type === type && f.actions.filter((a) => a.connectorId === c.id).length >= 2);
+      expect(rich.length, type).toBeGreaterThan(0);
+    }
+    const official = f.connectors.filter((c) => c.type === 'official');
+    expect(official).toHaveLength(2 + FILLER_OFFICIAL_CONNECTORS);
+    expect(official.length).toBeGreaterThan(f.defaultPageSize);
+    expect(new Set(f.connectors.map((c) => c.id)).size).toBe(f.connectors.length);
+    expect(new Set(f.actions.map((a) => a.id)).size).toBe(f.actions.length);
+  });
+
+  it('scope the suite to ERP, to-do, calendar and fillers 01–08, and grant it all of that but 创建销售订单', () => {
+    const scope = f.suites[0]!.usageScope;
+    expect(scope.slice(0, 3)).toEqual([IDS.erp, IDS.todo, IDS.calendar]);
+    expect(scope).toHaveLength(3 + 8);
+    expect(scope).not.toContain(IDS.esign);
+    const inScope = f.actions.filter((a) => scope.includes(a.connectorId) || a.connectorId === IDS.crm).map((a) => a.id);
+    expect(f.grants).toEqual([
+      { corpId: DEFAULT_CORP_ID, clientId: SUITE.suiteKey, actionIds: inScope.filter((id) => id !== IDS.createOrder) },
+    ]);
+  });
+
+  it('give every action an input schema that names its required fields, and an output valid against its output schema', () => {
+    for (const action of f.actions) {
+      const required = (action.inputSchema.required ?? []) as string[];
+      expect(schemaProblems(action.inputSchema, {}, 'input'), action.id).toEqual(required.map((r) => `/${r} is required`));
+      expect(schemaProblems(action.outputSchema, action.output ?? sampleFromSchema(action.outputSchema, 'output')), action.id).toEqual([]);
+      for (const failure of action.failures ?? []) expect(failure.errorCode, action.id).not.toBe('0');
+    }
+  });
+
+  it('are a new object on every call', () => {
+    const a = defaultFixtures();
+    a.orgs.length = 0;
+    a.actions[0]!.name = 'changed';
+    expect(defaultFixtures().orgs).toHaveLength(2);
+    expect(defaultFixtures().actions[0]!.name).toBe('创建客户');
+  });
+});
+
+describe('the fixtures schema', () => {
+  it('accepts the defaults and every named state', () => {
+    expect(schemaProblems(fixturesSchema, defaultFixtures())).toEqual([]);
+    for (const [name, state] of Object.entries(dingtalkStates)) {
+      expect(schemaProblems(fixturesSchema, state.apply(defaultFixtures(), {})), name).toEqual([]);
+    }
+  });
+
+  /** Set (or with DELETE, remove) the value at a slash-separated path of a fixtures document. */
+  const DELETE = Symbol('delete');
+  function patched(path: string, value: unknown): unknown {
+    if (path === '') return value;
+    // With a token and an instance, so their entries can be broken too.
+    const doc = dingtalkStates['tokens issued, instance created']!.apply(defaultFixtures(), {}) as unknown as Record<string, unknown>;
+    const keys = path.split('/');
+    const last = keys.pop()!;
+    const parent = keys.reduce((o, k) => o[k] as Record<string, unknown>, doc);
+    if (value === DELETE) delete parent[last];
+    else parent[last] = value;
+    return doc;
+  }
+
+  it.each<[string, string, unknown, string]>([
+    ['no orgs', 'orgs', DELETE, '/orgs is required'],
+    ['no apps', 'apps', DELETE, '/apps is required'],
+    ['no suites', 'suites', DELETE, '/suites is required'],
+    ['no connectors', 'connectors', DELETE, '/connectors is required'],
+    ['no actions', 'actions', DELETE, '/actions is required'],
+    ['no grants', 'grants', DELETE, '/grants is required'],
+    ['no defaultPageSize', 'defaultPageSize', DELETE, '/defaultPageSize is required'],
+    ['no tokenTtlSeconds', 'tokenTtlSeconds', DELETE, '/tokenTtlSeconds is required'],
+    ['an unknown field', 'extra', 1, '/extra is not a known field'],
+    ['an empty orgs list', 'orgs', [], '/orgs must NOT have fewer than 1 items'],
+    ['an org without a name', 'orgs/0/name', DELETE, '/orgs/0/name is required'],
+    ['an org with an empty corpId', 'orgs/0/corpId', '', '/orgs/0/corpId must NOT have fewer than 1 characters'],
+    ['an org with an unknown field', 'orgs/0/x', 1, '/orgs/0/x is not a known field'],
+    ['an app without a corpId', 'apps/0/corpId', DELETE, '/apps/0/corpId is required'],
+    ['an app with an empty appKey', 'apps/0/appKey', '', '/apps/0/appKey must NOT have fewer than 1 characters'],
+    ['an app with an empty appSecret', 'apps/0/appSecret', '', '/apps/0/appSecret must NOT have fewer than 1 characters'],
+    ['an app with a numeric name', 'apps/0/name', 1, '/apps/0/name must be string'],
+    ['an app with an unknown field', 'apps/0/x', 1, '/apps/0/x is not a known field'],
+    ['a suite without a usage scope', 'suites/0/usageScope', DELETE, '/suites/0/usageScope is required'],
+    ['a suite with an empty suiteKey', 'suites/0/suiteKey', '', '/suites/0/suiteKey must NOT have fewer than 1 characters'],
+    ['an empty suiteSecret', 'suites/0/suiteSecret', '', '/suites/0/suiteSecret must NOT have fewer than 1 characters'],
+    ['an empty suiteTicket', 'suites/0/suiteTicket', '', '/suites/0/suiteTicket must NOT have fewer than 1 characters'],
+    ['a suite installed in a number', 'suites/0/installedCorpIds', [1], '/suites/0/installedCorpIds/0 must be string'],
+    ['a suite with an unknown field', 'suites/0/x', 1, '/suites/0/x is not a known field'],
+    ['an unknown connector type', 'connectors/0/type', 'mine', '/connectors/0/type must be one of ["self_built","third_party","official"]'],
+    ['a connector without a provider', 'connectors/0/providerCorpId', DELETE, '/connectors/0/providerCorpId is required'],
+    ['a connector with an empty id', 'connectors/0/id', '', '/connectors/0/id must NOT have fewer than 1 characters'],
+    ['an empty provider', 'connectors/0/providerCorpId', '', '/connectors/0/providerCorpId must NOT have fewer than 1 characters'],
+    ['a connector for numeric corps', 'connectors/0/availableToCorpIds', [1], '/connectors/0/availableToCorpIds/0 must be string'],
+    ['a connector with a numeric icon', 'connectors/0/icon', 1, '/connectors/0/icon must be string'],
+    ['a connector with an unknown field', 'connectors/0/x', 1, '/connectors/0/x is not a known field'],
+    ['an action of an unknown refType', 'actions/0/refType', 'x', '/actions/0/refType must be one of ["action","integration_flow"]'],
+    [
+      'an unknown integrationType',
+      'actions/0/integrationType',
+      'x',
+      '/actions/0/integrationType must be one of ["basic","integration_endpoint"]',
+    ],
+    ['an action without an inputSchema', 'actions/0/inputSchema', DELETE, '/actions/0/inputSchema is required'],
+    ['an action with a text inputSchema', 'actions/0/inputSchema', '{}', '/actions/0/inputSchema must be object'],
+    ['an action with a text outputSchema', 'actions/0/outputSchema', '{}', '/actions/0/outputSchema must be object'],
+    ['an action with a text output', 'actions/0/output', '{}', '/actions/0/output must be object'],
+    ['an action with an empty id', 'actions/0/id', '', '/actions/0/id must NOT have fewer than 1 characters'],
+    ['an action failing with errorCode "0"', 'actions/0/failures/0/errorCode', '0', '/actions/0/failures/0/errorCode must NOT be valid'],
+    ['a failure without a message', 'actions/0/failures/0/errorMessage', DELETE, '/actions/0/failures/0/errorMessage is required'],
+    ['a failure with an unknown field', 'actions/0/failures/0/x', 1, '/actions/0/failures/0/x is not a known field'],
+    ['a negative cost', 'actions/0/cost', -1, '/actions/0/cost must be >= 0'],
+    ['a fractional cost', 'actions/0/cost', 1.5, '/actions/0/cost must be integer'],
+    ['a numeric versionId', 'actions/0/versionId', 1, '/actions/0/versionId must be string'],
+    ['a numeric description', 'actions/0/description', 1, '/actions/0/description must be string'],
+    ['a numeric icon', 'actions/0/icon', 1, '/actions/0/icon must be string'],
+    ['a numeric connectorId', 'actions/0/connectorId', 1, '/actions/0/connectorId must be string'],
+    ['an unknown integrationConfig field', 'actions/0/integrationConfig/x', 1, '/actions/0/integrationConfig/x is not a known field'],
+    [
+      'a category without a value',
+      'actions/0/integrationConfig/categoryNames/0/value',
+      DELETE,
+      '/actions/0/integrationConfig/categoryNames/0/value is required',
+    ],
+    [
+      'a prop without a value',
+      'actions/0/integrationConfig/props/0/value',
+      DELETE,
+      '/actions/0/integrationConfig/props/0/value is required',
+    ],
+    ['a numeric entityName', 'actions/0/integrationConfig/entityName', 1, '/actions/0/integrationConfig/entityName must be string'],
+    ['a prop without a key', 'actions/0/integrationConfig/props/0/key', DELETE, '/actions/0/integrationConfig/props/0/key is required'],
+    ['an action with an unknown field', 'actions/0/x', 1, '/actions/0/x is not a known field'],
+    ['a grant without actions', 'grants/0/actionIds', DELETE, '/grants/0/actionIds is required'],
+    ['a grant with an unknown field', 'grants/0/x', 1, '/grants/0/x is not a known field'],
+    ['a token with an empty value', 'tokens/0/token', '', '/tokens/0/token must NOT have fewer than 1 characters'],
+    ['a token without a client', 'tokens/0/clientId', DELETE, '/tokens/0/clientId is required'],
+    ['a token with an unknown field', 'tokens/0/x', 1, '/tokens/0/x is not a known field'],
+    ['an instance with an empty key', 'instances/0/instanceKey', '', '/instances/0/instanceKey must NOT have fewer than 1 characters'],
+    ['an instance without an action', 'instances/0/actionId', DELETE, '/instances/0/actionId is required'],
+    ['an instance with an unknown field', 'instances/0/x', 1, '/instances/0/x is not a known field'],
+    ['a page size of 0', 'defaultPageSize', 0, '/defaultPageSize must be >= 1'],
+    ['a page size of 101', 'defaultPageSize', 101, '/defaultPageSize must be <= 100'],
+    ['a fractional page size', 'defaultPageSize', 2.5, '/defaultPageSize must be integer'],
+    ['a token lifetime of 0', 'tokenTtlSeconds', 0, '/tokenTtlSeconds must be >= 1'],
+    ['no execution records kept', 'maxExecutions', 0, '/maxExecutions must be >= 1'],
+    ['a fractional token lifetime', 'tokenTtlSeconds', 1.5, '/tokenTtlSeconds must be integer'],
+    ['a fractional record count', 'maxExecutions', 1.5, '/maxExecutions must be integer'],
+    ['orgs that are not a list', 'orgs', {}, '/orgs must be array'],
+    ['an org that is not an object', 'orgs/0', 'x', '/orgs/0 must be object'],
+    ['a numeric org name', 'orgs/0/name', 1, '/orgs/0/name must be string'],
+    ['a numeric app corpId', 'apps/0/corpId', 1, '/apps/0/corpId must be string'],
+    ['an app that is not an object', 'apps/0', 'x', '/apps/0 must be object'],
+    ['a numeric suite name', 'suites/0/name', 1, '/suites/0/name must be string'],
+    ['a suite that is not an object', 'suites/0', 'x', '/suites/0 must be object'],
+    ['a numeric usage scope entry', 'suites/0/usageScope/0', 1, '/suites/0/usageScope/0 must be string'],
+    ['a numeric connector name', 'connectors/0/name', 1, '/connectors/0/name must be string'],
+    ['a numeric connector description', 'connectors/0/description', 1, '/connectors/0/description must be string'],
+    ['a connector that is not an object', 'connectors/0', 'x', '/connectors/0 must be object'],
+    ['a numeric action name', 'actions/0/name', 1, '/actions/0/name must be string'],
+    ['an action that is not an object', 'actions/0', 'x', '/actions/0 must be object'],
+    ['failures that are not a list', 'actions/0/failures', {}, '/actions/0/failures must be array'],
+    ['a failure that is not an object', 'actions/0/failures/0', 'x', '/actions/0/failures/0 must be object'],
+    ['a failure input that is not an object', 'actions/0/failures/0/input', 'x', '/actions/0/failures/0/input must be object'],
+    ['a numeric failure message', 'actions/0/failures/0/errorMessage', 1, '/actions/0/failures/0/errorMessage must be string'],
+    ['an integrationConfig that is not an object', 'actions/0/integrationConfig', 'x', '/actions/0/integrationConfig must be object'],
+    [
+      'categories that are not a list',
+      'actions/0/integrationConfig/categoryNames',
+      {},
+      '/actions/0/integrationConfig/categoryNames must be array',
+    ],
+    [
+      'a category that is not an object',
+      'actions/0/integrationConfig/categoryNames/0',
+      'x',
+      '/actions/0/integrationConfig/categoryNames/0 must be object',
+    ],
+    [
+      'a numeric category',
+      'actions/0/integrationConfig/categoryNames/0/value',
+      1,
+      '/actions/0/integrationConfig/categoryNames/0/value must be string',
+    ],
+    ['props that are not a list', 'actions/0/integrationConfig/props', {}, '/actions/0/integrationConfig/props must be array'],
+    ['a prop that is not an object', 'actions/0/integrationConfig/props/0', 'x', '/actions/0/integrationConfig/props/0 must be object'],
+    ['a numeric prop key', 'actions/0/integrationConfig/props/0/key', 1, '/actions/0/integrationConfig/props/0/key must be string'],
+    ['a numeric prop value', 'actions/0/integrationConfig/props/0/value', 1, '/actions/0/integrationConfig/props/0/value must be string'],
+    ['a grant that is not an object', 'grants/0', 'x', '/grants/0 must be object'],
+    ['a numeric grant corpId', 'grants/0/corpId', 1, '/grants/0/corpId must be string'],
+    ['a numeric grant clientId', 'grants/0/clientId', 1, '/grants/0/clientId must be string'],
+    ['a numeric granted action', 'grants/0/actionIds/0', 1, '/grants/0/actionIds/0 must be string'],
+    ['tokens that are not a list', 'tokens', {}, '/tokens must be array'],
+    ['a token that is not an object', 'tokens/0', 'x', '/tokens/0 must be object'],
+    ['a numeric token corpId', 'tokens/0/corpId', 1, '/tokens/0/corpId must be string'],
+    ['a numeric token clientId', 'tokens/0/clientId', 1, '/tokens/0/clientId must be string'],
+    ['instances that are not a list', 'instances', {}, '/instances must be array'],
+    ['an instance that is not an object', 'instances/0', 'x', '/instances/0 must be object'],
+    ['a numeric instance corpId', 'instances/0/corpId', 1, '/instances/0/corpId must be string'],
+    ['a numeric instance clientId', 'instances/0/clientId', 1, '/instances/0/clientId must be string'],
+    ['a numeric instance actionId', 'instances/0/actionId', 1, '/instances/0/actionId must be string'],
+    ['a fixtures document that is not an object', '', [], 'value must be object'],
+  ])('refuses %s', (_label, path, value, problem) => {
+    expect(schemaProblems(fixturesSchema, patched(path, value))).toEqual([problem]);
+  });
+});

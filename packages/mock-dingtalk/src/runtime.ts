@@ -1,0 +1,127 @@
+import type { Twin } from '@doppel/mock-kit';
+import { type ActionFixture, type ConnectorFixture, connectAssetUri, type DingTalkFixtures } from './fixtures.ts';
+import type { components } from './generated/openapi.ts';
+
+/** Who is calling: the organisation, and the app (appKey) or suite (suiteKey) acting in it. */
+export interface Caller {
+  corpId: string;
+  clientId: string;
+  kind: 'self_built' | 'suite';
+}
+
+export interface TokenRecord extends Caller {
+  token: string;
+  expiresAt: number;
+}
+
+/** An action (or integration flow) as a connect asset: the action, its connector, its URI and version. */
+export interface Asset {
+  action: ActionFixture;
+  connector: ConnectorFixture;
+  uri: string;
+  versionId: string;
+}
+
+/** A connection instance, as `GET /__admin/instances` lists it. */
+export type InstanceRecord = components['schemas']['Instance'];
+
+/**
+ * One invocation, as the twin keeps it: flat strings and numbers only, so ten thousand of them cost the
+ * garbage collector next to nothing. The admin API presents it as the spec's `Execution`.
+ */
+export interface ExecutionRecord {
+  instanceId: string;
+  /** Epoch ms on the twin's clock. */
+  at: number;
+  corpId: string;
+  clientId: string;
+  connectAssetUri: string;
+  instanceKey: string;
+  /** `inputJsonString` as sent (null when absent). */
+  input: string | null;
+  /** `outputJson` as answered (null when the call was refused). */
+  output: string | null;
+  errorCode: string;
+  errorMessage: string;
+  cost: number;
+}
+
+/** The live, mutable state the handlers read and change; seeded from fixtures on start, reset and state changes. */
+export interface DingTalkRuntime {
+  fixtures: DingTalkFixtures;
+  tokens: Map<string, TokenRecord>;
+  /** The live token of each self-built app in its organisation (asked again → same token, longer life). */
+  appTokens: Map<string, string>;
+  /** Explicit decisions: key(corp, client, actionId) → granted? */
+  grants: Map<string, boolean>;
+  instances: Map<string, InstanceRecord>;
+  executions: ExecutionRecord[];
+  connectorById: Map<string, ConnectorFixture>;
+  assets: Asset[];
+  assetByUri: Map<string, Asset>;
+  assetById: Map<string, Asset>;
+  /** The number of the last execution record (`G-EXEC-<seq>`). */
+  seq: number;
+}
+
+/** A composite map key. */
+export const key = (...parts: string[]) => parts.join('\n');
+
+export function versionIdOf(action: ActionFixture): string {
+  return action.versionId ?? `G-ACT-VER-${action.id.replace(/^G-[A-Z]+-/, '')}`;
+}
+
+export function seed(fixtures: DingTalkFixtures, twin: Twin<DingTalkFixtures, DingTalkRuntime>): DingTalkRuntime {
+  const connectorById = new Map(fixtures.connectors.map((c) => [c.id, c]));
+  const assets: Asset[] = [];
+  for (const action of fixtures.actions) {
+    const connector = connectorById.get(action.connectorId);
+    if (!connector) continue; // an action of an unknown connector is unreachable
+    assets.push({ action, connector, uri: connectAssetUri(connector.providerCorpId, action.id), versionId: versionIdOf(action) });
+  }
+  const grants = new Map<string, boolean>();
+  for (const g of fixtures.grants) for (const id of g.actionIds) grants.set(key(g.corpId, g.clientId, id), true);
+  const kindIn = (clientId: string): Caller['kind'] | undefined =>
+    fixtures.apps.some((a) => a.appKey === clientId)
+      ? 'self_built'
+      : fixtures.suites.some((s) => s.suiteKey === clientId)
+        ? 'suite'
+        : undefined;
+  const tokens = new Map<string, TokenRecord>();
+  const appTokens = new Map<string, string>();
+  const now = twin.clock.now();
+  const expiresAt = now + fixtures.tokenTtlSeconds * 1000;
+  for (const t of fixtures.tokens ?? []) {
+    const kind = kindIn(t.clientId);
+    if (!kind) continue;
+    tokens.set(t.token, { token: t.token, corpId: t.corpId, clientId: t.clientId, kind, expiresAt });
+    if (kind === 'self_built') appTokens.set(key(t.corpId, t.clientId), t.token);
+  }
+  const assetById = new Map(assets.map((a) => [a.action.id, a]));
+  const instances = new Map<string, InstanceRecord>();
+  for (const i of fixtures.instances ?? []) {
+    const asset = assetById.get(i.actionId);
+    if (!asset) continue;
+    instances.set(key(i.corpId, i.clientId, asset.uri, i.instanceKey), {
+      corpId: i.corpId,
+      clientId: i.clientId,
+      connectAssetUri: asset.uri,
+      instanceKey: i.instanceKey,
+      versionId: asset.versionId,
+      createdAt: new Date(now).toISOString(),
+    });
+  }
+  return {
+    fixtures,
+    tokens,
+    appTokens,
+    grants,
+    instances,
+    executions: [],
+    connectorById,
+    assets,
+    assetByUri: new Map(assets.map((a) => [a.uri, a])),
+    assetById,
+    seq: 0,
+  };
+}
