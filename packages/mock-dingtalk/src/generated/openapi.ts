@@ -780,6 +780,7 @@ export interface operations {
                     "text/html": string;
                 };
             };
+            400: components["responses"]["GatewayError"];
             /** @description No such asset */
             404: {
                 headers: {
@@ -813,6 +814,7 @@ export interface operations {
                     "text/html": string;
                 };
             };
+            400: components["responses"]["GatewayError"];
             /** @description No such asset */
             404: {
                 headers: {
