@@ -63,7 +63,8 @@ async function ready(url: string, t: BenchTarget, child: ChildProcess, limitMs: 
   const deadline = Date.now() + limitMs;
   const { method, path, headers, body } = t.request;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`exited (${child.exitCode ?? child.signalCode}) before listening:\n${log()}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`exited (${child.exitCode ?? child.signalCode}) before listening:\n${log()}`);
     try {
       await fetch(`${url}${path}`, { method, ...(headers && { headers }), ...(body && { body }), signal: AbortSignal.timeout(5_000) });
       return;
@@ -90,7 +91,12 @@ function launch(cmd: string[]): { child: ChildProcess; log: () => string } {
 /** Ask a server once for the target's request and read the whole answer. */
 async function ask(url: string, t: BenchTarget): Promise<Recorded> {
   const { method, path, headers, body } = t.request;
-  const res = await fetch(`${url}${path}`, { method, ...(headers && { headers }), ...(body && { body }), signal: AbortSignal.timeout(10_000) });
+  const res = await fetch(`${url}${path}`, {
+    method,
+    ...(headers && { headers }),
+    ...(body && { body }),
+    signal: AbortSignal.timeout(10_000),
+  });
   return { status: res.status, type: res.headers.get('content-type') ?? '', body: await res.text() };
 }
 
@@ -146,7 +152,11 @@ export async function runPeers(chosen: BenchTarget[], o: PeersOptions): Promise<
   const prism = findPrism();
   const wiremock = await findWireMock();
   console.log(prism.ok ? `  Prism ${prism.value.version} (${prism.note})` : `  Prism unavailable, skipped: ${prism.why}`);
-  console.log(wiremock.ok ? `  WireMock ${wiremock.value.version} (${wiremock.note})` : `  WireMock ${WIREMOCK_VERSION} unavailable, skipped: ${wiremock.why}`);
+  console.log(
+    wiremock.ok
+      ? `  WireMock ${wiremock.value.version} (${wiremock.note})`
+      : `  WireMock ${WIREMOCK_VERSION} unavailable, skipped: ${wiremock.why}`,
+  );
   const pin = pinning();
   console.log(
     `\n${o.seconds}s per run after a ${o.warmup}s warm-up (${Math.max(o.warmup, FIRST_WARMUP)}s before a server's first run), median of ${o.runs} run(s) per server, ${o.load.connections} connections, ` +
@@ -173,7 +183,19 @@ export async function runPeers(chosen: BenchTarget[], o: PeersOptions): Promise<
         writeFileSync(doc, JSON.stringify(openApiFor(t, rec), null, 2));
         const port = await freePort();
         // Static mock mode, no CORS headers (the twin sends none), request logging off (Prism's best showing).
-        const p = launch([...pin.prefix, process.execPath, prism.value.script, 'mock', doc, '--host', '127.0.0.1', '--port', String(port), '--cors=false', '--verboseLevel=error']);
+        const p = launch([
+          ...pin.prefix,
+          process.execPath,
+          prism.value.script,
+          'mock',
+          doc,
+          '--host',
+          '127.0.0.1',
+          '--port',
+          String(port),
+          '--cors=false',
+          '--verboseLevel=error',
+        ]);
         const url = `http://127.0.0.1:${port}`;
         try {
           await ready(url, t, p.child, 120_000, p.log);
@@ -230,7 +252,9 @@ export async function runPeers(chosen: BenchTarget[], o: PeersOptions): Promise<
         for (const c of contenders) {
           const m = await measure(c, t, o, r === 0);
           runs[c.kind]!.push(m);
-          console.log(`  run ${r + 1}/${o.runs} ${c.kind.padEnd(8)} ${m.rps.toFixed(0).padStart(7)} req/s  p50/p99 ${m.p50}/${m.p99} ms  CPU ${fmt(m.cpuUs, 1)} µs/req`);
+          console.log(
+            `  run ${r + 1}/${o.runs} ${c.kind.padEnd(8)} ${m.rps.toFixed(0).padStart(7)} req/s  p50/p99 ${m.p50}/${m.p99} ms  CPU ${fmt(m.cpuUs, 1)} µs/req`,
+          );
         }
       }
       const by: Partial<Record<Kind, Measured>> = {};
@@ -284,8 +308,12 @@ function report(results: { t: BenchTarget; by: Partial<Record<Kind, Measured>>; 
   }
   console.log('');
   printTable(rows);
-  console.log(`\ntargets: twin ≥ ${TARGET_BARE.toFixed(2)}× bare Hono (same bytes, @hono/node-server 2); twin ≥ ${TARGET_PEER}× the best peer (Prism or WireMock).`);
-  console.log('req/s, latency and CPU are each server\'s median run; CPU µs/req of Prism and WireMock from /proc/<pid>/stat (utime + stime).');
+  console.log(
+    `\ntargets: twin ≥ ${TARGET_BARE.toFixed(2)}× bare Hono (same bytes, @hono/node-server 2); twin ≥ ${TARGET_PEER}× the best peer (Prism or WireMock).`,
+  );
+  console.log(
+    "req/s, latency and CPU are each server's median run; CPU µs/req of Prism and WireMock from /proc/<pid>/stat (utime + stime).",
+  );
   console.log('\nREADME rows:');
   console.log(`| ${head.join(' | ')} |`);
   console.log(`|${head.map(() => ' --- ').join('|')}|`);

@@ -49,7 +49,9 @@ if (kind === 'record') {
   const route = path.split('?')[0]!;
   // The same JSON, serialised per request as any Hono handler does.
   const json = type.includes('json') ? JSON.parse(payload) : undefined;
-  app.on(method, route, (c) => (json === undefined ? c.body(payload, status as 200, { 'content-type': type }) : c.json(json, status as 200)));
+  app.on(method, route, (c) =>
+    json === undefined ? c.body(payload, status as 200, { 'content-type': type }) : c.json(json, status as 200),
+  );
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => console.log(`http://127.0.0.1:${info.port}`));
   process.on('SIGTERM', () => server.close());
 }

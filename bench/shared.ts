@@ -74,6 +74,10 @@ export function printTable(rows: string[][]): void {
 
 /** The twin's answer to the target's request, recorded once by serve.ts in its own process. */
 export function recordAnswer(name: string): Recorded {
-  const out = execFileSync(process.execPath, [tsx, serveScript, name, 'record'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 120_000 });
+  const out = execFileSync(process.execPath, [tsx, serveScript, name, 'record'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    timeout: 120_000,
+  });
   return JSON.parse(out.trim().split('\n').at(-1)!) as Recorded;
 }

@@ -30,8 +30,23 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function runSoak(targets: BenchTarget[], opts: { seconds: number; load: Load }): Promise<void> {
   const soaked = targets.filter((t) => t.soak);
-  console.log(`doppel bench --soak: ${opts.seconds}s of growth requests per twin after a 10 s warm-up, ${opts.load.connections} connections\n`);
-  const rows: string[][] = [['twin', 'growth endpoint', 'requests', 'RSS warm MB', 'RSS end MB', 'RSS idle MB', 'growth', 'heap end MB', 'stores (size/max)', 'target']];
+  console.log(
+    `doppel bench --soak: ${opts.seconds}s of growth requests per twin after a 10 s warm-up, ${opts.load.connections} connections\n`,
+  );
+  const rows: string[][] = [
+    [
+      'twin',
+      'growth endpoint',
+      'requests',
+      'RSS warm MB',
+      'RSS end MB',
+      'RSS idle MB',
+      'growth',
+      'heap end MB',
+      'stores (size/max)',
+      'target',
+    ],
+  ];
   for (const t of soaked) {
     const growth: BenchTarget = { ...t, ...t.soak! };
     const s = await server(t.name, 'twin', { soak: true });

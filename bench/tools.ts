@@ -45,7 +45,8 @@ export function findPrism(): Found<{ script: string; version: string }> {
       env: npmEnv(),
       timeout: 600_000,
     });
-    if (r.error || r.status !== 0 || !installed()) return { ok: false, why: `npm install ${PRISM_SPEC} failed (${r.error?.message ?? `exit ${r.status}`})` };
+    if (r.error || r.status !== 0 || !installed())
+      return { ok: false, why: `npm install ${PRISM_SPEC} failed (${r.error?.message ?? `exit ${r.status}`})` };
     note = 'installed now';
   }
   const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { version: string; bin: string | Record<string, string> };
@@ -80,7 +81,10 @@ export async function findWireMock(): Promise<Found<{ jar: string; version: stri
   console.log(`  WireMock: first use, fetching ${file} into ${cacheDir} (once)…`);
   const url = `https://repo1.maven.org/maven2/org/wiremock/wiremock-standalone/${v}/${file}`;
   try {
-    const [jarRes, shaRes] = await Promise.all([fetch(url, { signal: AbortSignal.timeout(300_000) }), fetch(`${url}.sha1`, { signal: AbortSignal.timeout(30_000) })]);
+    const [jarRes, shaRes] = await Promise.all([
+      fetch(url, { signal: AbortSignal.timeout(300_000) }),
+      fetch(`${url}.sha1`, { signal: AbortSignal.timeout(30_000) }),
+    ]);
     if (!jarRes.ok || !shaRes.ok) throw new Error(`HTTP ${jarRes.status}/${shaRes.status}`);
     const bytes = Buffer.from(await jarRes.arrayBuffer());
     const want = (await shaRes.text()).trim().split(/\s+/)[0]!.toLowerCase();
@@ -107,7 +111,12 @@ export async function findWireMock(): Promise<Found<{ jar: string; version: stri
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     try {
-      execFileSync('npm', ['pack', '--silent', `wiremock@${v}`], { cwd: dir, env: npmEnv(), stdio: ['ignore', 'pipe', 'inherit'], timeout: 300_000 });
+      execFileSync('npm', ['pack', '--silent', `wiremock@${v}`], {
+        cwd: dir,
+        env: npmEnv(),
+        stdio: ['ignore', 'pipe', 'inherit'],
+        timeout: 300_000,
+      });
       const tgz = readdirSync(dir).find((f) => f.endsWith('.tgz'));
       if (!tgz) throw new Error('npm pack wrote no tarball');
       execFileSync('tar', ['-xzf', tgz, `package/build/${file}`], { cwd: dir, stdio: 'ignore', timeout: 120_000 });
@@ -130,7 +139,12 @@ const isJson = (type: string) => /[/+]json$/.test(mediaType(type));
  */
 export function openApiFor(t: BenchTarget, rec: Recorded): object {
   const [route, query] = t.request.path.split('?') as [string, string | undefined];
-  const params = [...new URLSearchParams(query ?? '').keys()].map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } }));
+  const params = [...new URLSearchParams(query ?? '').keys()].map((name) => ({
+    name,
+    in: 'query',
+    required: false,
+    schema: { type: 'string' },
+  }));
   const reqType = Object.entries(t.request.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? 'application/json';
   const op = {
     operationId: 'hot',
@@ -143,7 +157,11 @@ export function openApiFor(t: BenchTarget, rec: Recorded): object {
       },
     },
   };
-  return { openapi: '3.1.0', info: { title: `doppel bench: ${t.name}`, version: '1' }, paths: { [route]: { [t.request.method.toLowerCase()]: op } } };
+  return {
+    openapi: '3.1.0',
+    info: { title: `doppel bench: ${t.name}`, version: '1' },
+    paths: { [route]: { [t.request.method.toLowerCase()]: op } },
+  };
 }
 
 /** A WireMock stub mapping answering the recorded status, content type and body for the same method + path. */

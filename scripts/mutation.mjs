@@ -26,6 +26,8 @@ for (const name of asked.length ? asked : all) {
   for (const f of Object.values(files)) for (const m of f.mutants) if (m.status in count) count[m.status] += 1;
   const detected = count.Killed + count.Timeout;
   const valid = detected + count.Survived + count.NoCoverage;
-  scores.push(`${name}: ${((100 * detected) / Math.max(1, valid)).toFixed(1)} % (${detected} of ${valid} mutants detected, ${count.Survived} survived, ${count.NoCoverage} without coverage)`);
+  scores.push(
+    `${name}: ${((100 * detected) / Math.max(1, valid)).toFixed(1)} % (${detected} of ${valid} mutants detected, ${count.Survived} survived, ${count.NoCoverage} without coverage)`,
+  );
 }
 console.log(`\nmutation scores\n${scores.map((s) => `  ${s}`).join('\n')}`);

@@ -11,14 +11,22 @@ const CODES = 300_000;
 /** The i-th pre-issued code, computed rather than stored: only the OAuth twin's process holds them all. */
 const codeAt = (i: number) => (0xa0000000 + i).toString(16).padStart(20, '0');
 let n = 0;
-const body = (code: string) => new URLSearchParams({ client_id: GITHUB_BOT.clientId, client_secret: GITHUB_BOT.clientSecret, code }).toString();
+const body = (code: string) =>
+  new URLSearchParams({ client_id: GITHUB_BOT.clientId, client_secret: GITHUB_BOT.clientSecret, code }).toString();
 
 export const oauth: BenchTarget = {
   name: 'oauth',
   label: 'POST /login/oauth/access_token (code exchange, form reply)',
   start: () => {
     const fixtures = defaultFixtures();
-    fixtures.codes = Array.from({ length: CODES }, (_, i) => codeAt(i)).map((code) => ({ code, clientId: GITHUB_BOT.clientId, login: 'octocat', scope: 'read:user', redirectUri: null, codeChallenge: null }));
+    fixtures.codes = Array.from({ length: CODES }, (_, i) => codeAt(i)).map((code) => ({
+      code,
+      clientId: GITHUB_BOT.clientId,
+      login: 'octocat',
+      scope: 'read:user',
+      redirectUri: null,
+      codeChallenge: null,
+    }));
     return startOAuthMock({ port: 0, fixtures });
   },
   request: {

@@ -37,10 +37,18 @@ const program = new Command('doppel')
 const start = program
   .command('start')
   .description('start every twin (or --only some) on its default port with its default fixtures')
-  .addOption(new Option('--host <host>', 'address to bind; any other than loopback needs the admin token').env('DOPPEL_HOST').default('127.0.0.1'))
-  .addOption(new Option('--admin-token <token>', 'token every admin call must carry (generated when bound beyond loopback)').env('DOPPEL_ADMIN_TOKEN'))
   .addOption(
-    new Option('--journal-size <n>', 'requests each twin keeps in its journal').env('DOPPEL_JOURNAL_SIZE').argParser(wholeNumber('--journal-size', 1, 1_000_000)),
+    new Option('--host <host>', 'address to bind; any other than loopback needs the admin token').env('DOPPEL_HOST').default('127.0.0.1'),
+  )
+  .addOption(
+    new Option('--admin-token <token>', 'token every admin call must carry (generated when bound beyond loopback)').env(
+      'DOPPEL_ADMIN_TOKEN',
+    ),
+  )
+  .addOption(
+    new Option('--journal-size <n>', 'requests each twin keeps in its journal')
+      .env('DOPPEL_JOURNAL_SIZE')
+      .argParser(wholeNumber('--journal-size', 1, 1_000_000)),
   )
   .option('--only <names>', `comma-separated twins to start (${twins.map((t) => t.name).join(', ')})`)
   .exitOverride();
@@ -51,7 +59,9 @@ for (const t of twins) {
       .argParser(wholeNumber(`--${t.name}-port`, 0, 65535)),
   );
   start.addOption(
-    new Option(`--${t.name}-fixtures <file>`, `${t.title} fixtures file, JSON or YAML, hot-reloaded`).env(`DOPPEL_${t.name.toUpperCase()}_FIXTURES`),
+    new Option(`--${t.name}-fixtures <file>`, `${t.title} fixtures file, JSON or YAML, hot-reloaded`).env(
+      `DOPPEL_${t.name.toUpperCase()}_FIXTURES`,
+    ),
   );
 }
 
@@ -95,7 +105,9 @@ start.action(async (opts: StartFlags) => {
 
 const args = normaliseArgs(process.argv.slice(2));
 if (!args[0]!.startsWith('-') && !COMMANDS.includes(args[0]!)) {
-  console.error(`doppel: unknown command "${args[0]}" (commands: ${COMMANDS.filter((c) => c !== 'help').join(', ')}; doppel --help lists them)`);
+  console.error(
+    `doppel: unknown command "${args[0]}" (commands: ${COMMANDS.filter((c) => c !== 'help').join(', ')}; doppel --help lists them)`,
+  );
   process.exit(USAGE);
 }
 try {

@@ -18,7 +18,10 @@ describe('settings', () => {
 
   it('lets the environment override the default and the flag override both', () => {
     expect(resolveSettings(twins, {}, { DOPPEL_ZENTAO_PORT: '5020' }).zentao?.port).toBe(5020);
-    expect(resolveSettings(twins, { zentaoPort: '6020' }, { DOPPEL_ZENTAO_PORT: '5020' }).zentao).toEqual({ port: 6020, portSource: '--zentao-port' });
+    expect(resolveSettings(twins, { zentaoPort: '6020' }, { DOPPEL_ZENTAO_PORT: '5020' }).zentao).toEqual({
+      port: 6020,
+      portSource: '--zentao-port',
+    });
     expect(resolveSettings(twins, { zentaoFixtures: 'f.yaml' }, {}).zentao?.fixturesFile).toBe('f.yaml');
   });
 
@@ -45,9 +48,15 @@ describe('startAll', () => {
   it('gives one line naming the port and the flag when the port is taken', async () => {
     const taken = await startTwin(zentaoTwin);
     try {
-      const err = await startAll({ host: '127.0.0.1', twins, settings: { zentao: { port: taken.port, portSource: 'test' }, dingtalk: { port: 0, portSource: 'test' } } }).catch((e) => e);
+      const err = await startAll({
+        host: '127.0.0.1',
+        twins,
+        settings: { zentao: { port: taken.port, portSource: 'test' }, dingtalk: { port: 0, portSource: 'test' } },
+      }).catch((e) => e);
       expect(err).toBeInstanceOf(StartError);
-      expect(err.message).toBe(`doppel: port ${taken.port} for zentao is already in use; choose another with --zentao-port <port> or DOPPEL_ZENTAO_PORT`);
+      expect(err.message).toBe(
+        `doppel: port ${taken.port} for zentao is already in use; choose another with --zentao-port <port> or DOPPEL_ZENTAO_PORT`,
+      );
     } finally {
       await taken.close();
     }
@@ -98,14 +107,18 @@ describe('the doppel command', () => {
     const taken = await startTwin(zentaoTwin);
     try {
       const others = twins.filter((t) => t.name !== 'zentao').flatMap((t) => [`--${t.name}-port`, '0']);
-      const child = spawn(process.execPath, [bin, 'start', '--zentao-port', String(taken.port), ...others], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [bin, 'start', '--zentao-port', String(taken.port), ...others], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let err = '';
       child.stderr.on('data', (d) => {
         err += d;
       });
       const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
       expect(code).toBe(1);
-      expect(err.trim()).toBe(`doppel: port ${taken.port} for zentao is already in use; choose another with --zentao-port <port> or DOPPEL_ZENTAO_PORT`);
+      expect(err.trim()).toBe(
+        `doppel: port ${taken.port} for zentao is already in use; choose another with --zentao-port <port> or DOPPEL_ZENTAO_PORT`,
+      );
     } finally {
       await taken.close();
     }
@@ -155,7 +168,9 @@ describe('a CLI people can rely on', () => {
     expect(stop.err).toContain('unknown command "stop"');
     const size = await runCli(['start', '--journal-size', 'abc']);
     expect(size.code).toBe(2);
-    expect(size.err.trim()).toBe('doppel: option \'--journal-size <n>\' argument \'abc\' is invalid. --journal-size must be a whole number from 1 to 1000000, got "abc"');
+    expect(size.err.trim()).toBe(
+      "doppel: option '--journal-size <n>' argument 'abc' is invalid. --journal-size must be a whole number from 1 to 1000000, got \"abc\"",
+    );
     const port = await runCli(['--', '--zentao-port', 'x']);
     expect(port.code).toBe(2);
     const flag = await runCli(['start', '--nope']);
@@ -201,7 +216,11 @@ describe('exposed beyond loopback', () => {
     const file = join(dir, 'zentao.yaml');
     const { defaultFixtures } = await import('@doppel/mock-zentao');
     writeFileSync(file, JSON.stringify(defaultFixtures()));
-    const mine = await startAll({ host: '127.0.0.1', twins: twins.filter((t) => t.name === 'zentao'), settings: { zentao: { port: 0, portSource: 'test', fixturesFile: file } } });
+    const mine = await startAll({
+      host: '127.0.0.1',
+      twins: twins.filter((t) => t.name === 'zentao'),
+      settings: { zentao: { port: 0, portSource: 'test', fixturesFile: file } },
+    });
     try {
       const t = table(mine);
       expect(t).toContain(`credentials: see ${file}`);

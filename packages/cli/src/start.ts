@@ -117,7 +117,11 @@ export function table(running: RunningTwin<any, any>[]): string {
   const rows = running.map((r) => [r.twin.def.name, r.url, `${r.url}/__admin`]);
   const head = ['twin', 'url', 'admin'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   const indent = ' '.repeat(widths[0]! + 2);
   const out = [line(head), line(widths.map((w) => '-'.repeat(w)))];
   running.forEach((r, i) => {

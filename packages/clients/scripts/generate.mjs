@@ -10,7 +10,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const specs = join(here, '../../../contracts/openapi');
 const out = join(here, '../src/generated');
 mkdirSync(out, { recursive: true });
-for (const file of readdirSync(specs).filter((f) => f.endsWith('.yaml')).sort()) {
+for (const file of readdirSync(specs)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort()) {
   // Defaults document the platform's behaviour; they do not make a field required of the caller.
   const ast = await openapiTS(pathToFileURL(join(specs, file)), { defaultNonNullable: false, emptyObjectsUnknown: true });
   const name = file.replace(/\.yaml$/, '.ts');

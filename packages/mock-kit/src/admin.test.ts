@@ -110,7 +110,15 @@ describe('admin: health', () => {
     await app.request('/things', K1);
     twin.rules.add({ scenario: 'QUOTA', match: { path: '/x' } });
     const h = (await (await app.request('/__admin/health')).json()) as Record<string, unknown>;
-    expect(h).toMatchObject({ status: 'ok', twin: 'example', title: 'Example platform', fixtures: 'defaults', state: null, journal: { size: 7, recorded: 1 }, rules: 1 });
+    expect(h).toMatchObject({
+      status: 'ok',
+      twin: 'example',
+      title: 'Example platform',
+      fixtures: 'defaults',
+      state: null,
+      journal: { size: 7, recorded: 1 },
+      rules: 1,
+    });
     expect(Date.parse(String(h.clock))).toBeGreaterThan(0);
   });
 });

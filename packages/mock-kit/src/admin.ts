@@ -48,7 +48,8 @@ export function adminRoutes<F, S>(twin: Twin<F, S>): Hono<TwinEnv<F, S>> {
       return adminError(c, 413, 'payload_too_large', `admin bodies are limited to ${ADMIN_BODY_LIMIT} bytes`);
     }
     const raw = c.req.method === 'GET' || c.req.method === 'DELETE' ? '' : await c.req.text();
-    if (raw.length > ADMIN_BODY_LIMIT) return adminError(c, 413, 'payload_too_large', `admin bodies are limited to ${ADMIN_BODY_LIMIT} bytes`);
+    if (raw.length > ADMIN_BODY_LIMIT)
+      return adminError(c, 413, 'payload_too_large', `admin bodies are limited to ${ADMIN_BODY_LIMIT} bytes`);
     if (raw !== '') {
       body = parseJson(raw);
       if (body === undefined) {

@@ -39,7 +39,11 @@ describe('pipeline: route → authenticate → validate → respond', () => {
 
   it('answers unknown paths and methods with the platform not-found shape', async () => {
     const { app } = make();
-    for (const [method, path] of [['GET', '/nowhere'], ['DELETE', '/things'], ['GET', '/things/a/b']] as const) {
+    for (const [method, path] of [
+      ['GET', '/nowhere'],
+      ['DELETE', '/things'],
+      ['GET', '/things/a/b'],
+    ] as const) {
       const res = await app.request(path, { method, headers: { 'x-key': 'k1' } });
       expect(res.status, `${method} ${path}`).toBe(404);
       expect(await res.json()).toEqual({ error: 'no_route' });
@@ -68,14 +72,24 @@ describe('pipeline: route → authenticate → validate → respond', () => {
     });
     const { app } = createTwinApp({ ...exampleTwin, routes: [['/things', probe]] });
     await app.request('/things', withKey(json({ name: 'n' })));
-    await app.request('/things', withKey({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'name=a+b' }));
+    await app.request(
+      '/things',
+      withKey({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'name=a+b' }),
+    );
     expect(seen).toEqual([{ name: 'n' }, '{"name":"n"}', { name: 'a b' }, 'name=a+b']);
   });
 });
 
 describe('every refusal is rendered once and journaled as the client received it', () => {
   /** Send one request; the journal's newest entry must show the status, body and error name the client got. */
-  async function check(app: Hono<ExampleEnv>, twinJournal: () => { status: number; responseBody: unknown; error?: string }[], path: string, init: RequestInit, status: number, error: string) {
+  async function check(
+    app: Hono<ExampleEnv>,
+    twinJournal: () => { status: number; responseBody: unknown; error?: string }[],
+    path: string,
+    init: RequestInit,
+    status: number,
+    error: string,
+  ) {
     const res = await app.request(path, init);
     const text = await res.text();
     expect(res.status, `${path}: client status`).toBe(status);
@@ -160,9 +174,14 @@ describe('every refusal is rendered once and journaled as the client received it
     const quiet = vi.spyOn(console, 'error').mockImplementation(() => {});
     const { app, twin } = createTwinApp({
       ...exampleTwin,
-      routes: [['/things', new Hono<ExampleEnv>().get('/', () => {
-        throw new Refusal('NOT_IN_CATALOGUE');
-      })]],
+      routes: [
+        [
+          '/things',
+          new Hono<ExampleEnv>().get('/', () => {
+            throw new Refusal('NOT_IN_CATALOGUE');
+          }),
+        ],
+      ],
     });
     const res = await app.request('/things', K1);
     expect(res.status).toBe(500);
@@ -174,7 +193,17 @@ describe('every refusal is rendered once and journaled as the client received it
   it('without internalError a defect is the kit’s JSON 500', async () => {
     const quiet = vi.spyOn(console, 'error').mockImplementation(() => {});
     const { internalError: _omit, ...bare } = exampleTwin;
-    const { app, twin } = createTwinApp({ ...bare, routes: [['/things', new Hono<ExampleEnv>().get('/', () => { throw new Error('x'); })]] });
+    const { app, twin } = createTwinApp({
+      ...bare,
+      routes: [
+        [
+          '/things',
+          new Hono<ExampleEnv>().get('/', () => {
+            throw new Error('x');
+          }),
+        ],
+      ],
+    });
     const res = await app.request('/things', K1);
     expect(res.status).toBe(500);
     expect(await res.json()).toEqual({ message: 'doppel twin defect' });

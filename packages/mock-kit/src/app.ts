@@ -107,17 +107,25 @@ function journalBody(raw: string | undefined, parsed: unknown, limit: number, re
 /** The kit's own refusals, whatever the platform. */
 export const KIT_ERRORS = {
   unknownScenario: (named: string, known: string[]): Refusal =>
-    new Refusal('unknown_scenario', {}, {
-      description: `The ${SCENARIO_HEADER} header names no error of this twin`,
-      status: 400,
-      body: { error: { code: 'unknown_scenario', message: `unknown scenario "${named}"`, known } },
-    }),
+    new Refusal(
+      'unknown_scenario',
+      {},
+      {
+        description: `The ${SCENARIO_HEADER} header names no error of this twin`,
+        status: 400,
+        body: { error: { code: 'unknown_scenario', message: `unknown scenario "${named}"`, known } },
+      },
+    ),
   tooLarge: (limit: number): Refusal =>
-    new Refusal('payload_too_large', {}, {
-      description: 'The request body is over the twin\'s limit',
-      status: 413,
-      body: { error: { code: 'payload_too_large', message: `the request body is over the limit of ${limit} bytes` } },
-    }),
+    new Refusal(
+      'payload_too_large',
+      {},
+      {
+        description: "The request body is over the twin's limit",
+        status: 413,
+        body: { error: { code: 'payload_too_large', message: `the request body is over the limit of ${limit} bytes` } },
+      },
+    ),
   defect: {
     description: 'A defect in the twin itself (never expected)',
     status: 500,

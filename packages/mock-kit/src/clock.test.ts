@@ -29,7 +29,9 @@ describe('clock over the admin API', () => {
   it('can be read, set, advanced and restored, and expiries obey it', async () => {
     const { app } = make();
     expect(await (await app.request('/open')).json()).toEqual({ expired: false });
-    const adv = (await (await app.request('/__admin/clock/advance', json({ minutes: 1, seconds: 1, ms: 1 }))).json()) as { offsetMs: number };
+    const adv = (await (await app.request('/__admin/clock/advance', json({ minutes: 1, seconds: 1, ms: 1 }))).json()) as {
+      offsetMs: number;
+    };
     expect(adv.offsetMs).toBe(61_001);
     expect(await (await app.request('/open')).json()).toEqual({ expired: true });
     const read = (await (await app.request('/__admin/clock')).json()) as { offsetMs: number };
@@ -50,7 +52,11 @@ describe('the clock cannot be poisoned', () => {
       expect(res.status, body).toBe(400);
     }
     // 1e400 is Infinity in JSON.parse: refused by the schema.
-    const inf = await app.request('/__admin/clock/advance', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"ms":1e400}' });
+    const inf = await app.request('/__admin/clock/advance', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"ms":1e400}',
+    });
     expect(inf.status).toBe(400);
     const far = await app.request('/__admin/clock/advance', json({ minutes: 5_000_000_000 }));
     expect(far.status).toBe(400);

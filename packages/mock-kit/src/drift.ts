@@ -12,9 +12,7 @@ export interface DriftReport {
 // biome-ignore lint/suspicious/noExplicitAny: any Hono app, whatever its env
 export function drift(app: Hono<any>, specs: LoadedSpec[]): DriftReport {
   const served = new Set(
-    app.routes
-      .filter((r) => r.method !== 'ALL' && !r.path.endsWith('*'))
-      .map((r) => `${r.method} ${r.path.replace(/\/$/, '') || '/'}`),
+    app.routes.filter((r) => r.method !== 'ALL' && !r.path.endsWith('*')).map((r) => `${r.method} ${r.path.replace(/\/$/, '') || '/'}`),
   );
   const declared = new Set(specs.flatMap((s) => s.operations.map((o) => `${o.method} ${o.honoPath}`)));
   return {

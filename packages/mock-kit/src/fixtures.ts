@@ -17,7 +17,11 @@ export class FixtureError extends Error {
 export function fixtureValidator<F>(schema: object): (value: unknown, source: string) => F {
   const validate = compileSchema(schema);
   return (value, source) => {
-    if (!validate(value)) throw new FixtureError(source, describeErrors(validate.errors).map(({ path, reason }) => ({ path, reason })));
+    if (!validate(value))
+      throw new FixtureError(
+        source,
+        describeErrors(validate.errors).map(({ path, reason }) => ({ path, reason })),
+      );
     return value as F;
   };
 }

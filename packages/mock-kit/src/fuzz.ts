@@ -115,7 +115,14 @@ function targets(spec: LoadedSpec): Target[] {
     const bodyTypes = Object.entries((body?.content ?? {}) as Record<string, Json>).map(
       ([type, media]) => [type, media.schema as Json | undefined] as [string, Json | undefined],
     );
-    out.push({ label: `${op.method} ${op.path}`, method: op.method, path: op.path, params, bodyTypes, responses: (opDoc.responses ?? {}) as Json });
+    out.push({
+      label: `${op.method} ${op.path}`,
+      method: op.method,
+      path: op.path,
+      params,
+      bodyTypes,
+      responses: (opDoc.responses ?? {}) as Json,
+    });
   }
   return out;
 }
@@ -169,7 +176,9 @@ function mutateBody(value: unknown, mutation: Mutation, pick: number): string | 
       return text.slice(0, Math.max(1, Math.floor(text.length / 2)));
     }
     case 'huge number':
-      return JSON.stringify(obj ?? {}).replace(/^\{/, `{${JSON.stringify(key)}:1e400,"n2":9007199254740993,`).replace(/,}$/, '}');
+      return JSON.stringify(obj ?? {})
+        .replace(/^\{/, `{${JSON.stringify(key)}:1e400,"n2":9007199254740993,`)
+        .replace(/,}$/, '}');
     default:
       return JSON.stringify(value ?? {});
   }
@@ -200,7 +209,10 @@ export async function fuzz(
   const plans = fc.sample(
     fc.record({
       // A third valid, the rest mutated.
-      mutation: fc.oneof({ weight: 7, arbitrary: fc.constant<Mutation>('none') }, { weight: 14, arbitrary: fc.constantFrom(...MUTATIONS.slice(1)) }),
+      mutation: fc.oneof(
+        { weight: 7, arbitrary: fc.constant<Mutation>('none') },
+        { weight: 14, arbitrary: fc.constantFrom(...MUTATIONS.slice(1)) },
+      ),
       seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
       pick: fc.nat({ max: 1000 }),
       bodyType: fc.nat({ max: 10 }),
@@ -261,7 +273,8 @@ export async function fuzz(
       const value = valueFor(doc, schema, plan.seed);
       contentType = type;
       body = type.includes('form') && m === 'none' ? formBody(value) : mutateBody(value, m, plan.pick);
-      if (m === 'wrong content type') contentType = ['text/plain', 'application/xml', 'multipart/form-data', 'application/x-www-form-urlencoded'][plan.pick % 4];
+      if (m === 'wrong content type')
+        contentType = ['text/plain', 'application/xml', 'multipart/form-data', 'application/x-www-form-urlencoded'][plan.pick % 4];
       if (m === 'no content type') contentType = undefined;
       if (contentType) headers['content-type'] = contentType;
     }
@@ -339,7 +352,11 @@ function check(doc: Json, t: Target, res: Response, text: string): [FuzzFailure[
 
 /** One line per outcome, then the first failure of each kind: what `pnpm fuzz` prints. */
 export function formatReport(name: string, r: FuzzReport): string {
-  const lines = [`${name}: ${r.sent} requests, seed ${r.seed}: ${Object.entries(r.outcomes).map(([k, v]) => `${k} ${v}`).join(', ')}`];
+  const lines = [
+    `${name}: ${r.sent} requests, seed ${r.seed}: ${Object.entries(r.outcomes)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  ];
   for (const f of r.failures) {
     lines.push(`  ${f.kind} — ${f.operation} (${f.mutation}): ${f.method} ${f.url}${f.contentType ? ` [${f.contentType}]` : ''}`);
     if (f.body !== undefined) lines.push(`      body: ${f.body.slice(0, 120)}`);

@@ -24,11 +24,14 @@ describe('the admin API on loopback', () => {
       expect((await fetch(health.replace('127.0.0.1', 'localhost'))).status).toBe(200);
       // fetch may not set Host; a rebinding browser sends its own name, as node:http can.
       const rebound = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const req = httpRequest({ host: '127.0.0.1', port: running.port, path: '/__admin/health', headers: { host: `evil.example:${running.port}` } }, (res) => {
-          let body = '';
-          res.on('data', (d) => (body += d));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-        });
+        const req = httpRequest(
+          { host: '127.0.0.1', port: running.port, path: '/__admin/health', headers: { host: `evil.example:${running.port}` } },
+          (res) => {
+            let body = '';
+            res.on('data', (d) => (body += d));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          },
+        );
         req.on('error', reject);
         req.end();
       });
@@ -56,7 +59,9 @@ describe('the admin API on loopback', () => {
   it('lets the configured console origin through', async () => {
     const running = await startTwin(exampleTwin, { adminOrigins: ['http://127.0.0.1:4000'] });
     try {
-      const res = await fetch(`${running.url}/__admin/health`, { headers: { origin: 'http://127.0.0.1:4000', 'sec-fetch-site': 'same-site' } });
+      const res = await fetch(`${running.url}/__admin/health`, {
+        headers: { origin: 'http://127.0.0.1:4000', 'sec-fetch-site': 'same-site' },
+      });
       expect(res.status).toBe(200);
     } finally {
       await running.close();

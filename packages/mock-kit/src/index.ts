@@ -1,4 +1,13 @@
-export { capturedBody, ConnectionDropped, createTwinApp, defaultParseBody, KIT_ERRORS, rawQuery, SCENARIO_HEADER, type TwinApp } from './app.ts';
+export {
+  capturedBody,
+  ConnectionDropped,
+  createTwinApp,
+  defaultParseBody,
+  KIT_ERRORS,
+  rawQuery,
+  SCENARIO_HEADER,
+  type TwinApp,
+} from './app.ts';
 export { ADMIN_BODY_LIMIT, ADMIN_SPEC, adminError } from './admin.ts';
 export { ADMIN_TOKEN_HEADER, type AdminGuard, isLoopback } from './guard.ts';
 export { CLOCK_MAX, type Clock, clockInRange, createClock } from './clock.ts';

@@ -13,7 +13,10 @@ describe('journal', () => {
       headers: { 'content-type': 'application/json', 'x-key': 'k1', authorization: 'Bearer abcdefghijkl' },
       body: JSON.stringify({ name: 'n', password: 'hunter2-hunter2' }),
     });
-    const { total, entries } = (await (await app.request('/__admin/journal')).json()) as { total: number; entries: Record<string, unknown>[] };
+    const { total, entries } = (await (await app.request('/__admin/journal')).json()) as {
+      total: number;
+      entries: Record<string, unknown>[];
+    };
     expect(total).toBe(1);
     const e = entries[0]!;
     expect(e).toMatchObject({
@@ -60,7 +63,10 @@ describe('journal', () => {
     await app.request('/things/t1', K1);
     await app.request('/things/zz', K1);
     await app.request('/things', { headers: { 'x-key': 'k2' } });
-    const list = (await (await app.request('/__admin/journal?path=/things/*&status=404')).json()) as { total: number; entries: { path: string }[] };
+    const list = (await (await app.request('/__admin/journal?path=/things/*&status=404')).json()) as {
+      total: number;
+      entries: { path: string }[];
+    };
     expect(list.total).toBe(1);
     expect(list.entries[0]!.path).toBe('/things/zz');
     const limited = (await (await app.request('/__admin/journal?limit=2')).json()) as { total: number; entries: { path: string }[] };
@@ -79,8 +85,28 @@ describe('journal', () => {
 
   it('filters on query values, repeated names included', () => {
     const j = new Journal(5);
-    j.record({ id: 1, at: 0, method: 'GET', url: '/a?x=1&x=2', headers: [], body: undefined, status: 200, responseBody: undefined, durationMs: 0 });
-    j.record({ id: 2, at: 0, method: 'GET', url: '/a?x=3', headers: [], body: undefined, status: 200, responseBody: undefined, durationMs: 0 });
+    j.record({
+      id: 1,
+      at: 0,
+      method: 'GET',
+      url: '/a?x=1&x=2',
+      headers: [],
+      body: undefined,
+      status: 200,
+      responseBody: undefined,
+      durationMs: 0,
+    });
+    j.record({
+      id: 2,
+      at: 0,
+      method: 'GET',
+      url: '/a?x=3',
+      headers: [],
+      body: undefined,
+      status: 200,
+      responseBody: undefined,
+      durationMs: 0,
+    });
     expect(j.find({ query: { x: '2' } }).map((e) => e.id)).toEqual([1]);
     expect(j.find({ query: { x: '3' } }).map((e) => e.id)).toEqual([2]);
     expect(j.all()[0]!.query).toEqual({ x: ['1', '2'] });

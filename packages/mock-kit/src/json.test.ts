@@ -33,6 +33,8 @@ describe('JSON depth limit', () => {
     expect(admin.status).toBe(400);
     expect(((await admin.json()) as { error: { code: string } }).error.code).toBe('invalid_json');
     expect((await app.request('/things', K1)).status).toBe(200);
-    expect((await app.request('/__admin/scenarios/rules', json({ scenario: 'QUOTA', match: { body: JSON.parse(nested(50)) } }))).status).toBe(400);
+    expect(
+      (await app.request('/__admin/scenarios/rules', json({ scenario: 'QUOTA', match: { body: JSON.parse(nested(50)) } }))).status,
+    ).toBe(400);
   });
 });

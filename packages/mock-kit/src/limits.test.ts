@@ -52,7 +52,13 @@ describe('request body limit', () => {
       const status = await new Promise<number>((resolve, reject) => {
         const url = new URL(`${running.url}/things`);
         const req = httpRequest(
-          { hostname: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'x-key': 'k1', 'content-type': 'application/json', 'content-length': 5 * 1024 * 1024 } },
+          {
+            hostname: url.hostname,
+            port: url.port,
+            path: url.pathname,
+            method: 'POST',
+            headers: { 'x-key': 'k1', 'content-type': 'application/json', 'content-length': 5 * 1024 * 1024 },
+          },
           (res) => {
             res.resume();
             resolve(res.statusCode ?? 0);
@@ -102,24 +108,55 @@ describe('the journal keeps bounded copies', () => {
   it('drops the oldest entries past its byte budget, always keeping the newest', () => {
     const j = new Journal(100, undefined, 20_000);
     for (let id = 1; id <= 10; id++) {
-      j.record({ id, at: 0, method: 'POST', url: '/a', headers: [], body: 'x'.repeat(2_000), status: 200, responseBody: undefined, durationMs: 0 });
+      j.record({
+        id,
+        at: 0,
+        method: 'POST',
+        url: '/a',
+        headers: [],
+        body: 'x'.repeat(2_000),
+        status: 200,
+        responseBody: undefined,
+        durationMs: 0,
+      });
     }
     const ids = j.all().map((e) => e.id);
     expect(ids.at(-1)).toBe(10);
     expect(ids.length).toBeLessThan(10);
     expect(ids).toEqual(Array.from({ length: ids.length }, (_, i) => 11 - ids.length + i));
     expect(j.usage().bytes).toBeLessThanOrEqual(20_000);
-    j.record({ id: 11, at: 0, method: 'POST', url: '/a', headers: [], body: 'x'.repeat(60_000), status: 200, responseBody: undefined, durationMs: 0 });
+    j.record({
+      id: 11,
+      at: 0,
+      method: 'POST',
+      url: '/a',
+      headers: [],
+      body: 'x'.repeat(60_000),
+      status: 200,
+      responseBody: undefined,
+      durationMs: 0,
+    });
     expect(j.all().map((e) => e.id)).toEqual([11]);
     expect(j.recorded()).toBe(11);
   });
 
   it('a full ring overwrites the oldest and keeps its byte count right', () => {
     const j = new Journal(3, undefined, 1_000_000);
-    for (let id = 1; id <= 7; id++) j.record({ id, at: 0, method: 'GET', url: '/a', headers: [], body: undefined, status: 200, responseBody: undefined, durationMs: 0 });
+    for (let id = 1; id <= 7; id++)
+      j.record({ id, at: 0, method: 'GET', url: '/a', headers: [], body: undefined, status: 200, responseBody: undefined, durationMs: 0 });
     expect(j.all().map((e) => e.id)).toEqual([5, 6, 7]);
     const one = new Journal(3, undefined, 1_000_000);
-    one.record({ id: 1, at: 0, method: 'GET', url: '/a', headers: [], body: undefined, status: 200, responseBody: undefined, durationMs: 0 });
+    one.record({
+      id: 1,
+      at: 0,
+      method: 'GET',
+      url: '/a',
+      headers: [],
+      body: undefined,
+      status: 200,
+      responseBody: undefined,
+      durationMs: 0,
+    });
     expect(j.usage().bytes).toBe(3 * one.usage().bytes);
     j.clear();
     expect(j.usage()).toEqual({ entries: 0, bytes: 0 });

@@ -9,7 +9,18 @@ describe('masking', () => {
   });
 
   it('knows common secret names, and a twin’s extra ones', () => {
-    for (const n of ['client_secret', 'Password', 'access_token', 'key', 'apiKey', 'Authorization', 'cookie', 'code_verifier', 'suiteTicket', 'credentials']) {
+    for (const n of [
+      'client_secret',
+      'Password',
+      'access_token',
+      'key',
+      'apiKey',
+      'Authorization',
+      'cookie',
+      'code_verifier',
+      'suiteTicket',
+      'credentials',
+    ]) {
       expect(isSecretName(n), n).toBe(true);
     }
     for (const n of ['name', 'keyword', 'monkey', 'title']) expect(isSecretName(n), n).toBe(false);

@@ -1,6 +1,5 @@
 /** Names whose values are secrets: masked in the journal, whatever the twin. */
-const SECRET_NAME =
-  /secret|passw|token|^key$|apikey|api_key|authorization|cookie|code_verifier|ticket|credential/i;
+const SECRET_NAME = /secret|passw|token|^key$|apikey|api_key|authorization|cookie|code_verifier|ticket|credential/i;
 
 /** Keep the last four characters so a developer can still tell two secrets apart. */
 export function maskValue(value: string): string {
@@ -27,10 +26,7 @@ export function maskDeep(value: unknown, extra?: RegExp, depth = 0): unknown {
   return out;
 }
 
-export function maskRecord<T extends string | string[]>(
-  record: Record<string, T>,
-  extra?: RegExp,
-): Record<string, T> {
+export function maskRecord<T extends string | string[]>(record: Record<string, T>, extra?: RegExp): Record<string, T> {
   const out: Record<string, T> = {};
   for (const [k, v] of Object.entries(record)) {
     if (!isSecretName(k, extra)) out[k] = v;

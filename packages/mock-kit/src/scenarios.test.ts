@@ -82,7 +82,13 @@ describe('scenarios over HTTP', () => {
   it('lists the catalogue with the exact body each error produces', async () => {
     const { app } = make();
     const { scenarios } = (await (await app.request('/__admin/scenarios')).json()) as { scenarios: { name: string }[] };
-    expect(scenarios).toContainEqual({ name: 'QUOTA', description: 'Over quota', status: 429, body: { error: 'quota' }, headers: { 'retry-after': '60' } });
+    expect(scenarios).toContainEqual({
+      name: 'QUOTA',
+      description: 'Over quota',
+      status: 429,
+      body: { error: 'quota' },
+      headers: { 'retry-after': '60' },
+    });
     expect(scenarios.map((s) => s.name)).toEqual(['NOT_FOUND', 'NO_ROUTE', 'BAD_KEY', 'INVALID', 'QUOTA', 'SERVER_ERROR']);
   });
 
@@ -97,7 +103,10 @@ describe('scenarios over HTTP', () => {
 
   it('applies a rule N times, then stops', async () => {
     const { app } = make();
-    const added = await app.request('/__admin/scenarios/rules', json({ scenario: 'QUOTA', match: { method: 'GET', path: '/things' }, times: 2 }));
+    const added = await app.request(
+      '/__admin/scenarios/rules',
+      json({ scenario: 'QUOTA', match: { method: 'GET', path: '/things' }, times: 2 }),
+    );
     expect(added.status).toBe(201);
     const statuses = [];
     for (let i = 0; i < 3; i++) statuses.push((await app.request('/things', K1)).status);
@@ -122,7 +131,10 @@ describe('scenarios over HTTP', () => {
   it('matches on query and headers; a status fault answers its body; rules can be removed one by one or all', async () => {
     const { app, twin } = make();
     const rule = (await (
-      await app.request('/__admin/scenarios/rules', json({ fault: { type: 'status', status: 503, body: 'down' }, match: { query: { limit: '2' }, headers: { 'x-trace': 'on' } } }))
+      await app.request(
+        '/__admin/scenarios/rules',
+        json({ fault: { type: 'status', status: 503, body: 'down' }, match: { query: { limit: '2' }, headers: { 'x-trace': 'on' } } }),
+      )
     ).json()) as { id: string };
     expect((await app.request('/things?limit=2', K1)).status).toBe(200);
     const hit = await app.request('/things?limit=2', { headers: { 'x-key': 'k1', 'x-trace': 'on' } });
@@ -139,9 +151,17 @@ describe('scenarios over HTTP', () => {
 
   it('matches on fields of the parsed body, exactly or by pattern ("*" = present)', async () => {
     const { app } = make();
-    const add = await app.request('/__admin/scenarios/rules', json({ scenario: 'QUOTA', match: { body: { name: 'boom*', password: '*' } } }));
+    const add = await app.request(
+      '/__admin/scenarios/rules',
+      json({ scenario: 'QUOTA', match: { body: { name: 'boom*', password: '*' } } }),
+    );
     expect(add.status).toBe(201);
-    const post = (body: unknown) => app.request('/things', { method: 'POST', headers: { 'content-type': 'application/json', 'x-key': 'k1' }, body: JSON.stringify(body) });
+    const post = (body: unknown) =>
+      app.request('/things', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-key': 'k1' },
+        body: JSON.stringify(body),
+      });
     expect((await post({ name: 'boom-1' })).status).toBe(201);
     expect((await post({ name: 'other', password: 'p' })).status).toBe(201);
     expect((await post({ name: 'boom-2', password: 'p' })).status).toBe(429);

@@ -64,7 +64,10 @@ export class RuleBook {
     this.rules.push(rule);
     if (input.match?.path) this.matchers.set(rule.id, pathMatcher(input.match.path));
     if (input.match?.body) {
-      this.bodyMatchers.set(rule.id, Object.entries(input.match.body).map(([k, v]) => [k, pathMatcher(v)]));
+      this.bodyMatchers.set(
+        rule.id,
+        Object.entries(input.match.body).map(([k, v]) => [k, pathMatcher(v)]),
+      );
     }
     return rule;
   }
@@ -128,4 +131,3 @@ export class RuleBook {
     return true;
   }
 }
-

@@ -10,7 +10,13 @@ describe('probeBadInput', () => {
   it('finds a handler that crashes on input it did not expect, and nothing in a sound twin', async () => {
     // A defect: reads a property of null when the query has no q.
     const fragile = new Hono<ExampleEnv>().get('/', (c) => c.json({ length: JSON.parse(c.req.query('q') ?? 'null').length }));
-    const { app } = createTwinApp({ ...exampleTwin, routes: [['/things', exampleTwin.routes[0]![1]], ['/open', fragile]] });
+    const { app } = createTwinApp({
+      ...exampleTwin,
+      routes: [
+        ['/things', exampleTwin.routes[0]![1]],
+        ['/open', fragile],
+      ],
+    });
     const spec = loadSpec(exampleTwin.spec);
     const quiet = vi.spyOn(console, 'error').mockImplementation(() => {});
     try {

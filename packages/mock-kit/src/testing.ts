@@ -65,7 +65,15 @@ export async function probeBadInput(app: Hono<any>, spec: LoadedSpec, options: P
     if (body !== undefined && method !== 'GET' && method !== 'HEAD') init.body = body;
     try {
       const res = await app.request(url, init);
-      if (res.status >= 500) failures.push({ method, url, contentType, body: body?.slice(0, 120), status: res.status, answer: (await res.text()).slice(0, 300) });
+      if (res.status >= 500)
+        failures.push({
+          method,
+          url,
+          contentType,
+          body: body?.slice(0, 120),
+          status: res.status,
+          answer: (await res.text()).slice(0, 300),
+        });
       else await res.arrayBuffer();
     } catch (err) {
       failures.push({ method, url, contentType, body: body?.slice(0, 120), status: 'threw', answer: String(err).slice(0, 300) });
@@ -76,7 +84,7 @@ export async function probeBadInput(app: Hono<any>, spec: LoadedSpec, options: P
     if (options.skip?.includes(`${op.method} ${op.path}`)) continue;
     const opDoc = ((spec.doc.paths as Json)[op.path] as Json)[op.method.toLowerCase()] as Json;
     const params = ((opDoc.parameters as Json[] | undefined) ?? []).map((p) =>
-      typeof p.$ref === 'string' ? ((spec.doc.components as Json).parameters as Json)[p.$ref.split('/').pop()!] as Json : p,
+      typeof p.$ref === 'string' ? (((spec.doc.components as Json).parameters as Json)[p.$ref.split('/').pop()!] as Json) : p,
     );
     const queryNames = params.filter((p) => p.in === 'query').map((p) => String(p.name));
     const enums = new Map(

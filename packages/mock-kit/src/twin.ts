@@ -144,7 +144,8 @@ export class Twin<F, S> {
       ...(options.adminToken !== undefined && { token: options.adminToken }),
       ...(options.adminOrigins && { origins: new Set(options.adminOrigins.map((o) => o.toLowerCase())) }),
     };
-    if (!Number.isSafeInteger(this.bodyLimit) || this.bodyLimit < 0) throw new RangeError(`body limit must be a whole number of bytes, got ${this.bodyLimit}`);
+    if (!Number.isSafeInteger(this.bodyLimit) || this.bodyLimit < 0)
+      throw new RangeError(`body limit must be a whole number of bytes, got ${this.bodyLimit}`);
     this.spec = loadSpec(def.spec);
     this.check = fixtureValidator<F>(def.fixtures.schema);
     if (options.fixturesFile) {
@@ -188,7 +189,12 @@ export class Twin<F, S> {
   /** Reset, then seed the named state. Throws RangeError for an unknown name. */
   useState(name: string, params: Record<string, unknown> = {}): void {
     const state = this.def.states?.[name];
-    if (!state) throw new RangeError(`unknown state "${name}"; known: ${this.stateNames().map((s) => s.name).join(', ')}`);
+    if (!state)
+      throw new RangeError(
+        `unknown state "${name}"; known: ${this.stateNames()
+          .map((s) => s.name)
+          .join(', ')}`,
+      );
     this.reset();
     this.current = this.check(state.apply(structuredClone(this.base), params), `state ${name}`);
     this.activeState = name;

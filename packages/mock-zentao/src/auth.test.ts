@@ -73,7 +73,9 @@ describe('checkEntry: errors in ZenTao order, always HTTP 200', () => {
   it('refuses an app without a key, before looking at the token', async () => {
     const { app, twin } = createApp();
     twin.useState('an app without a key');
-    expect(await call('/api.php?m=im&f=getGroupChats&code=noKeyApp&token=whatever', undefined, app)).toEqual(entryError(401, '应用未设置密钥'));
+    expect(await call('/api.php?m=im&f=getGroupChats&code=noKeyApp&token=whatever', undefined, app)).toEqual(
+      entryError(401, '应用未设置密钥'),
+    );
   });
 
   it('checks the IP before the token and notes who called and what the whitelist is', async () => {
@@ -293,9 +295,7 @@ describe('the signature debugger (journal notes of a refused token)', () => {
   });
 
   it('recognises a token computed over %20 instead of +', async () => {
-    const note = await refusedWith(
-      `/api.php?m=im&f=getChatUsers&gid=my%20group&code=myAppCode&token=2619c305704bb0001bf3bccce811f782`,
-    );
+    const note = await refusedWith(`/api.php?m=im&f=getChatUsers&gid=my%20group&code=myAppCode&token=2619c305704bb0001bf3bccce811f782`);
     expect(note.signed).toBe('m=im&f=getChatUsers&gid=my+group&code=myAppCode');
     expect(note.hint).toBe(
       'the token was computed over spaces encoded as %20; ZenTao re-encodes the query like http_build_query (spaces as +)',

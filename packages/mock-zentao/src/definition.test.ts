@@ -33,7 +33,8 @@ describe('the ZenTao twin definition', () => {
   it('answers an m or f that names no method in the fail shape, naming them', async () => {
     expect(await call(signed('m=im&f=deleteEverything&code=myAppCode'))).toEqual({
       result: 'fail',
-      message: '方法不存在：m=im&f=deleteEverything（f must be one of ["getGroupChats","getChatUsers","sendNotification","sendChatMessage"]）。',
+      message:
+        '方法不存在：m=im&f=deleteEverything（f must be one of ["getGroupChats","getChatUsers","sendNotification","sendChatMessage"]）。',
     });
     expect(await call(signed('m=user&f=getGroupChats&code=myAppCode'))).toEqual({
       result: 'fail',

@@ -110,7 +110,13 @@ describe('the canonical shortcut (the hot path: no decoding, no re-encoding)', (
   });
 
   it('takes an empty value, and a query with no token', () => {
-    expect(canonicalQuery('a=&b=1')).toEqual({ q: new Map([['a', ''], ['b', '1']]), signed: 'a=&b=1' });
+    expect(canonicalQuery('a=&b=1')).toEqual({
+      q: new Map([
+        ['a', ''],
+        ['b', '1'],
+      ]),
+      signed: 'a=&b=1',
+    });
   });
 
   it.each([

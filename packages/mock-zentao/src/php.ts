@@ -4,8 +4,7 @@ import * as crypto from 'node:crypto';
 const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
 
 /** PHP's md5(): lower-case hex of the UTF-8 bytes. */
-export const md5 = (s: string): string =>
-  oneShot ? oneShot('md5', s, 'hex') : crypto.createHash('md5').update(s, 'utf8').digest('hex');
+export const md5 = (s: string): string => (oneShot ? oneShot('md5', s, 'hex') : crypto.createHash('md5').update(s, 'utf8').digest('hex'));
 
 /** PHP's urlencode(): RFC 1738, spaces as `+`, only `-_.` and alphanumerics left bare. */
 function phpUrlencode(s: string): string {

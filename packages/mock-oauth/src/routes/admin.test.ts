@@ -261,7 +261,7 @@ describe('admin: forced failures through the kit’s scenarios', () => {
         code: 'invalid_request',
         message:
           'step "refresh" cannot fail with "access_denied"; ' +
-            'it can with: bad_refresh_token, incorrect_client_credentials, unsupported_grant_type',
+          'it can with: bad_refresh_token, incorrect_client_credentials, unsupported_grant_type',
       },
     });
     expect((await app.request('/__admin/oauth/failures', fail({ step: 'nope', error: 'access_denied' }))).status).toBe(400);

@@ -226,7 +226,9 @@ describe('im/sendNotification', () => {
 
   it('rejects unknown users, naming them, and delivers nothing', async () => {
     const { app, twin } = createApp();
-    expect(await call(signed(SEND), post({ users: [1, 99, 'nobody'], title: 't', sender }), app)).toEqual(failure('找不到接收者用户：99, nobody。'));
+    expect(await call(signed(SEND), post({ users: [1, 99, 'nobody'], title: 't', sender }), app)).toEqual(
+      failure('找不到接收者用户：99, nobody。'),
+    );
     expect(twin.state.inbox).toEqual([]);
   });
 
@@ -239,7 +241,9 @@ describe('im/sendNotification', () => {
         ],
       }),
     });
-    expect(await call(signed(SEND), post({ users: [1, 9, 'ghost'], title: 't', sender }), app)).toEqual(failure('找不到接收者用户：9, ghost。'));
+    expect(await call(signed(SEND), post({ users: [1, 9, 'ghost'], title: 't', sender }), app)).toEqual(
+      failure('找不到接收者用户：9, ghost。'),
+    );
     expect(twin.state.inbox).toEqual([]);
   });
 
