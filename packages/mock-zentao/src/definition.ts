@@ -39,6 +39,7 @@ export const zentaoTwin: TwinDefinition<ZentaoFixtures, ZentaoRuntime> = {
     }),
   notFound: () => zentaoErrors.refuse('PAGE_NOT_FOUND'),
   parseBody,
+  stores: (rt) => ({ inbox: { usage: () => ({ size: rt.inbox.length, max: rt.maxInbox, evicted: rt.evicted }) } }),
   credentials: (f) => {
     const app = f.apps[0];
     return app ? [{ label: 'app code / key', value: `${app.code} / ${app.key}` }] : [];

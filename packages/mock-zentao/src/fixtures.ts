@@ -35,7 +35,12 @@ export interface ZentaoFixtures {
   apps: ZentaoApp[];
   users: ZentaoUser[];
   chats: ZentaoChat[];
+  /** The most deliveries the inbox keeps (default 10,000); past it the oldest go. */
+  maxInbox?: number;
 }
+
+/** The inbox's size when the fixtures do not say. */
+export const DEFAULT_MAX_INBOX = 10_000;
 
 /** The app code and key from ZenTao's documentation. */
 export const defaultApp: ZentaoApp = {
@@ -67,6 +72,7 @@ export const fixturesSchema = {
   required: ['apps', 'users', 'chats'],
   additionalProperties: false,
   properties: {
+    maxInbox: { type: 'integer', minimum: 1, maximum: 10_000_000 },
     apps: {
       type: 'array',
       items: {

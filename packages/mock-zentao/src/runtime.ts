@@ -1,5 +1,5 @@
 import type { Twin } from '@doppel/mock-kit';
-import type { ZentaoApp, ZentaoChat, ZentaoFixtures, ZentaoUser } from './fixtures.ts';
+import { DEFAULT_MAX_INBOX, type ZentaoApp, type ZentaoChat, type ZentaoFixtures, type ZentaoUser } from './fixtures.ts';
 import type { components } from './generated/openapi.ts';
 import { parseWhitelist, type WhitelistEntry } from './ip.ts';
 
@@ -18,7 +18,12 @@ export interface ZentaoRuntime {
   usersById: Map<number, ZentaoUser>;
   usersByAccount: Map<string, ZentaoUser>;
   chats: Map<string, ZentaoChat>;
+  /** Deliveries, oldest first: at most `maxInbox`, the oldest dropped past it. */
   inbox: Delivery[];
+  maxInbox: number;
+  /** Every delivery so far (the next id is one more), and how many the inbox dropped. */
+  delivered: number;
+  evicted: number;
 }
 
 export function seed(f: ZentaoFixtures, _twin: Twin<ZentaoFixtures, ZentaoRuntime>): ZentaoRuntime {
@@ -29,7 +34,24 @@ export function seed(f: ZentaoFixtures, _twin: Twin<ZentaoFixtures, ZentaoRuntim
     usersByAccount: new Map(live.map((u) => [u.account, u])),
     chats: new Map(f.chats.map((c) => [c.gid, c])),
     inbox: [],
+    maxInbox: f.maxInbox ?? DEFAULT_MAX_INBOX,
+    delivered: 0,
+    evicted: 0,
   };
+}
+
+/**
+ * Keep a delivery, dropping the oldest past `maxInbox`. Trimmed in batches of a tenth, so a full inbox costs a
+ * send one array shift per many sends rather than one each.
+ */
+export function keep(state: ZentaoRuntime, delivery: Delivery): void {
+  state.inbox.push(delivery);
+  const over = state.inbox.length - state.maxInbox;
+  if (over > 0) {
+    const drop = Math.min(state.inbox.length, over + Math.floor(state.maxInbox / 10));
+    state.inbox.splice(0, drop);
+    state.evicted += drop;
+  }
 }
 
 const DIGITS = /^\d+$/;

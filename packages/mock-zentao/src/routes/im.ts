@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import type { ZentaoContext, ZentaoEnv } from '../context.ts';
 import { zentaoErrors } from '../errors.ts';
 import type { components } from '../generated/openapi.ts';
-import { type Delivery, findUser, type ZentaoRuntime } from '../runtime.ts';
+import { type Delivery, findUser, keep, type ZentaoRuntime } from '../runtime.ts';
 
 type Notification = components['schemas']['Notification'];
 type ChatMessage = components['schemas']['ChatMessage'];
@@ -58,7 +58,7 @@ type Target = Pick<Delivery, 'kind' | 'users' | 'gid'>;
 
 function deliver(c: ZentaoContext, state: ZentaoRuntime, msg: Notification | ChatMessage, target: Target) {
   const delivery: Delivery = {
-    id: state.inbox.length + 1,
+    id: ++state.delivered,
     ...target,
     appCode: c.req.query('code')!,
     time: new Date(c.get('twin').clock.now()).toISOString(),
@@ -71,7 +71,7 @@ function deliver(c: ZentaoContext, state: ZentaoRuntime, msg: Notification | Cha
   if (msg.actions !== undefined) delivery.actions = msg.actions;
   // Required of every send (SENDER_REQUIRED), listed last as the inbox always has.
   delivery.sender = msg.sender;
-  state.inbox.push(delivery);
+  keep(state, delivery);
   c.get('notes').delivered = delivery.id;
 }
 
