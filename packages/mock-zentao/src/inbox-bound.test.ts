@@ -24,7 +24,9 @@ describe('the inbox is bounded', () => {
     expect(ids.at(-1)).toBe(45);
     expect(ids).toEqual(Array.from({ length: ids.length }, (_, i) => 46 - ids.length + i));
     expect(twin.state.inbox.at(-1)!.title).toBe('n45');
-    const health = (await (await app.request('/__admin/health')).json()) as { stores: { inbox: { size: number; max: number; evicted: number } } };
+    const health = (await (await app.request('/__admin/health')).json()) as {
+      stores: { inbox: { size: number; max: number; evicted: number } };
+    };
     expect(health.stores.inbox).toEqual({ size: ids.length, max: 20, evicted: 45 - ids.length });
   });
 
