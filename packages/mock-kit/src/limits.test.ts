@@ -169,6 +169,10 @@ describe('maskText', () => {
     expect(maskText('client_id=abc&client_secret=0123456789abcdef&x=1')).toBe('client_id=abc&client_secret=****cdef&x=1');
     expect(maskText('{"title": "a \\"quoted\\" token"}')).toBe('{"title": "a \\"quoted\\" token"}');
     expect(maskText('{"password" : "hunter2-hunter2"}')).toBe('{"password" : "****ter2"}');
+    expect(maskText('<OAuth><access_token>gho_abcdefghijklmnop</access_token><scope>repo</scope></OAuth>')).toBe(
+      '<OAuth><access_token>****mnop</access_token><scope>repo</scope></OAuth>',
+    );
+    expect(maskText('<a><code>abcdefghijkl</code></a>', /^code$/)).toBe('<a><code>****ijkl</code></a>');
   });
 
   it('an unparseable request body in the journal has its secrets masked', async () => {

@@ -37,11 +37,14 @@ export function maskRecord<T extends string | string[]>(record: Record<string, T
 
 // A JSON string literal, unambiguous so the match is linear: "…" with escapes.
 const JSON_PAIR = /"((?:[^"\\]|\\.)*)"(\s*:\s*)"((?:[^"\\]|\\.)*)"/g;
+// <name>value</name>, as XML token replies carry secrets (GitHub's `Accept: application/xml`).
+const XML_ELEMENT = /<([A-Za-z_][\w.-]*)>([^<]*)<\/\1>/g;
 const FORM_PAIR = /(^|[&?\s;])([^=&?\s;]+)=([^&\s;]*)/g;
 
 /**
- * A text body (one that did not parse: broken JSON, an odd form) with the values of secret-named JSON
- * members and form fields masked, so a malformed token request never shows its secret in the journal.
+ * A text body (one that did not parse: broken JSON, an odd form, XML) with the values of secret-named JSON
+ * members, form fields and XML elements masked, so neither a malformed token request nor an XML token reply
+ * shows a secret in the journal.
  */
 export function maskText(text: string, extra?: RegExp): string {
   return text
@@ -50,5 +53,8 @@ export function maskText(text: string, extra?: RegExp): string {
     )
     .replace(FORM_PAIR, (all, lead: string, name: string, value: string) =>
       isSecretName(name, extra) ? `${lead}${name}=${maskValue(value)}` : all,
+    )
+    .replace(XML_ELEMENT, (all, name: string, value: string) =>
+      isSecretName(name, extra) ? `<${name}>${maskValue(value)}</${name}>` : all,
     );
 }
