@@ -23,7 +23,7 @@ function authorizeParam(c: OAuthContext, name: string): string | undefined {
 /**
  * Authorize errors are redirects back to the application with `error`, `error_description`, `error_uri`
  * and `state`. The target is the request's redirect_uri when the app allows it, else the app's first
- * registered callback URL (always so for redirect_uri_mismatch); with neither, GitHub's 404 page.
+ * registered callback URL (always so for redirect_uri_mismatch); with no known app, GitHub's 404 page.
  */
 function authorizeTemplate(error: string, description: string, anchor: string, what: string): ErrorTemplate {
   return {
@@ -34,14 +34,14 @@ function authorizeTemplate(error: string, description: string, anchor: string, w
       const c = ctx as OAuthContext;
       const clientId = authorizeParam(c, 'client_id');
       const asked = authorizeParam(c, 'redirect_uri');
-      // An absent parameter (undefined) names no client and is no URL.
+      // Only ever to a callback the app registered: with no known app (a forced error, a rule without a
+      // client) there is nothing registered, so GitHub's error page, never a redirect to whatever was asked.
       const app = c.get('twin').state.apps.get(clientId as string);
-      let target: string | undefined;
-      if (app) {
-        target = error !== 'redirect_uri_mismatch' && redirectAllowed(app, asked as string) ? asked : app.callbackUrls[0];
-      } else if (URL.canParse(asked as string)) {
-        target = asked;
-      }
+      const target = app
+        ? error !== 'redirect_uri_mismatch' && redirectAllowed(app, asked as string)
+          ? asked
+          : app.callbackUrls[0]
+        : undefined;
       if (!target) return c.html(notFoundPage(), 404);
       return c.redirect(withParams(target, { ...(body as Record<string, string>), state: authorizeParam(c, 'state') }), 302);
     },
