@@ -44,6 +44,7 @@ export const oauthTwin: TwinDefinition<OAuthFixtures, OAuthRuntime> = {
   internalError: () => oauthErrors.refuse('server_error'),
   parseBody,
   secretNames: /^code$|client_secret|refresh_token|access_token/i,
+  stores: (rt) => ({ codes: rt.codes, tokens: rt.tokens }),
   credentials: (f) => [
     ...f.apps.map((a) => ({
       label: `${a.name} (${modes(a)})`,

@@ -69,7 +69,13 @@ export interface OAuthFixtures {
   nextTokens: string[];
   /** Who approves in auto-approve mode when the request names no known `login`. */
   defaultLogin: string;
+  /** The most tokens the twin keeps (default 50,000) and the most unredeemed codes (default 10,000): past either, the oldest go. */
+  maxTokens?: number;
+  maxCodes?: number;
 }
+
+export const DEFAULT_MAX_TOKENS = 50_000;
+export const DEFAULT_MAX_CODES = 10_000;
 
 /** The GitHub bot of the vendor doc: people see the consent page. Callback as in the doc's sample. */
 export const GITHUB_BOT: OAuthClient = {
@@ -201,6 +207,8 @@ export const fixturesSchema = {
   required: ['apps', 'users', 'codes', 'tokens', 'nextTokens', 'defaultLogin'],
   additionalProperties: false,
   properties: {
+    maxTokens: { type: 'integer', minimum: 1, maximum: 10_000_000 },
+    maxCodes: { type: 'integer', minimum: 1, maximum: 10_000_000 },
     apps: {
       type: 'array',
       items: {

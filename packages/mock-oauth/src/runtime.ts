@@ -1,6 +1,6 @@
-import type { Twin } from '@doppel/mock-kit';
-import type { OAuthClient, OAuthFixtures, OAuthUser } from './fixtures.ts';
-import { CODE_TTL_MS, type CodeRecord, normaliseScope, type TokenStore } from './tokens.ts';
+import { BoundedMap, type Twin } from '@doppel/mock-kit';
+import { DEFAULT_MAX_CODES, DEFAULT_MAX_TOKENS, type OAuthClient, type OAuthFixtures, type OAuthUser } from './fixtures.ts';
+import { CODE_TTL_MS, type CodeRecord, normaliseScope, type TokenRecord, type TokenStore } from './tokens.ts';
 
 /** The live, mutable state the handlers read and change; seeded from fixtures on start, reset and state changes. */
 export interface OAuthRuntime extends TokenStore {
@@ -8,7 +8,9 @@ export interface OAuthRuntime extends TokenStore {
   apps: Map<string, OAuthClient>;
   /** By lower-case login (GitHub logins are case-insensitive). */
   users: Map<string, OAuthUser>;
-  codes: Map<string, CodeRecord>;
+  /** Unredeemed codes, bounded: past the maximum the oldest go. */
+  codes: BoundedMap<string, CodeRecord>;
+  tokens: BoundedMap<string, TokenRecord>;
 }
 
 /** Seeded codes live 10 minutes from now; seeded tokens expire `expiresInSeconds` from now (or never). */
@@ -17,9 +19,15 @@ export function seed(f: OAuthFixtures, twin: Twin<OAuthFixtures, OAuthRuntime>):
   return {
     apps: new Map(f.apps.map((a) => [a.clientId, a])),
     users: new Map(f.users.map((u) => [u.login.toLowerCase(), u])),
-    codes: new Map(f.codes.map((c) => [c.code, { ...c, scope: normaliseScope(c.scope), expiresAt: now + CODE_TTL_MS }])),
+    codes: bounded(
+      f.maxCodes ?? DEFAULT_MAX_CODES,
+      twin,
+      f.codes.map((c) => [c.code, { ...c, scope: normaliseScope(c.scope), expiresAt: now + CODE_TTL_MS }]),
+    ),
     nextTokens: [...f.nextTokens],
-    tokens: new Map(
+    tokens: bounded(
+      f.maxTokens ?? DEFAULT_MAX_TOKENS,
+      twin,
       f.tokens.map((t) => [
         t.token,
         {
@@ -35,4 +43,14 @@ export function seed(f: OAuthFixtures, twin: Twin<OAuthFixtures, OAuthRuntime>):
       ]),
     ),
   };
+}
+
+/**
+ * A store that keeps at most `max` entries, the oldest going first. Expiry stays with the records (an expired
+ * code or token is refused by the route with its own error), so the store only caps.
+ */
+function bounded<V>(max: number, twin: Twin<OAuthFixtures, OAuthRuntime>, entries: [string, V][]): BoundedMap<string, V> {
+  const map = new BoundedMap<string, V>(max, () => twin.clock.now());
+  for (const [k, v] of entries) map.set(k, v);
+  return map;
 }

@@ -33,7 +33,13 @@ export interface TokenRecord {
 
 /** Where issued tokens go. */
 export interface TokenStore {
-  tokens: Map<string, TokenRecord>;
+  /** Bounded: past its maximum the oldest token goes. */
+  tokens: {
+    get(token: string): TokenRecord | undefined;
+    set(token: string, record: TokenRecord): unknown;
+    delete(token: string): boolean;
+    values(): Iterable<TokenRecord>;
+  };
   /** Fixture tokens still to hand out before random ones. */
   nextTokens: string[];
 }
