@@ -19,6 +19,8 @@ export const oauth: BenchTarget = {
   label: 'POST /login/oauth/access_token (code exchange, form reply)',
   start: () => {
     const fixtures = defaultFixtures();
+    // Keep every pre-issued code (the store's default cap is 10,000).
+    fixtures.maxCodes = CODES;
     fixtures.codes = Array.from({ length: CODES }, (_, i) => codeAt(i)).map((code) => ({
       code,
       clientId: GITHUB_BOT.clientId,
