@@ -104,6 +104,87 @@ describe('default fixtures (documented in the README)', () => {
   });
 });
 
+describe('the default actions’ input schemas', () => {
+  const action = (id: string) => defaultFixtures().actions.find((a) => a.id === id)!;
+  const problems = (id: string, input: unknown) => schemaProblems(action(id).inputSchema, input, 'input');
+
+  it.each<[string, string, unknown, string[]]>([
+    ['创建客户', IDS.createCustomer, {}, ['/name is required', '/mobile is required']],
+    [
+      '创建客户',
+      IDS.createCustomer,
+      { name: '', mobile: '23800000000', level: 'D' },
+      ['/name must NOT have fewer than 1 characters', '/mobile must match pattern "^1[0-9]{10}$"', '/level must be one of ["A","B","C"]'],
+    ],
+    ['查询客户', IDS.queryCustomer, {}, ['/customerId is required']],
+    [
+      '客户同步集成流',
+      IDS.syncCustomersFlow,
+      { since: 'yesterday', dryRun: 'no' },
+      ['/since must match format "date-time"', '/dryRun must be boolean'],
+    ],
+    ['创建销售订单', IDS.createOrder, {}, ['/customerName is required', '/items is required']],
+    [
+      '创建销售订单',
+      IDS.createOrder,
+      { customerName: '', items: [] },
+      ['/customerName must NOT have fewer than 1 characters', '/items must NOT have fewer than 1 items'],
+    ],
+    [
+      '创建销售订单',
+      IDS.createOrder,
+      { customerName: 'c', items: [{}, { sku: 1, quantity: 0 }] },
+      ['/items/0/sku is required', '/items/0/quantity is required', '/items/1/sku must be string', '/items/1/quantity must be >= 1'],
+    ],
+    ['查询库存', IDS.queryStock, { sku: '', warehouse: 1 }, ['/sku must NOT have fewer than 1 characters', '/warehouse must be string']],
+    ['发起签署', IDS.createContract, { title: 't', signers: [] }, ['/signers must NOT have fewer than 1 items']],
+    ['查询签署状态', IDS.signContract, {}, ['/flowId is required']],
+    [
+      '创建待办',
+      IDS.createTodo,
+      { subject: '', executorIds: [], dueTime: 'tomorrow' },
+      ['/subject must NOT have fewer than 1 characters', '/executorIds must NOT have fewer than 1 items', '/dueTime must be integer'],
+    ],
+    ['创建待办', IDS.createTodo, { subject: 'x'.repeat(1025), executorIds: ['u'] }, ['/subject must NOT have more than 1024 characters']],
+    ['查询待办列表', IDS.listTodos, { isDone: 'yes' }, ['/isDone must be boolean']],
+    [
+      '创建日程',
+      IDS.createEvent,
+      { summary: 's', start: 'now', end: 'later' },
+      ['/start must match format "date-time"', '/end must match format "date-time"'],
+    ],
+    ['查询日程', IDS.listEvents, {}, ['/from is required']],
+  ])('%s refuses %j', (_name, id, input, expected) => {
+    expect(problems(id, input)).toEqual(expected);
+  });
+
+  it('accept what the README’s examples send', () => {
+    expect(problems(IDS.createCustomer, { name: '张三', mobile: '13800000000', level: 'A' })).toEqual([]);
+    expect(problems(IDS.createOrder, { customerName: '甲', items: [{ sku: 'S1', quantity: 1 }] })).toEqual([]);
+    expect(problems(IDS.createTodo, { subject: '周报', executorIds: ['u1'], dueTime: 1 })).toEqual([]);
+    expect(problems(IDS.listTodos, {})).toEqual([]);
+  });
+});
+
+describe('the default actions’ outputs', () => {
+  it.each<[string, string, string[]]>([
+    ['创建客户', IDS.createCustomer, ['customerId', 'createdAt']],
+    ['查询客户', IDS.queryCustomer, ['customerId', 'name', 'level']],
+    ['客户同步集成流', IDS.syncCustomersFlow, ['synced', 'failed']],
+    ['创建销售订单', IDS.createOrder, ['orderNo', 'status', 'amount']],
+    ['查询库存', IDS.queryStock, ['sku', 'available']],
+    ['发起签署', IDS.createContract, ['flowId']],
+    ['查询签署状态', IDS.signContract, ['status']],
+    ['创建待办', IDS.createTodo, ['id', 'subject', 'createdTime']],
+    ['查询待办列表', IDS.listTodos, ['todoCards']],
+    ['创建日程', IDS.createEvent, ['eventId']],
+    ['查询日程', IDS.listEvents, ['events']],
+  ])('%s always answers %j', (_name, id, fields) => {
+    const { outputSchema } = defaultFixtures().actions.find((a) => a.id === id)!;
+    expect(schemaProblems(outputSchema, {}, 'output')).toEqual(fields.map((f) => `/${f} is required`));
+  });
+});
+
 describe('the fixtures schema', () => {
   it('accepts the defaults and every named state', () => {
     expect(schemaProblems(fixturesSchema, defaultFixtures())).toEqual([]);
