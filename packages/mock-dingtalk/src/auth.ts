@@ -9,7 +9,8 @@ const TOKEN_HEADER = 'x-acs-dingtalk-access-token';
 /** The live token record of this request, or undefined (missing, unknown or expired). */
 function tokenOf(c: DingTalkContext): TokenRecord | undefined {
   const twin = c.get('twin');
-  const rec = twin.state.tokens.get(c.req.header(TOKEN_HEADER) ?? '');
+  // No header finds no token.
+  const rec = twin.state.tokens.get(c.req.header(TOKEN_HEADER) as string);
   return rec && rec.expiresAt > twin.clock.now() ? rec : undefined;
 }
 
@@ -39,14 +40,13 @@ export function tenantOf(c: DingTalkContext): string | undefined {
   const body = (c.get('body') ?? {}) as Record<string, unknown>;
   switch (c.req.path) {
     case '/v1.0/oauth2/accessToken':
-      return findApp(state, String(body.appKey ?? ''))?.corpId;
+      return findApp(state, String(body.appKey))?.corpId;
     case '/v1.0/oauth2/corpAccessToken':
       return typeof body.authCorpId === 'string' ? body.authCorpId : undefined;
     case '/gettoken':
-      return findApp(state, c.req.query('appkey') ?? '')?.corpId;
+      return findApp(state, c.req.query('appkey') as string)?.corpId;
     case '/connect/authority':
       return c.req.query('corpId') ?? (typeof body.corpId === 'string' ? body.corpId : undefined);
-    default:
-      return undefined;
   }
+  return undefined;
 }

@@ -119,6 +119,8 @@ describe('a defect in the twin itself', () => {
     expect(body.requestid).toBe(res.headers.get('x-acs-request-id'));
     expect(twin.journal.all().at(-1)!.error).toBe('InternalError');
     expect(errors).toHaveBeenCalledOnce();
+    // The execution record of the interrupted invoke says nothing was answered.
+    expect(twin.state.executions).toMatchObject([{ errorCode: '', errorMessage: '', output: null, cost: 0 }]);
   });
 });
 

@@ -26,11 +26,12 @@ function onInvalid(_c: DingTalkContext, issues: ValidationIssue[], op: Operation
   if (style === 'legacy') return dingtalkErrors.refuse('legacy40089');
   if (style === 'gateway-token') {
     // Token calls have no parameters: every issue is about the body. No body, a body that is not JSON, or JSON
-    // that is not an object (an issue of the body itself): the gateway sees no body.
-    if (issues.some((i) => i.name === '')) return dingtalkErrors.refuse('Missingbody');
+    // that is not an object is one issue of the body itself: the gateway sees no body.
+    const first = issues[0]!;
+    if (first.name === '') return dingtalkErrors.refuse('Missingbody');
     // Every other issue names a field by its pointer (`/appKey`).
     const missing = issues.find((i) => i.keyword === 'required');
-    const field = (missing ?? issues[0]!).name.slice(1);
+    const field = (missing ?? first).name.slice(1);
     const body = missing
       ? { code: `Missing${field}`, message: `${field} is mandatory for this action.` }
       : { code: `Invalid${field}`, message: `Specified parameter ${field} is not valid.` };

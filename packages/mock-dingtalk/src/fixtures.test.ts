@@ -19,10 +19,10 @@ import { dingtalkStates } from './states.ts';
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
 describe('default fixtures (documented in the README)', () => {
-  const f = defaultFixtures();
-
   it('have the README’s credentials, with the suite installed in dingdoppelcorp only', () => {
+    const f = defaultFixtures();
     expect(f.orgs.map((o) => o.corpId)).toEqual([DEFAULT_CORP_ID, OTHER_CORP_ID]);
+    for (const org of f.orgs) expect(README).toContain(`\`${org.corpId}\` (${org.name})`);
     expect(f.apps).toEqual([{ ...SELF_BUILT_APP }]);
     expect(f.suites).toHaveLength(1);
     expect(f.suites[0]).toMatchObject({ ...SUITE, installedCorpIds: [DEFAULT_CORP_ID] });
@@ -43,6 +43,7 @@ describe('default fixtures (documented in the README)', () => {
   });
 
   it('have the README’s connectors, each with the actions the README names', () => {
+    const f = defaultFixtures();
     const rows = [...README.matchAll(/^\| (self_built|third_party|official) \| (.+?) `(G-CONN-[0-9A-F]+)` \| (.+?) \|/gm)];
     expect(rows).toHaveLength(5);
     for (const [, type, name, id, actions] of rows) {
@@ -55,6 +56,7 @@ describe('default fixtures (documented in the README)', () => {
   });
 
   it('put the providers in the connect asset URIs of the README’s examples', () => {
+    const f = defaultFixtures();
     expect(connectAssetUri(ISV_CORP_ID, IDS.createOrder)).toBe(
       'dca://dingdoppelisvcorp.connect.dingtalk.com/dingdoppelisvcorp/action/G-ACT-101FDEBD3C6E213DB4740011',
     );
@@ -64,22 +66,31 @@ describe('default fixtures (documented in the README)', () => {
   });
 
   it('have a connector of each type with two or more actions, and more official connectors than a default page', () => {
+    const f = defaultFixtures();
     for (const type of ['self_built', 'third_party', 'official'] as const) {
       const rich = f.connectors.filter((c) => c.type === type && f.actions.filter((a) => a.connectorId === c.id).length >= 2);
       expect(rich.length, type).toBeGreaterThan(0);
     }
     const official = f.connectors.filter((c) => c.type === 'official');
     expect(official).toHaveLength(2 + FILLER_OFFICIAL_CONNECTORS);
+    for (const [i, c] of official.slice(2).entries()) {
+      const n = String(i + 1).padStart(2, '0');
+      expect(c.name).toBe(`官方连接器 ${n}`);
+      expect(f.actions.filter((a) => a.connectorId === c.id).map((a) => a.name)).toEqual([`通用动作 ${n}`]);
+    }
     expect(official.length).toBeGreaterThan(f.defaultPageSize);
     expect(new Set(f.connectors.map((c) => c.id)).size).toBe(f.connectors.length);
     expect(new Set(f.actions.map((a) => a.id)).size).toBe(f.actions.length);
   });
 
   it('scope the suite to ERP, to-do, calendar and fillers 01–08, and grant it all of that but 创建销售订单', () => {
+    const f = defaultFixtures();
     const scope = f.suites[0]!.usageScope;
     expect(scope.slice(0, 3)).toEqual([IDS.erp, IDS.todo, IDS.calendar]);
     expect(scope).toHaveLength(3 + 8);
     expect(scope).not.toContain(IDS.esign);
+    const fillers = f.connectors.filter((c) => c.type === 'official').slice(2);
+    expect(scope.slice(3)).toEqual(fillers.slice(0, 8).map((c) => c.id));
     const inScope = f.actions.filter((a) => scope.includes(a.connectorId) || a.connectorId === IDS.crm).map((a) => a.id);
     expect(f.grants).toEqual([
       { corpId: DEFAULT_CORP_ID, clientId: SUITE.suiteKey, actionIds: inScope.filter((id) => id !== IDS.createOrder) },
@@ -87,6 +98,7 @@ describe('default fixtures (documented in the README)', () => {
   });
 
   it('give every action an input schema that names its required fields, and an output valid against its output schema', () => {
+    const f = defaultFixtures();
     for (const action of f.actions) {
       const required = (action.inputSchema.required ?? []) as string[];
       expect(schemaProblems(action.inputSchema, {}, 'input'), action.id).toEqual(required.map((r) => `/${r} is required`));
@@ -154,6 +166,24 @@ describe('the default actions’ input schemas', () => {
       ['/start must match format "date-time"', '/end must match format "date-time"'],
     ],
     ['查询日程', IDS.listEvents, {}, ['/from is required']],
+    ['查询日程', IDS.listEvents, { from: 'monday' }, ['/from must match format "date-time"']],
+    ['创建日程', IDS.createEvent, {}, ['/summary is required', '/start is required', '/end is required']],
+    ['创建日程', IDS.createEvent, { summary: 1, start: '2024-01-01T00:00:00Z', end: '2024-01-01T00:00:00Z' }, ['/summary must be string']],
+    ['发起签署', IDS.createContract, {}, ['/title is required', '/signers is required']],
+    ['发起签署', IDS.createContract, { title: 1, signers: [1] }, ['/title must be string', '/signers/0 must be string']],
+    ['查询签署状态', IDS.signContract, { flowId: 1 }, ['/flowId must be string']],
+    ['查询客户', IDS.queryCustomer, { customerId: 1 }, ['/customerId must be string']],
+    ['查询库存', IDS.queryStock, {}, ['/sku is required']],
+    ['创建待办', IDS.createTodo, {}, ['/subject is required', '/executorIds is required']],
+    ['创建待办', IDS.createTodo, { subject: 1, executorIds: [1] }, ['/subject must be string', '/executorIds/0 must be string']],
+    ['客户同步集成流', IDS.syncCustomersFlow, {}, ['/since is required']],
+    ['通用动作 01', 'G-ACT-101FDEBD3C6E213DB4740101', { text: 1 }, ['/text must be string']],
+    [
+      '创建客户',
+      IDS.createCustomer,
+      { name: 1, mobile: 1, level: 1 },
+      ['/name must be string', '/mobile must be string', '/level must be string', '/level must be one of ["A","B","C"]'],
+    ],
   ])('%s refuses %j', (_name, id, input, expected) => {
     expect(problems(id, input)).toEqual(expected);
   });
@@ -167,6 +197,71 @@ describe('the default actions’ input schemas', () => {
 });
 
 describe('the default actions’ outputs', () => {
+  it('and inputs are objects', () => {
+    for (const action of defaultFixtures().actions) {
+      expect(schemaProblems(action.inputSchema, 5, 'input'), action.id).toEqual(['input must be object']);
+      expect(schemaProblems(action.outputSchema, 5, 'output'), action.id).toEqual(['output must be object']);
+    }
+  });
+
+  it.each<[string, string, unknown, string[]]>([
+    [
+      '创建客户',
+      IDS.createCustomer,
+      { customerId: null, createdAt: 'today' },
+      ['/customerId must be string', '/createdAt must match format "date-time"'],
+    ],
+    [
+      '查询客户',
+      IDS.queryCustomer,
+      { customerId: 'c', name: null, level: 'D', tags: [] },
+      ['/name must be string', '/level must be one of ["A","B","C"]', '/tags must NOT have fewer than 1 items'],
+    ],
+    ['客户同步集成流', IDS.syncCustomersFlow, { synced: 1.5, failed: -1 }, ['/synced must be integer', '/failed must be >= 0']],
+    [
+      '创建销售订单',
+      IDS.createOrder,
+      { orderNo: null, status: 'gone', amount: -1 },
+      ['/orderNo must be string', '/status must be one of ["created","pending"]', '/amount must be >= 0'],
+    ],
+    [
+      '查询库存',
+      IDS.queryStock,
+      { sku: null, available: -1, warehouse: null },
+      ['/sku must be string', '/available must be >= 0', '/warehouse must be string'],
+    ],
+    ['发起签署', IDS.createContract, { flowId: null }, ['/flowId must be string']],
+    ['查询签署状态', IDS.signContract, { status: 'lost' }, ['/status must be one of ["signing","done","rejected"]']],
+    [
+      '创建待办',
+      IDS.createTodo,
+      { id: null, subject: null, createdTime: 1.5, done: null },
+      ['/id must be string', '/subject must be string', '/createdTime must be integer', '/done must be boolean'],
+    ],
+    [
+      '查询待办列表',
+      IDS.listTodos,
+      { todoCards: [{ taskId: null }] },
+      ['/todoCards/0/subject is required', '/todoCards/0/taskId must be string'],
+    ],
+    ['查询待办列表', IDS.listTodos, { todoCards: {} }, ['/todoCards must be array']],
+    ['创建日程', IDS.createEvent, { eventId: null }, ['/eventId must be string']],
+    ['查询日程', IDS.listEvents, { events: [null] }, ['/events/0 must be string']],
+    ['通用动作 01', 'G-ACT-101FDEBD3C6E213DB4740101', { ok: null }, ['/ok must be boolean']],
+    ['通用动作 01', 'G-ACT-101FDEBD3C6E213DB4740101', {}, ['/ok is required']],
+  ])('%s refuses the output %j', (_name, id, output, expected) => {
+    const { outputSchema } = defaultFixtures().actions.find((a) => a.id === id)!;
+    expect(schemaProblems(outputSchema, output, 'output')).toEqual(expected);
+  });
+
+  it('of the README’s actions with a fixture output are the documented ones', () => {
+    const output = (id: string) => defaultFixtures().actions.find((a) => a.id === id)!.output;
+    expect(output(IDS.createCustomer)).toEqual({ customerId: 'CUST-0001', createdAt: '2024-05-01T08:00:00Z' });
+    expect(output(IDS.createOrder)).toEqual({ orderNo: 'SO-20240501-0001', status: 'created', amount: 199.5 });
+    expect(output(IDS.syncCustomersFlow)).toEqual({ synced: 12, failed: 0 });
+    expect(output(IDS.queryCustomer)).toBeUndefined();
+  });
+
   it.each<[string, string, string[]]>([
     ['创建客户', IDS.createCustomer, ['customerId', 'createdAt']],
     ['查询客户', IDS.queryCustomer, ['customerId', 'name', 'level']],

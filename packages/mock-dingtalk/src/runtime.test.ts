@@ -44,8 +44,21 @@ describe('seeding the runtime from fixtures', () => {
       { token: 't-app', corpId: DEFAULT_CORP_ID, clientId: SELF_BUILT_APP.appKey },
       { token: 't-suite', corpId: DEFAULT_CORP_ID, clientId: SUITE.suiteKey },
       { token: 't-nobody', corpId: DEFAULT_CORP_ID, clientId: 'nobody' },
+      { token: 't-app2', corpId: DEFAULT_CORP_ID, clientId: 'app2' },
+      { token: 't-suite2', corpId: DEFAULT_CORP_ID, clientId: 'suite2' },
     ];
-    const { app, twin } = seeded({ tokens, tokenTtlSeconds: 60 });
+    const f = defaultFixtures();
+    const apps = [...f.apps, { ...f.apps[0]!, appKey: 'app2' }];
+    const suites = [...f.suites, { ...f.suites[0]!, suiteKey: 'suite2' }];
+    const { app, twin } = seeded({ tokens, tokenTtlSeconds: 60, apps, suites });
+    expect([...twin.state.tokens.values()].map((t) => [t.token, t.kind])).toEqual([
+      ['t-app', 'self_built'],
+      ['t-suite', 'suite'],
+      ['t-app2', 'self_built'],
+      ['t-suite2', 'suite'],
+    ]);
+    twin.state.tokens.delete('t-app2');
+    twin.state.tokens.delete('t-suite2');
     expect([...twin.state.tokens.values()]).toEqual([
       {
         token: 't-app',
@@ -59,7 +72,7 @@ describe('seeding the runtime from fixtures', () => {
     // The self-built app's seeded token is its live token: asking for one gives it back.
     const res = await app.request('/v1.0/oauth2/accessToken', post({ appKey: SELF_BUILT_APP.appKey, appSecret: SELF_BUILT_APP.appSecret }));
     expect(await res.json()).toMatchObject({ accessToken: 't-app' });
-    expect([...twin.state.appTokens.values()]).toEqual(['t-app']);
+    expect([...twin.state.appTokens.values()].map((t) => t.token)).toEqual(['t-app', 't-app2']);
     twin.clock.advance(60_000);
     expect((await call(app, 't-suite', '/v1.0/connector/assets/connectors?type=official')).status).toBe(400);
   });

@@ -51,7 +51,7 @@ export interface DingTalkRuntime {
   fixtures: DingTalkFixtures;
   tokens: Map<string, TokenRecord>;
   /** The live token of each self-built app in its organisation (asked again → same token, longer life). */
-  appTokens: Map<string, string>;
+  appTokens: Map<string, TokenRecord>;
   /** Explicit decisions: key(corp, client, actionId) → granted? */
   grants: Map<string, boolean>;
   instances: Map<string, InstanceRecord>;
@@ -88,28 +88,33 @@ export function seed(fixtures: DingTalkFixtures, twin: Twin<DingTalkFixtures, Di
         ? 'suite'
         : undefined;
   const tokens = new Map<string, TokenRecord>();
-  const appTokens = new Map<string, string>();
+  const appTokens = new Map<string, TokenRecord>();
   const now = twin.clock.now();
   const expiresAt = now + fixtures.tokenTtlSeconds * 1000;
-  for (const t of fixtures.tokens ?? []) {
-    const kind = kindIn(t.clientId);
-    if (!kind) continue;
-    tokens.set(t.token, { token: t.token, corpId: t.corpId, clientId: t.clientId, kind, expiresAt });
-    if (kind === 'self_built') appTokens.set(key(t.corpId, t.clientId), t.token);
+  if (fixtures.tokens) {
+    for (const t of fixtures.tokens) {
+      const kind = kindIn(t.clientId);
+      if (!kind) continue;
+      const rec: TokenRecord = { token: t.token, corpId: t.corpId, clientId: t.clientId, kind, expiresAt };
+      tokens.set(t.token, rec);
+      if (kind === 'self_built') appTokens.set(key(t.corpId, t.clientId), rec);
+    }
   }
   const assetById = new Map(assets.map((a) => [a.action.id, a]));
   const instances = new Map<string, InstanceRecord>();
-  for (const i of fixtures.instances ?? []) {
-    const asset = assetById.get(i.actionId);
-    if (!asset) continue;
-    instances.set(key(i.corpId, i.clientId, asset.uri, i.instanceKey), {
-      corpId: i.corpId,
-      clientId: i.clientId,
-      connectAssetUri: asset.uri,
-      instanceKey: i.instanceKey,
-      versionId: asset.versionId,
-      createdAt: new Date(now).toISOString(),
-    });
+  if (fixtures.instances) {
+    for (const i of fixtures.instances) {
+      const asset = assetById.get(i.actionId);
+      if (!asset) continue;
+      instances.set(key(i.corpId, i.clientId, asset.uri, i.instanceKey), {
+        corpId: i.corpId,
+        clientId: i.clientId,
+        connectAssetUri: asset.uri,
+        instanceKey: i.instanceKey,
+        versionId: asset.versionId,
+        createdAt: new Date(now).toISOString(),
+      });
+    }
   }
   return {
     fixtures,

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { schemaProblems } from '@doppel/mock-kit';
 import { describe, expect, it } from 'vitest';
 import {
   connectAssetUri,
@@ -109,7 +110,11 @@ describe('named states', () => {
     expect(twin.fixtures.actions.slice(-3).map((a) => [a.id, a.connectorId, a.name])).toEqual(
       [1, 2, 3].map((i) => [`G-ACT-MANY000${i}`, `G-CONN-MANY000${i}`, `批量动作 000${i}`]),
     );
-    expect(twin.fixtures.actions.at(-1)).toMatchObject({ refType: 'action', integrationType: 'basic', inputSchema: { type: 'object' } });
+    expect(twin.fixtures.actions).toHaveLength(defaultFixtures().actions.length + 3);
+    const last = twin.fixtures.actions.at(-1)!;
+    expect(last).toMatchObject({ refType: 'action', integrationType: 'basic', inputSchema: { type: 'object' } });
+    expect(schemaProblems(last.outputSchema, { ok: 1 }, 'output')).toEqual(['/ok must be boolean']);
+    expect(schemaProblems(last.outputSchema, {}, 'output')).toEqual(['/ok is required']);
   });
 
   it('"many connectors" actions invoke like any other, with a generated output', async () => {

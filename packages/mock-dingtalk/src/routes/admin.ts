@@ -9,7 +9,8 @@ type Schemas = components['schemas'];
 
 function parsedOrRaw(text: string | null): unknown {
   try {
-    return JSON.parse(text ?? 'null');
+    // null parses as null.
+    return JSON.parse(text as string);
   } catch {
     return text;
   }

@@ -36,8 +36,9 @@ function actionView(c: DingTalkContext, caller: Caller, asset: Asset): Schemas['
     id: action.id,
     connectorId: connector.id,
     name: action.name,
-    ...(action.description !== undefined && { description: action.description }),
-    ...(action.icon !== undefined && { icon: action.icon }),
+    // Absent ones (undefined) are left out of the JSON.
+    description: action.description,
+    icon: action.icon,
     providerCorpId: connector.providerCorpId,
     integrationType: action.integrationType,
     connectAssetUri: asset.uri,
@@ -60,7 +61,7 @@ function searchActions(c: DingTalkContext, input: SearchInput) {
   const p = page(c, assets, input.nextToken, input.maxResults);
   const body: Schemas['ActionPage'] = {
     hasMore: p.hasMore,
-    ...(p.nextToken && { nextToken: p.nextToken }),
+    nextToken: p.nextToken,
     totalCount: p.total,
     list: p.list.map((a) => actionView(c, caller, a)),
   };
@@ -95,14 +96,14 @@ export const assetRoutes = new Hono<DingTalkEnv>()
     const p = page(c, visibleConnectors(c.get('twin').state, caller, type), c.req.query('nextToken'), c.req.query('maxResults'));
     const body: Schemas['ConnectorPage'] = {
       hasMore: p.hasMore,
-      ...(p.nextToken && { nextToken: p.nextToken }),
+      nextToken: p.nextToken,
       totalCount: String(p.total),
       list: p.list.map((k) => ({
         id: k.id,
         name: k.name,
-        ...(k.description !== undefined && { description: k.description }),
+        description: k.description,
         providerCorpId: k.providerCorpId,
-        ...(k.icon !== undefined && { icon: k.icon }),
+        icon: k.icon,
       })),
     };
     return c.json(body, 200, acsHeaders(c));

@@ -31,7 +31,7 @@ describe('the authority page', () => {
     expect(html).toContain(`<input type="hidden" name="connectAssetUri" value="${ORDER}">`);
     expect(html).toContain('<button type="submit" name="decision" value="grant">');
     expect(html).toContain('<button type="submit" name="decision" value="revoke">');
-    expect(html).not.toContain('id="message"');
+    expect(html).toContain('<h1>连接资产授权</h1>\n\n<dl>');
     const self = await (await app.request(pageOf(DEFAULT_CORP_ID, SELF_BUILT_APP.appKey, ORDER))).text();
     expect(self).toContain('<dd id="status" data-authorized="true">已授权</dd>');
   });

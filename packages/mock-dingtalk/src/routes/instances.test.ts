@@ -362,6 +362,22 @@ describe('outputs', () => {
     });
   });
 
+  it('are named "output" where the schema is not about an object', async () => {
+    const f = defaultFixtures();
+    f.actions[0]!.outputSchema = { type: 'string' };
+    f.actions[1]!.outputSchema = { type: 'array' };
+    f.actions[1]!.output = {};
+    const { app, twin } = createApp({ fixtures: f });
+    const token = await selfBuiltToken(app);
+    const query = connectAssetUri(DEFAULT_CORP_ID, IDS.queryCustomer);
+    await create(app, token, CUSTOMER);
+    await create(app, token, query);
+    expect(((await (await invoke(app, token, query, '{"customerId":"c"}')).json()) as Invoked).outputJson).toBe('{}');
+    expect(twin.journal.all().at(-1)!.notes?.outputProblems).toEqual(['output must be array']);
+    twin.state.assetByUri.get(CUSTOMER)!.action.output = undefined;
+    expect(((await (await invoke(app, token, CUSTOMER, goodCustomer)).json()) as Invoked).outputJson).toBe('"output-sample"');
+  });
+
   it('carry no problem notes when valid', async () => {
     const { app, twin } = createApp();
     const token = await selfBuiltToken(app);

@@ -74,6 +74,8 @@ describe('self-built app tokens', () => {
       expect(res.status, type).toBe(400);
       expect(await res.json()).toMatchObject({ code: 'Missingbody', message: 'body is mandatory for this action.' });
     }
+    const untyped = await app.request('/v1.0/oauth2/accessToken', { method: 'POST', body: JSON.stringify(appPair) });
+    expect(await untyped.json()).toMatchObject({ code: 'Missingbody' });
     for (const type of ['application/json; charset=utf-8', 'APPLICATION/JSON']) {
       const res = await app.request('/v1.0/oauth2/accessToken', {
         method: 'POST',

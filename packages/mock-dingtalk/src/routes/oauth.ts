@@ -19,13 +19,13 @@ function appToken(c: DingTalkContext, appKey: string, corpId: string): TokenReco
   const { state, clock } = c.get('twin');
   const now = clock.now();
   const expiresAt = now + state.fixtures.tokenTtlSeconds * 1000;
-  const current = state.tokens.get(state.appTokens.get(key(corpId, appKey)) ?? '');
+  const current = state.appTokens.get(key(corpId, appKey));
   if (current && current.expiresAt > now) {
     current.expiresAt = expiresAt;
     return current;
   }
   const rec = newToken(state, { corpId, clientId: appKey, kind: 'self_built' }, expiresAt);
-  state.appTokens.set(key(corpId, appKey), rec.token);
+  state.appTokens.set(key(corpId, appKey), rec);
   return rec;
 }
 
@@ -33,7 +33,7 @@ function appToken(c: DingTalkContext, appKey: string, corpId: string): TokenReco
 export const oauthRoutes = new Hono<DingTalkEnv>()
   // The gateway reads only a JSON body: a form with the right fields is still "Missingbody".
   .use('*', (c, next) => {
-    if (!/json/i.test(c.req.header('content-type') ?? '')) dingtalkErrors.raise('Missingbody');
+    if (!/json/i.test(String(c.req.header('content-type')))) dingtalkErrors.raise('Missingbody');
     return next();
   })
   .post('/accessToken', (c) => {
@@ -63,7 +63,8 @@ export const oauthRoutes = new Hono<DingTalkEnv>()
 /** `/gettoken`: the legacy token call the vendor sample makes; its errors are HTTP 200 with errcode 40089. */
 export const legacyTokenRoutes = new Hono<DingTalkEnv>().get('/', (c) => {
   const { state } = c.get('twin');
-  const found = findApp(state, c.req.query('appkey') ?? '');
+  // The spec requires both parameters.
+  const found = findApp(state, c.req.query('appkey')!);
   if (!found || found.appSecret !== c.req.query('appsecret')) return dingtalkErrors.raise('legacy40089');
   const rec = appToken(c, found.appKey, found.corpId);
   const body: Schemas['LegacyTokenResponse'] = {
