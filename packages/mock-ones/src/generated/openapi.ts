@@ -275,7 +275,7 @@ export interface components {
             name?: string;
             yaml?: string;
             config?: {
-                service?: Record<string, never>;
+                service?: Record<string, unknown>;
                 apis?: components["schemas"]["PluginApi"][];
             };
             /**
@@ -560,7 +560,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": Record<string, unknown>;
                 };
             };
             400: components["responses"]["Error"];
@@ -632,7 +632,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": Record<string, unknown>;
                 };
             };
         };
@@ -677,7 +677,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": Record<string, unknown>;
                 };
             };
             404: components["responses"]["AdminError"];
