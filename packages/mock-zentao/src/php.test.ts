@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { canonicalQuery, httpBuildQuery, md5, parseStr, queryToken, timeToken } from './php.ts';
 import { KEY } from './test-helpers.ts';
 
@@ -133,5 +133,35 @@ describe('the canonical shortcut (the hot path: no decoding, no re-encoding)', (
     ['an empty query', ''],
   ])('leaves %s to parse_str (%s)', (_what, raw) => {
     expect(canonicalQuery(raw)).toBeUndefined();
+  });
+});
+
+describe('md5 on a Node without crypto.hash (before 20.12: the package supports Node 20)', () => {
+  const createHash = vi.fn();
+  let fallbackMd5: typeof md5;
+
+  beforeAll(async () => {
+    vi.resetModules();
+    vi.doMock('node:crypto', async (importOriginal) => {
+      const real = await importOriginal<typeof import('node:crypto')>();
+      createHash.mockImplementation(real.createHash);
+      return { ...real, hash: undefined, createHash };
+    });
+    ({ md5: fallbackMd5 } = await import('./php.ts'));
+  });
+
+  afterAll(() => {
+    vi.doUnmock('node:crypto');
+    vi.resetModules();
+  });
+
+  it.each([
+    ['', 'd41d8cd98f00b204e9800998ecf8427e'],
+    ['abc', '900150983cd24fb0d6963f7d28e17f72'],
+    ['禅道', 'ccb68e2843c50f99f543d3342c69d809'],
+  ])('md5(%j) is still %s, as a hex string, through createHash', (text, hex) => {
+    createHash.mockClear();
+    expect(fallbackMd5(text)).toBe(hex);
+    expect(createHash).toHaveBeenCalledWith('md5');
   });
 });

@@ -93,6 +93,13 @@ describe('what is intercepted', () => {
     const { app } = withPlugin({ f: () => ({ body: { posted: true } }) }, api('replace', 'POST', '/users/me', 'f'));
     expect(await (await app.request(ME, post(alice, {}))).json()).toEqual({ posted: true });
   });
+
+  it('nothing, and no note in the journal, while no plugin is registered (a fetchONES call included)', async () => {
+    const { app, twin } = createApp();
+    expect(await (await app.request(ME, as(alice))).json()).toMatchObject({ uuid: alice.uuid });
+    expect(await (await app.request(ME, as(alice, { Replace: 'replace' }))).json()).toMatchObject({ uuid: alice.uuid });
+    expect(twin.journal.all().map((e) => e.notes?.interception)).toEqual([undefined, undefined]);
+  });
 });
 
 describe('the PluginRequest', () => {
@@ -476,6 +483,28 @@ describe('plugin failures', () => {
     expect(body).toMatchObject({ errcode: 'PluginError.Unreachable', plugin: 'flaky', function: 'fn' });
     expect(body.message).toBe(`plugin "flaky" function fn: POST ${closed}/fn failed: ECONNREFUSED`);
     expect(chainOf(twin, ME)[1]).toMatchObject({ error: 'PLUGIN_UNREACHABLE' });
+  });
+
+  it('unreachable without an error code: the reason fetch gives, else its message (never a 500)', async () => {
+    // A scheme fetch cannot speak: its cause has a message ("unknown scheme") and no code.
+    const reason = await fetch('ftp://plugins.invalid/fn', { method: 'POST' }).then(
+      () => 'answered',
+      (err: { cause?: { message?: string } }) => err.cause?.message,
+    );
+    expect(reason).toEqual(expect.any(String));
+    const ftp = await failing({ baseUrl: 'ftp://plugins.invalid' });
+    expect(ftp.res.status).toBe(502);
+    expect(ftp.body).toMatchObject({ errcode: 'PluginError.Unreachable', plugin: 'flaky', function: 'fn' });
+    expect(ftp.body.message).toBe(`plugin "flaky" function fn: POST ftp://plugins.invalid/fn failed: ${reason}`);
+    // A fetch replaced by a mocking library can reject with no cause at all.
+    vi.spyOn(globalThis, 'fetch').mockRejectedValueOnce(new TypeError('Failed to fetch'));
+    const bare = await failing({ baseUrl: 'http://plugins.invalid' });
+    expect(bare.res.status).toBe(502);
+    expect(bare.body).toMatchObject({
+      errcode: 'PluginError.Unreachable',
+      message: 'plugin "flaky" function fn: POST http://plugins.invalid/fn failed: Failed to fetch',
+    });
+    expect(chainOf(bare.twin, ME)[1]).toMatchObject({ error: 'PLUGIN_UNREACHABLE' });
   });
 
   it('an HTTP error status: 502 PluginError.BadStatus with the start of what it said', async () => {
