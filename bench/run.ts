@@ -7,11 +7,14 @@
 // generator to core 1, the median of --runs runs per server: see peers.ts.
 //
 // pnpm bench --soak [--seconds 60]: each twin's growth endpoint, RSS after warm-up, at the end and idle: see soak.ts.
+//
+// pnpm bench --startup [--runs 10]: `doppel start` and start<Platform>Mock start-up times and RSS, built packages: see startup.ts.
 import type { ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { runPeers } from './peers.ts';
 import { runSoak } from './soak.ts';
+import { runStartup } from './startup.ts';
 import { cpu, type Load, options, printTable, server } from './shared.ts';
 import { targets } from './targets/index.ts';
 
@@ -24,7 +27,8 @@ const { values } = parseArgs({
     only: { type: 'string' },
     peers: { type: 'boolean', default: false },
     soak: { type: 'boolean', default: false },
-    runs: { type: 'string', default: '3' },
+    startup: { type: 'boolean', default: false },
+    runs: { type: 'string' },
     warmup: { type: 'string', default: '2' },
   },
 });
@@ -40,10 +44,12 @@ if (chosen.length === 0) {
   process.exit(2);
 }
 
-if (values.soak) {
+if (values.startup) {
+  await runStartup(clamp(values.runs ?? '10', 1, 50));
+} else if (values.soak) {
   await runSoak(chosen, { seconds, load });
 } else if (values.peers) {
-  await runPeers(chosen, { seconds, load, runs: clamp(values.runs, 1, 9), warmup: clamp(values.warmup, 1, 30) });
+  await runPeers(chosen, { seconds, load, runs: clamp(values.runs ?? '3', 1, 9), warmup: clamp(values.warmup, 1, 30) });
 } else {
   await runBare();
 }

@@ -1,6 +1,7 @@
 // A bench server in its own process, so the load generator never shares its event loop.
-// argv: <target> twin|bare [answer.json] | <target> record.
+// argv: <target> twin|soak|bare [answer.json] | <target> record.
 //   twin    starts the twin; prints its URL on stdout once listening.
+//   soak    the same, started as the soak mode wants it (the target's soakStart, else start).
 //   bare    a bare Hono app serving the twin's recorded answer (recorded here, or read from answer.json).
 //   record  records the twin's answer and prints it as one JSON line ({ status, type, body }), then exits.
 import { readFileSync } from 'node:fs';
@@ -18,8 +19,8 @@ export interface Recorded {
 
 const [name, kind, answerFile] = process.argv.slice(2);
 const target = targets.find((t) => t.name === name);
-if (!target || (kind !== 'twin' && kind !== 'bare' && kind !== 'record')) {
-  console.error(`usage: serve.ts <${targets.map((t) => t.name).join('|')}> twin|bare [answer.json]|record`);
+if (!target || (kind !== 'twin' && kind !== 'soak' && kind !== 'bare' && kind !== 'record')) {
+  console.error(`usage: serve.ts <${targets.map((t) => t.name).join('|')}> twin|soak|bare [answer.json]|record`);
   process.exit(2);
 }
 
@@ -38,8 +39,8 @@ async function record(t: BenchTarget): Promise<Recorded> {
 if (kind === 'record') {
   console.log(JSON.stringify(await record(target)));
   process.exit(0);
-} else if (kind === 'twin') {
-  const running = await target.start();
+} else if (kind === 'twin' || kind === 'soak') {
+  const running = await (kind === 'soak' && target.soakStart ? target.soakStart() : target.start());
   console.log(running.url);
 } else {
   // The twin's exact answer (recorded now, or once by the runner for every peer), served from a bare Hono app on the same path.

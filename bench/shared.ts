@@ -25,7 +25,7 @@ export async function server(
 ): Promise<Served> {
   // --expose-gc lets the soak mode measure memory after a full collection.
   const node = opts.soak ? [process.execPath, '--expose-gc'] : [process.execPath];
-  const argv = [...node, tsx, serveScript, name, kind, ...(opts.answerFile ? [opts.answerFile] : [])];
+  const argv = [...node, tsx, serveScript, name, opts.soak ? 'soak' : kind, ...(opts.answerFile ? [opts.answerFile] : [])];
   const [cmd, ...args] = [...(opts.prefix ?? []), ...argv];
   const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   const url = await new Promise<string>((resolve, reject) => {

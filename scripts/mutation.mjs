@@ -15,7 +15,7 @@ const config = resolve('stryker.config.mjs');
 const scores = [];
 for (const name of asked.length ? asked : all) {
   console.log(`\n== mutation testing ${name}`);
-  const run = spawnSync('npx', ['stryker', 'run', config], { stdio: 'inherit', env: { ...process.env, DOPPEL_MUTATE: name } });
+  const run = spawnSync('npx', ['stryker', 'run', config], { stdio: 'inherit', env: { ...process.env, DOPPEL_MUTATE: name, DOPPEL_MUTATION: '1' } });
   const report = join('reports/mutation', `${name}.json`);
   if (run.status !== 0 || !existsSync(report)) {
     scores.push(`${name}: failed to run`);

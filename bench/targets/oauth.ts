@@ -1,4 +1,4 @@
-import { defaultFixtures, GITHUB_BOT, startOAuthMock } from '@doppel/mock-oauth';
+import { CI_BOT, defaultFixtures, GITHUB_BOT, startOAuthMock } from '@doppel/mock-oauth';
 import type { BenchTarget } from './types.ts';
 
 /**
@@ -31,6 +31,8 @@ export const oauth: BenchTarget = {
     }));
     return startOAuthMock({ port: 0, fixtures });
   },
+  // The soak measures the token store, not 300,000 preloaded codes: the default fixtures.
+  soakStart: () => startOAuthMock({ port: 0 }),
   request: {
     method: 'POST',
     path: '/login/oauth/access_token',
@@ -38,4 +40,31 @@ export const oauth: BenchTarget = {
     body: body(codeAt(0)),
   },
   nextBody: () => body(codeAt(n++ % CODES)),
+  soak: {
+    label: 'authorize (auto-approve) → access_token: a new token per flow (the bounded token store)',
+    request: { method: 'GET', path: `/login/oauth/authorize?client_id=${CI_BOT.clientId}` },
+    flow: [
+      {
+        method: 'GET',
+        path: `/login/oauth/authorize?client_id=${CI_BOT.clientId}&scope=read:user`,
+        onResponse: (_status, _body, context, headers) => {
+          const location = String((headers as Record<string, string> | undefined)?.location ?? '');
+          (context as { code?: string }).code = new URL(location, 'http://twin').searchParams.get('code') ?? '';
+        },
+      },
+      {
+        method: 'POST',
+        path: '/login/oauth/access_token',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        setupRequest: (req, context) => ({
+          ...req,
+          body: new URLSearchParams({
+            client_id: CI_BOT.clientId,
+            client_secret: CI_BOT.clientSecret,
+            code: String((context as { code?: string }).code),
+          }).toString(),
+        }),
+      },
+    ],
+  },
 };

@@ -8,6 +8,15 @@ export const ones: BenchTarget = {
   label: 'GET users/me (auth headers + journal)',
   start: () => startOnesMock({ port: 0 }),
   request: { method: 'GET', path: '/project/api/project/users/me', headers },
+  soak: {
+    label: 'auth/login (ONES answers the user’s own token: nothing is kept per login)',
+    request: {
+      method: 'POST',
+      path: '/project/api/project/auth/login',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: alice.email, password: alice.password }),
+    },
+  },
 };
 
 /** The same call through a prefix and a suffix plugin (library form, in-process): the interception engine's cost. */

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { normaliseArgs, resolveSettings, StartError, startAll, table, warnings } from './start.ts';

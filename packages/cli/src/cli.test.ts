@@ -39,6 +39,8 @@ describe('startAll', () => {
       expect(t).toContain(`${running[0]!.url}/__admin`);
       expect(t).toContain('myAppCode / 3cd0914d656e90ab181f1d52ff352cfe');
       expect(t).toContain('appKey dingdoppelselfbuilt / appSecret doppel-self-built-secret');
+      // The DingTalk authority page's sign-in: each default organisation's administrator.
+      expect(t).toContain('administrator of Doppel 测试企业 (authority page): login admin / password doppel-admin');
       expect(t).toContain('Ones-User-Id AliceU01 · Ones-Auth-Token alice-token-0001');
     } finally {
       await Promise.all(running.map((r) => r.close()));
@@ -225,6 +227,27 @@ describe('exposed beyond loopback', () => {
       const t = table(mine);
       expect(t).toContain(`credentials: see ${file}`);
       expect(t).not.toContain('3cd0914d656e90ab181f1d52ff352cfe');
+    } finally {
+      await Promise.all(mine.map((r) => r.close()));
+    }
+  });
+
+  it('the table hides the DingTalk administrators’ passwords from a user’s fixtures file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'doppel-cli-'));
+    const file = join(dir, 'dingtalk.json');
+    const { defaultFixtures } = await import('@doppel/mock-dingtalk');
+    const fixtures = defaultFixtures();
+    fixtures.orgs[0]!.admin = { login: 'boss', password: 'real-admin-password' };
+    writeFileSync(file, JSON.stringify(fixtures));
+    const mine = await startAll({
+      host: '127.0.0.1',
+      twins: twins.filter((t) => t.name === 'dingtalk'),
+      settings: { dingtalk: { port: 0, portSource: 'test', fixturesFile: file } },
+    });
+    try {
+      const t = table(mine);
+      expect(t).toContain(`credentials: see ${file}`);
+      expect(t).not.toContain('real-admin-password');
     } finally {
       await Promise.all(mine.map((r) => r.close()));
     }

@@ -1,7 +1,7 @@
 import { ADMIN_SPEC, drift, loadSpec } from '@doppel/mock-kit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DINGTALK_SPEC, dingtalkTwin } from './definition.ts';
-import { connectAssetUri, DEFAULT_CORP_ID, defaultFixtures, IDS, SELF_BUILT_APP, SUITE } from './fixtures.ts';
+import { connectAssetUri, DEFAULT_CORP_ID, defaultFixtures, IDS, ORG_ADMIN, OTHER_ORG_ADMIN, SELF_BUILT_APP, SUITE } from './fixtures.ts';
 import { dingtalkStates } from './states.ts';
 import { auth, call, createApp, post, selfBuiltToken } from './test-helpers.ts';
 
@@ -120,7 +120,7 @@ describe('a defect in the twin itself', () => {
     expect(twin.journal.all().at(-1)!.error).toBe('InternalError');
     expect(errors).toHaveBeenCalledOnce();
     // The execution record of the interrupted invoke says nothing was answered.
-    expect(twin.state.executions).toMatchObject([{ errorCode: '', errorMessage: '', output: null, cost: 0 }]);
+    expect(twin.state.executions.values()).toMatchObject([{ errorCode: '', errorMessage: '', output: null, cost: 0 }]);
   });
 });
 
@@ -129,16 +129,28 @@ describe('the definition', () => {
     expect(dingtalkTwin).toMatchObject({ name: 'dingtalk', title: 'DingTalk Connect', defaultPort: 4010 });
   });
 
-  it('lists the CLI credentials: the first organisation, every self-built app and every suite', () => {
+  it('lists the CLI credentials: the first organisation, every organisation administrator, every self-built app and every suite', () => {
     const f = defaultFixtures();
     expect(dingtalkTwin.credentials!(f)).toEqual([
       { label: 'organisation (corpId)', value: DEFAULT_CORP_ID },
+      { label: 'administrator of Doppel 测试企业 (authority page)', value: `login ${ORG_ADMIN.login} / password ${ORG_ADMIN.password}` },
+      {
+        label: 'administrator of Doppel 另一家企业 (authority page)',
+        value: `login ${OTHER_ORG_ADMIN.login} / password ${OTHER_ORG_ADMIN.password}`,
+      },
       { label: `self-built app ${SELF_BUILT_APP.name}`, value: `appKey ${SELF_BUILT_APP.appKey} / appSecret ${SELF_BUILT_APP.appSecret}` },
       {
         label: `suite ${SUITE.name}`,
         value: `suiteKey ${SUITE.suiteKey} / suiteSecret ${SUITE.suiteSecret} / suiteTicket ${SUITE.suiteTicket}`,
       },
     ]);
+  });
+
+  it('lists no administrator for an organisation without one', () => {
+    const f = defaultFixtures();
+    f.orgs = f.orgs.map(({ admin: _admin, ...org }) => org);
+    expect(dingtalkTwin.credentials!(f).map((c) => c.label)).not.toContain('administrator of Doppel 测试企业 (authority page)');
+    expect(dingtalkTwin.credentials!(f).some((c) => c.value.includes('password'))).toBe(false);
   });
 
   it('masks app and suite secrets, tickets and the access token in the journal', async () => {

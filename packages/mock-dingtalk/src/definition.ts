@@ -1,5 +1,5 @@
-import { fileURLToPath } from 'node:url';
 import type { Operation, TwinDefinition, ValidationIssue } from '@doppel/mock-kit';
+import { specFile } from '@doppel/mock-kit';
 import { authenticate, tenantOf } from './auth.ts';
 import type { DingTalkContext } from './context.ts';
 import { denials, dingtalkErrors, refusalOf } from './errors.ts';
@@ -14,7 +14,7 @@ import { seed } from './runtime.ts';
 import { dingtalkStates } from './states.ts';
 
 /** The twin's OpenAPI document. */
-export const DINGTALK_SPEC = fileURLToPath(new URL('../../../contracts/openapi/dingtalk.yaml', import.meta.url));
+export const DINGTALK_SPEC = specFile('dingtalk', import.meta.url);
 
 /**
  * The platform's refusal of a request that fails the spec, by the kind of call (`x-dingtalk-errors` in the spec):
@@ -56,9 +56,17 @@ export const dingtalkTwin: TwinDefinition<DingTalkFixtures, DingTalkRuntime> = {
   notFound: () => dingtalkErrors.refuse('NotFound'),
   // Never expected; still in the gateway's shape rather than a bare 500 page.
   internalError: (_c, err) => dingtalkErrors.refuse('InternalError', { body: { message: String(err) } }),
-  secretNames: /appsecret|suiteSecret|suiteTicket|access-token/i,
+  tooLarge: (_c, limit) => dingtalkErrors.refuse('PayloadTooLarge', { body: { message: `请求体过大: 超过 ${limit} 字节` } }),
+  secretNames: /appsecret|suiteSecret|suiteTicket|access-token|password/i,
+  stores: (rt) => ({ tokens: rt.tokens, instances: rt.instances, executions: rt.executions }),
   credentials: (f) => [
     ...f.orgs.slice(0, 1).map((o) => ({ label: 'organisation (corpId)', value: o.corpId })),
+    ...f.orgs
+      .filter((o) => o.admin)
+      .map((o) => ({
+        label: `administrator of ${o.name} (authority page)`,
+        value: `login ${o.admin!.login} / password ${o.admin!.password}`,
+      })),
     ...f.apps.map((a) => ({ label: `self-built app ${a.name}`, value: `appKey ${a.appKey} / appSecret ${a.appSecret}` })),
     ...f.suites.map((s) => ({
       label: `suite ${s.name}`,

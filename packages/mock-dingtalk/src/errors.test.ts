@@ -49,7 +49,7 @@ describe('every error is a scenario, in the gateway body with the request id', (
     expect(res.headers.get('x-acs-trace-id')).toBe(requestId.replace(/-/g, '').toLowerCase());
     expect(twin.journal.all().at(-1)).toMatchObject({ error: name, notes: { requestId } });
     // Answered by the scenario: the handler never ran, so there is no execution record.
-    expect(twin.state.executions).toEqual([]);
+    expect(twin.state.executions.values()).toEqual([]);
   });
 
   it('actionFailed is HTTP 200 with the invoke body, a non-zero errorCode and a scenario instanceId', async () => {
@@ -95,6 +95,7 @@ describe('every error is a scenario, in the gateway body with the request id', (
         'Missingbody',
         'MissingParameter',
         'NotFound',
+        'PayloadTooLarge',
         'Throttling',
         'actionFailed',
         'invalidAuthInfo',

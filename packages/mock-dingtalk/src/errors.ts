@@ -84,6 +84,12 @@ export const dingtalkErrors = defineErrors({
     'InvalidAction.NotFound',
     'Specified api is not found, please check your url and method.',
   ),
+  PayloadTooLarge: gateway(
+    "The request body is over the twin's limit (1 MiB unless bodyLimit says otherwise); the connection then closes",
+    413,
+    'PayloadTooLarge',
+    '请求体过大',
+  ),
   Throttling: gateway('Too many calls (scenario only)', 429, 'Throttling.Api', 'Request was denied due to api flow control.'),
   InternalError: gateway('A defect in the twin itself (never expected; the message names it)', 500, 'InternalError', 'internal error'),
 });

@@ -9,9 +9,17 @@ type Schemas = components['schemas'];
 export type ConnectorType = Schemas['ConnectorType'];
 type JsonObject = Record<string, unknown>;
 
-interface OrgFixture {
+/** Who signs in on the authority page for an organisation (its administrator). */
+export interface OrgAdminFixture {
+  login: string;
+  password: string;
+}
+
+export interface OrgFixture {
   corpId: string;
   name: string;
+  /** The organisation's administrator: the only one who may grant or revoke on the authority page. None: nobody may. */
+  admin?: OrgAdminFixture;
 }
 
 /** A self-built (internal) app: one organisation, sees everything the organisation may use. */
@@ -97,7 +105,15 @@ export interface DingTalkFixtures {
   tokenTtlSeconds: number;
   /** Execution records kept (oldest dropped first); default 10 000. */
   maxExecutions?: number;
+  /** Live access tokens kept (expired ones are swept; past the maximum the oldest go); default 50 000. */
+  maxTokens?: number;
+  /** Connection instances kept (oldest dropped first); default 10 000. */
+  maxInstances?: number;
 }
+
+export const DEFAULT_MAX_EXECUTIONS = 10_000;
+export const DEFAULT_MAX_TOKENS = 50_000;
+export const DEFAULT_MAX_INSTANCES = 10_000;
 
 /** The default organisation. */
 export const DEFAULT_CORP_ID = 'dingdoppelcorp';
@@ -112,6 +128,10 @@ export const SELF_BUILT_APP = {
   corpId: DEFAULT_CORP_ID,
   name: 'Doppel 自建应用',
 } as const satisfies SelfBuiltAppFixture;
+
+/** The default organisations' administrators: who signs in on the authority page (package README, "The authority page"). */
+export const ORG_ADMIN = { login: 'admin', password: 'doppel-admin' } as const satisfies OrgAdminFixture;
+export const OTHER_ORG_ADMIN = { login: 'other-admin', password: 'doppel-other-admin' } as const satisfies OrgAdminFixture;
 
 export const SUITE = {
   suiteKey: 'suitedoppelthirdparty',
@@ -440,8 +460,8 @@ export function defaultFixtures(): DingTalkFixtures {
   const granted = actions.filter((a) => inScope.has(a.connectorId) && a.id !== IDS.createOrder).map((a) => a.id);
   return {
     orgs: [
-      { corpId: DEFAULT_CORP_ID, name: 'Doppel 测试企业' },
-      { corpId: OTHER_CORP_ID, name: 'Doppel 另一家企业' },
+      { corpId: DEFAULT_CORP_ID, name: 'Doppel 测试企业', admin: { ...ORG_ADMIN } },
+      { corpId: OTHER_CORP_ID, name: 'Doppel 另一家企业', admin: { ...OTHER_ORG_ADMIN } },
     ],
     apps: [{ ...SELF_BUILT_APP }],
     suites: [{ ...SUITE, installedCorpIds: [DEFAULT_CORP_ID], usageScope }],
@@ -468,7 +488,16 @@ export const fixturesSchema = {
         type: 'object',
         required: ['corpId', 'name'],
         additionalProperties: false,
-        properties: { corpId: { type: 'string', minLength: 1 }, name: { type: 'string' } },
+        properties: {
+          corpId: { type: 'string', minLength: 1 },
+          name: { type: 'string' },
+          admin: {
+            type: 'object',
+            required: ['login', 'password'],
+            additionalProperties: false,
+            properties: { login: { type: 'string', minLength: 1 }, password: { type: 'string', minLength: 1 } },
+          },
+        },
       },
     },
     apps: {
@@ -599,6 +628,8 @@ export const fixturesSchema = {
     },
     defaultPageSize: { type: 'integer', minimum: 1, maximum: 100 },
     tokenTtlSeconds: { type: 'integer', minimum: 1 },
-    maxExecutions: { type: 'integer', minimum: 1 },
+    maxExecutions: { type: 'integer', minimum: 1, maximum: 10_000_000 },
+    maxTokens: { type: 'integer', minimum: 1, maximum: 10_000_000 },
+    maxInstances: { type: 'integer', minimum: 1, maximum: 10_000_000 },
   },
 } as const;

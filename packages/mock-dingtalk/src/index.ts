@@ -10,7 +10,9 @@ export {
   IDS,
   ISV_CORP_ID,
   OFFICIAL_CORP_ID,
+  ORG_ADMIN,
   OTHER_CORP_ID,
+  OTHER_ORG_ADMIN,
   SELF_BUILT_APP,
   SUITE,
 } from './fixtures.ts';

@@ -19,7 +19,7 @@ describe('seeding the runtime from fixtures', () => {
     expect(state.assetById.get(IDS.createCustomer)?.uri).toBe(CUSTOMER);
     expect(state.assetById.has('G-ACT-ORPHAN')).toBe(false);
     expect(state.connectorById.get(IDS.crm)?.name).toBe('Doppel CRM');
-    expect(state.executions).toEqual([]);
+    expect(state.executions.values()).toEqual([]);
     expect(state.seq).toBe(0);
   });
 
@@ -84,7 +84,7 @@ describe('seeding the runtime from fixtures', () => {
         { corpId: DEFAULT_CORP_ID, clientId: SELF_BUILT_APP.appKey, actionId: 'G-ACT-NOPE', instanceKey: 'i2' },
       ],
     });
-    expect([...twin.state.instances]).toEqual([
+    expect([...twin.state.instances.entries()]).toEqual([
       [
         key(DEFAULT_CORP_ID, SELF_BUILT_APP.appKey, CUSTOMER, 'i1'),
         {

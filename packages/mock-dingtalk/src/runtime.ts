@@ -1,5 +1,13 @@
-import type { Twin } from '@doppel/mock-kit';
-import { type ActionFixture, type ConnectorFixture, connectAssetUri, type DingTalkFixtures } from './fixtures.ts';
+import { BoundedMap, type Twin } from '@doppel/mock-kit';
+import {
+  type ActionFixture,
+  type ConnectorFixture,
+  connectAssetUri,
+  DEFAULT_MAX_EXECUTIONS,
+  DEFAULT_MAX_INSTANCES,
+  DEFAULT_MAX_TOKENS,
+  type DingTalkFixtures,
+} from './fixtures.ts';
 import type { components } from './generated/openapi.ts';
 
 /** Who is calling: the organisation, and the app (appKey) or suite (suiteKey) acting in it. */
@@ -49,13 +57,25 @@ export interface ExecutionRecord {
 /** The live, mutable state the handlers read and change; seeded from fixtures on start, reset and state changes. */
 export interface DingTalkRuntime {
   fixtures: DingTalkFixtures;
-  tokens: Map<string, TokenRecord>;
-  /** The live token of each self-built app in its organisation (asked again → same token, longer life). */
+  /**
+   * Every live token (self-built and suite), bounded: expired ones are swept on the twin's clock, and past
+   * `maxTokens` the oldest go (package README, "Bounded stores").
+   */
+  tokens: BoundedMap<string, TokenRecord>;
+  /**
+   * The live token of each self-built app in its organisation (asked again → same token, longer life). At most
+   * one per app of the fixtures, so it needs no bound.
+   */
   appTokens: Map<string, TokenRecord>;
-  /** Explicit decisions: key(corp, client, actionId) → granted? */
+  /**
+   * Explicit decisions: key(corp, client, actionId) → granted? Bounded by the fixtures: a decision needs a known
+   * organisation, app or suite, and asset.
+   */
   grants: Map<string, boolean>;
-  instances: Map<string, InstanceRecord>;
-  executions: ExecutionRecord[];
+  /** Connection instances by key(corp, client, uri, instanceKey), at most `maxInstances`: the oldest go first. */
+  instances: BoundedMap<string, InstanceRecord>;
+  /** Execution records by instanceId, at most `maxExecutions`: the oldest go first. */
+  executions: BoundedMap<string, ExecutionRecord>;
   connectorById: Map<string, ConnectorFixture>;
   assets: Asset[];
   assetByUri: Map<string, Asset>;
@@ -87,7 +107,8 @@ export function seed(fixtures: DingTalkFixtures, twin: Twin<DingTalkFixtures, Di
       : fixtures.suites.some((s) => s.suiteKey === clientId)
         ? 'suite'
         : undefined;
-  const tokens = new Map<string, TokenRecord>();
+  const clock = () => twin.clock.now();
+  const tokens = new BoundedMap<string, TokenRecord>(fixtures.maxTokens ?? DEFAULT_MAX_TOKENS, clock);
   const appTokens = new Map<string, TokenRecord>();
   const now = twin.clock.now();
   const expiresAt = now + fixtures.tokenTtlSeconds * 1000;
@@ -96,12 +117,12 @@ export function seed(fixtures: DingTalkFixtures, twin: Twin<DingTalkFixtures, Di
       const kind = kindIn(t.clientId);
       if (!kind) continue;
       const rec: TokenRecord = { token: t.token, corpId: t.corpId, clientId: t.clientId, kind, expiresAt };
-      tokens.set(t.token, rec);
+      tokens.set(t.token, rec, expiresAt);
       if (kind === 'self_built') appTokens.set(key(t.corpId, t.clientId), rec);
     }
   }
   const assetById = new Map(assets.map((a) => [a.action.id, a]));
-  const instances = new Map<string, InstanceRecord>();
+  const instances = new BoundedMap<string, InstanceRecord>(fixtures.maxInstances ?? DEFAULT_MAX_INSTANCES, clock);
   if (fixtures.instances) {
     for (const i of fixtures.instances) {
       const asset = assetById.get(i.actionId);
@@ -122,7 +143,7 @@ export function seed(fixtures: DingTalkFixtures, twin: Twin<DingTalkFixtures, Di
     appTokens,
     grants,
     instances,
-    executions: [],
+    executions: new BoundedMap(fixtures.maxExecutions ?? DEFAULT_MAX_EXECUTIONS, clock),
     connectorById,
     assets,
     assetByUri: new Map(assets.map((a) => [a.uri, a])),

@@ -128,6 +128,6 @@ describe('named states', () => {
       inputJsonString: '{}',
     });
     expect(await res.json()).toMatchObject({ errorCode: '0', outputJson: '{"ok":true}' });
-    expect(twin.state.executions).toHaveLength(1);
+    expect(twin.state.executions.values()).toHaveLength(1);
   });
 });

@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { FixtureError } from './fixtures.ts';
@@ -6,6 +5,7 @@ import { refuseAdmin } from './guard.ts';
 import type { JournalFilter } from './journal.ts';
 import { MAX_JSON_DEPTH, parseJson } from './json.ts';
 import { loadSpec } from './openapi.ts';
+import { specFile } from './spec-file.ts';
 import type { RuleInput } from './scenarios.ts';
 import type { Twin, TwinEnv } from './twin.ts';
 
@@ -13,7 +13,7 @@ import type { Twin, TwinEnv } from './twin.ts';
 export const ADMIN_BODY_LIMIT = 16 * 1024 * 1024;
 
 /** The admin API's own contract, shared by every twin. */
-export const ADMIN_SPEC = fileURLToPath(new URL('../../../contracts/openapi/admin.yaml', import.meta.url));
+export const ADMIN_SPEC = specFile('admin', import.meta.url);
 
 export function adminError(c: Context, status: 400 | 401 | 403 | 404 | 409 | 413, code: string, message: string, details?: unknown) {
   return c.json({ error: { code, message, ...(details !== undefined && { details }) } }, status);

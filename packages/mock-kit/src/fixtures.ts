@@ -14,9 +14,12 @@ export class FixtureError extends Error {
   }
 }
 
+/** Checks fixtures against the twin's schema, compiled on the first check (a twin on its built-in fixtures never needs it). */
 export function fixtureValidator<F>(schema: object): (value: unknown, source: string) => F {
-  const validate = compileSchema(schema);
+  let compiled: ReturnType<typeof compileSchema> | undefined;
   return (value, source) => {
+    compiled ??= compileSchema(schema);
+    const validate = compiled;
     if (!validate(value))
       throw new FixtureError(
         source,

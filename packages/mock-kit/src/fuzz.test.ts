@@ -5,17 +5,21 @@ import { formatReport, fuzz } from './fuzz.ts';
 import { loadSpec } from './openapi.ts';
 import { make } from './test-support.ts';
 
+// Under `pnpm mutation` (scripts/mutation.mjs sets DOPPEL_MUTATION) every mutant of the pipeline runs this test, so
+// it sends fewer requests there; the README test command sends the full 2,000.
+const REQUESTS = process.env.DOPPEL_MUTATION ? 400 : 2000;
+
 describe('the spec-driven fuzzer', () => {
   it('every answer of the example twin and its admin API is below 500 and declared (2,000 requests each, fixed seed)', async () => {
     const { app, twin } = make();
-    const platform = await fuzz(app, loadSpec(EXAMPLE_SPEC), { seed: 20261128, requests: 2000, headers: { 'x-key': 'k1' } });
-    expect(platform.sent).toBe(2000);
+    const platform = await fuzz(app, loadSpec(EXAMPLE_SPEC), { seed: 20261128, requests: REQUESTS, headers: { 'x-key': 'k1' } });
+    expect(platform.sent).toBe(REQUESTS);
     expect(platform.failures, formatReport('example', platform)).toEqual([]);
-    const admin = await fuzz(app, loadSpec(ADMIN_SPEC), { seed: 20261128, requests: 2000, after: () => twin.reset() });
+    const admin = await fuzz(app, loadSpec(ADMIN_SPEC), { seed: 20261128, requests: REQUESTS, after: () => twin.reset() });
     expect(admin.failures, formatReport('admin', admin)).toEqual([]);
     // It reached past authentication and validation: successes and refusals both.
-    expect(platform.outcomes['2xx']).toBeGreaterThan(200);
-    expect(platform.outcomes['4xx']).toBeGreaterThan(200);
+    expect(platform.outcomes['2xx']).toBeGreaterThan(REQUESTS / 10);
+    expect(platform.outcomes['4xx']).toBeGreaterThan(REQUESTS / 10);
     expect((await app.request('/things', { headers: { 'x-key': 'k1' } })).status).toBe(200);
   }, 60_000);
 

@@ -11,6 +11,7 @@ export {
 export { ADMIN_BODY_LIMIT, ADMIN_SPEC, adminError } from './admin.ts';
 export { ADMIN_TOKEN_HEADER, type AdminGuard, isLoopback } from './guard.ts';
 export { CLOCK_MAX, type Clock, clockInRange, createClock } from './clock.ts';
+export { specFile } from './spec-file.ts';
 export { BoundedMap } from './store.ts';
 export { clientIp } from './net.ts';
 export { type DriftReport, drift } from './drift.ts';

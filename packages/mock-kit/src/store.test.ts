@@ -49,6 +49,39 @@ describe('BoundedMap', () => {
     expect(m.size).toBe(0);
   });
 
+  it('evicts in set order across many replacements and deletes (the oldest live entry, never a stale copy)', () => {
+    const m = new BoundedMap<string, number>(3, () => 0);
+    // The same key set many times (a renewed token) leaves one entry, the newest.
+    for (let i = 0; i < 1000; i++) m.set('renewed', i);
+    m.set('a', 1);
+    m.set('b', 2);
+    m.delete('a');
+    m.set('c', 3);
+    m.set('renewed', 1000);
+    m.set('d', 4);
+    // Full at 3: 'b' (the oldest live one) went, not the deleted 'a' nor the renewed key.
+    expect([...m.entries()]).toEqual([
+      ['c', 3],
+      ['renewed', 1000],
+      ['d', 4],
+    ]);
+    expect(m.evicted).toBe(1);
+    m.clear();
+    m.set('x', 1);
+    expect([...m.entries()]).toEqual([['x', 1]]);
+  });
+
+  it('evicts in constant time: 200,000 sets into a full store of 50,000 take well under 5 s', () => {
+    const m = new BoundedMap<number, number>(50_000, () => 0);
+    const started = performance.now();
+    for (let i = 0; i < 200_000; i++) m.set(i, i, 1e15);
+    // Before the order queue each eviction walked the Map's holes: ~20 s for this loop.
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(m.usage()).toEqual({ size: 50_000, max: 50_000, evicted: 150_000 });
+    expect(m.get(149_999)).toBeUndefined();
+    expect(m.get(150_000)).toBe(150_000);
+  });
+
   it('refuses a size that is not a positive integer', () => {
     expect(() => new BoundedMap(0, () => 0)).toThrow(RangeError);
   });

@@ -4,7 +4,16 @@
  * as new ones arrive, and past `max` the oldest entry goes first. Reads never return an expired entry.
  */
 export class BoundedMap<K, V> {
-  private readonly map = new Map<K, { value: V; expiresAt: number }>();
+  private readonly map = new Map<K, { value: V; expiresAt: number; seq: number }>();
+  /**
+   * Keys in the order they were set, each with the `seq` of that set (an older copy of a replaced or deleted key
+   * is stale and skipped): the oldest live entry is found from `head` in O(1) amortised. Asking the Map for its
+   * first key instead walks over every hole its deletions left, which made each eviction O(max).
+   */
+  private order: K[] = [];
+  private orderSeq: number[] = [];
+  private head = 0;
+  private seq = 0;
   /** Entries evicted because the store was full (expired ones not counted). */
   evicted = 0;
 
@@ -24,13 +33,39 @@ export class BoundedMap<K, V> {
   /** Add or replace (a replaced entry becomes the newest). `expiresAt` in ms on the clock; none: never. */
   set(key: K, value: V, expiresAt = Number.POSITIVE_INFINITY): this {
     this.map.delete(key);
-    this.map.set(key, { value, expiresAt });
+    this.seq += 1;
+    this.map.set(key, { value, expiresAt, seq: this.seq });
+    this.order.push(key);
+    this.orderSeq.push(this.seq);
     this.sweep();
     while (this.map.size > this.max) {
-      this.map.delete(this.map.keys().next().value as K);
+      this.map.delete(this.oldest()!);
       this.evicted += 1;
     }
+    this.compact();
     return this;
+  }
+
+  /** The oldest key still in the map (stale order entries before it are passed over for good). */
+  private oldest(): K | undefined {
+    while (this.head < this.order.length) {
+      const k = this.order[this.head]!;
+      if (this.map.get(k)?.seq === this.orderSeq[this.head]) return k;
+      this.head += 1;
+    }
+    return undefined;
+  }
+
+  /** Drop the order's stale entries once they outnumber the live ones (amortised O(1) per set). */
+  private compact(): void {
+    if (this.order.length - this.head <= 2 * this.map.size + 64 && this.head <= this.order.length / 2) return;
+    this.order = [];
+    this.orderSeq = [];
+    this.head = 0;
+    for (const [k, e] of this.map) {
+      this.order.push(k);
+      this.orderSeq.push(e.seq);
+    }
   }
 
   get(key: K): V | undefined {
@@ -58,6 +93,9 @@ export class BoundedMap<K, V> {
 
   clear(): void {
     this.map.clear();
+    this.order = [];
+    this.orderSeq = [];
+    this.head = 0;
   }
 
   /** Live entries, oldest first. */
@@ -77,11 +115,15 @@ export class BoundedMap<K, V> {
   sweep(all = false): number {
     const now = this.now();
     let removed = 0;
-    for (const [k, e] of this.map) {
-      if (e.expiresAt > now) {
-        if (all) continue;
-        break;
+    if (all) {
+      for (const [k, e] of this.map) {
+        if (e.expiresAt > now) continue;
+        this.map.delete(k);
+        removed += 1;
       }
+      return removed;
+    }
+    for (let k = this.oldest(); k !== undefined && this.map.get(k)!.expiresAt <= now; k = this.oldest()) {
       this.map.delete(k);
       removed += 1;
     }

@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { defaultFixtures, OCTOCAT_TOKEN } from './fixtures.ts';
 import { createApp } from './server.ts';
-import { bearer, CI_BOT, codeFor, exchange, exchangeBody, GITHUB_APP, GITHUB_BOT, stoppedClock, TOKEN, tokenFor } from './test-helpers.ts';
+import {
+  bearer,
+  CI_BOT,
+  codeFor,
+  exchange,
+  exchangeBody,
+  GITHUB_APP,
+  GITHUB_BOT,
+  stoppedClock,
+  TOKEN,
+  tokenFor,
+  UA,
+} from './test-helpers.ts';
 
 const BAD_CREDENTIALS = { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' };
 const REQUIRES_AUTHENTICATION = {
@@ -9,12 +21,12 @@ const REQUIRES_AUTHENTICATION = {
   documentation_url: 'https://docs.github.com/rest/users/users#get-the-authenticated-user',
   status: '401',
 };
-const auth = (v: string) => ({ headers: { authorization: v } });
+const auth = (v: string) => ({ headers: { authorization: v, ...UA } });
 
 describe('the API host’s authentication', () => {
   it('says Requires authentication without a header, and the journal shows the 401 the client got', async () => {
     const { app, twin } = createApp();
-    const res = await app.request('/user');
+    const res = await app.request('/user', { headers: UA });
     expect(res.status).toBe(401);
     expect(res.headers.get('x-github-media-type')).toBe('github.v3; format=json');
     expect(await res.json()).toEqual(REQUIRES_AUTHENTICATION);
@@ -27,7 +39,7 @@ describe('the API host’s authentication', () => {
     const res = await app.request(`/user?access_token=${OCTOCAT_TOKEN.token}`, bearer(OCTOCAT_TOKEN.token));
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual(BAD_CREDENTIALS);
-    expect((await app.request('/user?access_token=')).status).toBe(401);
+    expect((await app.request('/user?access_token=', { headers: UA })).status).toBe(401);
     const entries = twin.journal.find({ path: '/user' });
     expect(entries.map((e) => [e.status, e.error])).toEqual([
       [401, 'bad_credentials'],
@@ -114,5 +126,62 @@ describe('the tenant (the client_id) of each request', () => {
       '/user undefined',
       `${TOKEN} undefined`,
     ]);
+  });
+});
+
+describe('the API host’s User-Agent rule', () => {
+  const noUa = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+
+  it('forbids API requests without User-Agent with GitHub’s 403 text/html, before looking at the token', async () => {
+    const { app, twin } = createApp();
+    for (const [path, init] of [
+      ['/user', noUa(OCTOCAT_TOKEN.token)],
+      ['/user', {}],
+      ['/user/emails', noUa(OCTOCAT_TOKEN.token)],
+      [`/user?access_token=${OCTOCAT_TOKEN.token}`, {}],
+      ['/user', { headers: { authorization: `Bearer ${OCTOCAT_TOKEN.token}`, 'user-agent': '' } }],
+    ] as const) {
+      const res = await app.request(path, init);
+      expect(res.status, path).toBe(403);
+      expect(res.headers.get('content-type'), path).toBe('text/html');
+      expect(await res.text(), path).toBe(
+        'Request forbidden by administrative rules. Please make sure your request has a User-Agent header (https://docs.github.com/en/rest/overview/resources-in-the-rest-api#user-agent-required). Check https://developer.github.com for other possible causes.',
+      );
+    }
+    expect(twin.journal.find({ path: '/user' })[0]).toMatchObject({
+      status: 403,
+      error: 'user_agent_required',
+      notes: { auth: 'no User-Agent header' },
+    });
+  });
+
+  it('forbids the token API without User-Agent too', async () => {
+    const { app } = createApp();
+    const res = await app.request(`/applications/${GITHUB_BOT.clientId}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Basic ${btoa(`${GITHUB_BOT.clientId}:${GITHUB_BOT.clientSecret}`)}` },
+      body: JSON.stringify({ access_token: OCTOCAT_TOKEN.token }),
+    });
+    expect(res.status).toBe(403);
+  });
+
+  it('any User-Agent will do', async () => {
+    const { app } = createApp();
+    const res = await app.request('/user', { headers: { authorization: `Bearer ${OCTOCAT_TOKEN.token}`, 'user-agent': 'x' } });
+    expect(res.status).toBe(200);
+  });
+
+  it('leaves github.com’s OAuth endpoints alone: no User-Agent needed there', async () => {
+    const { app } = createApp();
+    const code = await codeFor(app);
+    expect(await exchange(app, exchangeBody(CI_BOT, code))).toHaveProperty('access_token');
+  });
+
+  it('is switchable in the fixtures: requireUserAgent false is lenient', async () => {
+    const f = defaultFixtures();
+    f.requireUserAgent = false;
+    const { app } = createApp({ fixtures: f });
+    expect((await app.request('/user', noUa(OCTOCAT_TOKEN.token))).status).toBe(200);
+    expect((await app.request('/user')).status).toBe(401);
   });
 });

@@ -1,9 +1,13 @@
 import type { Operation } from '@doppel/mock-kit';
 import type { OAuthContext } from './context.ts';
 import { oauthErrors } from './errors.ts';
+import type { OAuthClient } from './fixtures.ts';
 import { isLive, type TokenRecord } from './tokens.ts';
 
 const AUTHORIZATION = /^(?:bearer|token)\s+(\S+)\s*$/i;
+const BASIC = /^basic\s+(\S*)\s*$/i;
+/** The API's client-authenticated paths: `/applications/{client_id}/token` and `/applications/{client_id}/grant`. */
+const TOKEN_API = /^\/applications\/([^/]+)\/(?:token|grant)\/?$/;
 
 /**
  * The record of the token of `Authorization: Bearer <t>` or `Authorization: token <t>`, if the twin knows it (live
@@ -12,6 +16,39 @@ const AUTHORIZATION = /^(?:bearer|token)\s+(\S+)\s*$/i;
 export function tokenOf(c: OAuthContext): TokenRecord | undefined {
   const presented = AUTHORIZATION.exec(String(c.req.header('authorization')))?.[1];
   return c.get('twin').state.tokens.get(presented as string);
+}
+
+/** application/x-www-form-urlencoded decoding (RFC 6749 §2.3.1 encodes both parts so); the raw text if it is not that. */
+function formDecode(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return s;
+  }
+}
+
+/** A path segment, percent-decoded; as it is when it is not valid percent-encoding. */
+function pathDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/**
+ * HTTP Basic client credentials (RFC 6749 §2.3.1, https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1): the
+ * client_id and secret, form-decoded; `undefined` without a Basic header; `null` for a Basic header that is not
+ * base64 of `id:secret`.
+ */
+export function basicCredentials(c: OAuthContext): { id: string; secret: string } | null | undefined {
+  const encoded = BASIC.exec(String(c.req.header('authorization')))?.[1];
+  if (encoded === undefined) return undefined;
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(encoded)) return null;
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 1) return null;
+  return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
 }
 
 /** Why the API refuses a presented token, or undefined when it is a live access token of a known user. */
@@ -25,12 +62,52 @@ function refusedBecause(c: OAuthContext, t: TokenRecord | undefined): string | u
 }
 
 /**
- * The API host's entry check (the kit's `authenticate` hook), synchronous: the `?access_token=` query form is
- * refused outright (GitHub since 2021-09-08), no header → Requires authentication, anything but a live access
- * token of a known user → Bad credentials. The reason goes to the journal's notes (`auth`).
+ * The token API's client authentication: Basic credentials of the app the path names. No Basic header (or a
+ * malformed one) and another client's path → 404, as GitHub answers where a caller may not look; credentials of
+ * an unknown client or with a wrong secret → 401 Bad credentials (README, "Choices where GitHub's docs are silent").
+ */
+function authenticateClient(c: OAuthContext, pathClientId: string): OAuthClient {
+  const notes = c.get('notes');
+  const basic = basicCredentials(c);
+  if (!basic) {
+    notes.auth = basic === null ? 'malformed Basic credentials' : 'no Basic client credentials';
+    return oauthErrors.raise('token_api_not_found');
+  }
+  const app = c.get('twin').state.apps.get(basic.id);
+  if (!app || app.clientSecret !== basic.secret) {
+    notes.auth = app ? 'wrong client secret' : 'unknown client';
+    return oauthErrors.raise('token_api_bad_credentials');
+  }
+  if (pathDecode(pathClientId) !== app.clientId) {
+    notes.auth = 'the path names another client than the Basic credentials';
+    return oauthErrors.raise('token_api_not_found');
+  }
+  return app;
+}
+
+/** The app a token API request authenticated as (after `authenticate` admitted it). */
+export function authenticatedClient(c: OAuthContext): OAuthClient {
+  return c.get('twin').state.apps.get(basicCredentials(c)!.id)!;
+}
+
+/**
+ * The API host's entry check (the kit's `authenticate` hook), synchronous. First, as GitHub's edge does, a request
+ * without `User-Agent` is forbidden (unless the fixtures say `requireUserAgent: false`). Then the token API
+ * (`/applications/…`) wants the app's Basic credentials; every other API path a token: the `?access_token=`
+ * query form is refused outright (GitHub since 2021-09-08), no header → Requires authentication, anything but a
+ * live access token of a known user → Bad credentials. The reason goes to the journal's notes (`auth`).
  */
 export function authenticate(c: OAuthContext, op: Operation): void {
   if (!op.secured) return;
+  if (!c.req.header('user-agent') && c.get('twin').fixtures.requireUserAgent !== false) {
+    c.get('notes').auth = 'no User-Agent header';
+    oauthErrors.raise('user_agent_required');
+  }
+  const tokenApi = TOKEN_API.exec(c.req.path);
+  if (tokenApi) {
+    authenticateClient(c, tokenApi[1]!);
+    return;
+  }
   if (c.req.query('access_token') !== undefined) {
     c.get('notes').auth = 'the ?access_token= query parameter is no longer accepted';
     oauthErrors.raise('bad_credentials');
@@ -43,11 +120,18 @@ export function authenticate(c: OAuthContext, op: Operation): void {
   }
 }
 
-/** The tenant is the client_id: from the query, the body, or (on the API host) the token's client. */
+/**
+ * The tenant is the client_id: from the query, the body, Basic credentials, the token API's path, or (on the API
+ * host) the token's client.
+ */
 export function tenantOf(c: OAuthContext): string | undefined {
   const q = c.req.query('client_id');
   if (q) return q;
   const fromBody = (c.get('body') as Record<string, unknown> | null | undefined)?.client_id;
   if (typeof fromBody === 'string') return fromBody;
+  const basic = basicCredentials(c);
+  if (basic) return basic.id;
+  const tokenApi = TOKEN_API.exec(c.req.path)?.[1];
+  if (tokenApi !== undefined) return tokenApi;
   return tokenOf(c)?.clientId;
 }

@@ -1,10 +1,11 @@
-import { fileURLToPath } from 'node:url';
 import type { TwinDefinition } from '@doppel/mock-kit';
+import { specFile } from '@doppel/mock-kit';
 import { authenticate, tenantOf } from './auth.ts';
 import { oauthErrors } from './errors.ts';
 import { defaultFixtures, fixturesSchema, type OAuthClient, type OAuthFixtures } from './fixtures.ts';
 import { parseBody } from './format.ts';
 import { oauthAdminRoutes } from './routes/admin.ts';
+import { applicationsRoutes } from './routes/applications.ts';
 import { authorizeRoutes } from './routes/authorize.ts';
 import { tokenRoutes } from './routes/token.ts';
 import { userRoutes } from './routes/user.ts';
@@ -12,7 +13,10 @@ import { type OAuthRuntime, seed } from './runtime.ts';
 import { oauthStates } from './states.ts';
 
 /** The twin's OpenAPI document: routes, validation and types. */
-export const OAUTH_SPEC = fileURLToPath(new URL('../../../contracts/openapi/oauth.yaml', import.meta.url));
+export const OAUTH_SPEC = specFile('oauth', import.meta.url);
+
+/** The OAuth app token API's operations (`/applications/{client_id}/…`). */
+const TOKEN_API_OPS = new Set(['checkAppToken', 'resetAppToken', 'deleteAppToken', 'deleteAppGrant']);
 
 /** How the CLI describes a client: `consent page`, or `auto-approve`, `expiring tokens`, `suspended`. */
 const modes = (a: OAuthClient) =>
@@ -38,9 +42,14 @@ export const oauthTwin: TwinDefinition<OAuthFixtures, OAuthRuntime> = {
     if (op.operationId === 'authorize' || op.operationId === 'submitConsent') {
       return oauthErrors.refuse('authorize_bad_request', { body: { problems: issues.map((i) => i.message) } });
     }
+    // The token API's body (`access_token` missing or not a string): GitHub's 422.
+    if (TOKEN_API_OPS.has(op.operationId as string)) {
+      return oauthErrors.refuse('validation_failed', { body: { errors: issues.map((i) => i.message) } });
+    }
     return oauthErrors.refuse('bad_credentials');
   },
   notFound: () => oauthErrors.refuse('not_found'),
+  tooLarge: () => oauthErrors.refuse('payload_too_large'),
   internalError: () => oauthErrors.refuse('server_error'),
   parseBody,
   secretNames: /^code$|client_secret|refresh_token|access_token/i,
@@ -57,6 +66,7 @@ export const oauthTwin: TwinDefinition<OAuthFixtures, OAuthRuntime> = {
     ['/login/oauth/authorize', authorizeRoutes],
     ['/login/oauth/access_token', tokenRoutes],
     ['/user', userRoutes],
+    ['/applications', applicationsRoutes],
   ],
   adminRoutes: oauthAdminRoutes,
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { oauthErrors } from './errors.ts';
+import { oauthErrors, USER_AGENT_REQUIRED } from './errors.ts';
 import { createApp } from './server.ts';
 import { CALLBACK, CI_BOT, formPost, GITHUB_BOT, JSON_ACCEPT, location, TOKEN } from './test-helpers.ts';
 
@@ -144,6 +144,23 @@ describe('the other templates', () => {
     const failed = await app.request('/user', force('server_error'));
     expect(failed.status).toBe(500);
     expect(await failed.json()).toEqual({ message: 'Server Error', documentation_url: 'https://docs.github.com/rest', status: '500' });
+    const forbidden = await app.request('/user', force('user_agent_required'));
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.headers.get('content-type')).toBe('text/html');
+    expect(await forbidden.text()).toBe(USER_AGENT_REQUIRED);
+  });
+
+  it('every HTML page forbids framing (X-Frame-Options: deny, CSP frame-ancestors none)', async () => {
+    const { app } = createApp();
+    for (const name of ['authorize_unknown_client', 'authorize_bad_request']) {
+      const res = await app.request('/login/oauth/authorize', force(name));
+      expect(res.headers.get('x-frame-options'), name).toBe('deny');
+      expect(res.headers.get('content-security-policy'), name).toContain("frame-ancestors 'none'");
+    }
+    // A forced authorize error with no known app cannot redirect anywhere: GitHub's 404 page, framing forbidden too.
+    const page = await app.request('/login/oauth/authorize', force('authorize_access_denied'));
+    expect(page.status).toBe(404);
+    expect(page.headers.get('x-frame-options')).toBe('deny');
   });
 
   it('refuse() and raise() carry the template’s name and the overrides', () => {
@@ -174,13 +191,19 @@ describe('the other templates', () => {
       bad_credentials: 401,
       bad_refresh_token: 200,
       bad_verification_code: 200,
+      emails_not_found: 404,
       incorrect_client_credentials: 200,
       not_found: 404,
+      payload_too_large: 413,
       redirect_uri_mismatch: 200,
       requires_authentication: 401,
       server_error: 500,
+      token_api_bad_credentials: 401,
+      token_api_not_found: 404,
       unsupported_grant_type: 200,
       unverified_user_email: 200,
+      user_agent_required: 403,
+      validation_failed: 422,
     });
   });
 });

@@ -3,7 +3,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { OAuthContext } from './context.ts';
 import { reply } from './format.ts';
 import type { components } from './generated/openapi.ts';
-import { badRequestPage, notFoundPage } from './pages.ts';
+import { badRequestPage, notFoundPage, sendPage } from './pages.ts';
 import { redirectAllowed, withParams } from './redirect.ts';
 
 type OAuthError = components['schemas']['OAuthError'];
@@ -13,6 +13,14 @@ const TOKEN_DOCS = 'https://docs.github.com/apps/managing-oauth-apps/troubleshoo
 const AUTHORIZE_DOCS = 'https://docs.github.com/apps/managing-oauth-apps/troubleshooting-authorization-request-errors';
 const REFRESH_DOCS = 'https://docs.github.com/apps/creating-github-apps/authenticating-with-a-github-app/refreshing-user-access-tokens';
 const REST_DOCS = 'https://docs.github.com/rest';
+const TOKEN_API_DOCS = 'https://docs.github.com/rest/apps/oauth-applications';
+
+/**
+ * GitHub's answer to an API request without `User-Agent` (its REST docs, "User agent required": 403, text/html,
+ * https://docs.github.com/en/rest/overview/resources-in-the-rest-api#user-agent-required).
+ */
+export const USER_AGENT_REQUIRED =
+  'Request forbidden by administrative rules. Please make sure your request has a User-Agent header (https://docs.github.com/en/rest/overview/resources-in-the-rest-api#user-agent-required). Check https://developer.github.com for other possible causes.';
 
 /** An authorize parameter, from the query or else the consent form's body. Only strings count. */
 function authorizeParam(c: OAuthContext, name: string): string | undefined {
@@ -42,7 +50,7 @@ function authorizeTemplate(error: string, description: string, anchor: string, w
           ? asked
           : app.callbackUrls[0]
         : undefined;
-      if (!target) return c.html(notFoundPage(), 404);
+      if (!target) return sendPage(c, notFoundPage(), 404);
       return c.redirect(withParams(target, { ...(body as Record<string, string>), state: authorizeParam(c, 'state') }), 302);
     },
   };
@@ -89,13 +97,13 @@ export const oauthErrors = defineErrors({
     description: 'Authorize: unknown or missing client_id (GitHub’s HTML 404 page)',
     status: 404,
     body: notFoundPage(),
-    respond: (c, page, status) => c.html(String(page), status as ContentfulStatusCode),
+    respond: (c, page, status) => sendPage(c, String(page), status as ContentfulStatusCode),
   },
   authorize_bad_request: {
     description: 'Authorize: a parameter fails the spec (the twin’s HTML 400 page listing the problems)',
     status: 400,
     body: { problems: [] as string[] },
-    respond: (c, body, status) => c.html(badRequestPage((body as { problems: string[] }).problems), status as ContentfulStatusCode),
+    respond: (c, body, status) => sendPage(c, badRequestPage((body as { problems: string[] }).problems), status as ContentfulStatusCode),
   },
   bad_verification_code: tokenTemplate(
     'bad_verification_code',
@@ -140,11 +148,53 @@ export const oauthErrors = defineErrors({
     'https://docs.github.com/rest/users/users#get-the-authenticated-user',
     'API: no Authorization header',
   ),
+  user_agent_required: {
+    description: 'API: no User-Agent header (GitHub’s 403 “Request forbidden by administrative rules”; fixtures `requireUserAgent`)',
+    status: 403,
+    body: USER_AGENT_REQUIRED,
+    headers: { 'content-type': 'text/html' },
+  },
+  token_api_not_found: {
+    description:
+      'API: the token API without Basic client credentials, for another client’s path, or with a token that is not a live one of this client (404 Not Found)',
+    status: 404,
+    body: { message: 'Not Found', documentation_url: TOKEN_API_DOCS, status: '404' },
+    headers: { 'x-github-media-type': 'github.v3; format=json' },
+  },
+  token_api_bad_credentials: apiTemplate(
+    401,
+    'Bad credentials',
+    REST_DOCS,
+    'API: the token API with Basic credentials of an unknown client or a wrong secret',
+  ),
+  validation_failed: {
+    description: 'API: a token API body that fails the spec (GitHub’s 422 Validation Failed)',
+    status: 422,
+    body: { message: 'Invalid request.', documentation_url: TOKEN_API_DOCS, status: '422' },
+    headers: { 'x-github-media-type': 'github.v3; format=json' },
+  },
+  emails_not_found: {
+    description:
+      'API: GET /user/emails with a token lacking the user:email (or user) scope (404 Not Found, as GitHub hides what a token may not see)',
+    status: 404,
+    body: {
+      message: 'Not Found',
+      documentation_url: 'https://docs.github.com/rest/users/emails#list-email-addresses-for-the-authenticated-user',
+      status: '404',
+    },
+    headers: { 'x-github-media-type': 'github.v3; format=json', 'x-accepted-oauth-scopes': 'user, user:email' },
+  },
   not_found: {
     description: 'API: no such path or method (GitHub’s 404 body)',
     status: 404,
     body: { message: 'Not Found', documentation_url: REST_DOCS, status: '404' },
   },
+  payload_too_large: apiTemplate(
+    413,
+    'Payload Too Large',
+    REST_DOCS,
+    "API: a request body over the twin's limit (1 MiB unless bodyLimit says otherwise); the connection then closes",
+  ),
   server_error: {
     description: 'A defect in the twin itself (GitHub’s 500 body; never expected)',
     status: 500,

@@ -17,6 +17,11 @@ export interface OAuthClient {
   expiringTokens: boolean;
   /** GitHub has suspended the application: authorize redirects with application_suspended. */
   suspended: boolean;
+  /**
+   * A code presented again after its exchange revokes every token issued from it (RFC 6749 §4.1.2; GitHub does not
+   * document its behaviour). Absent: true. README, "Choices where GitHub's docs are silent".
+   */
+  revokeOnCodeReplay?: boolean;
 }
 
 export interface OAuthUser {
@@ -72,6 +77,11 @@ export interface OAuthFixtures {
   /** The most tokens the twin keeps (default 50,000) and the most unredeemed codes (default 10,000): past either, the oldest go. */
   maxTokens?: number;
   maxCodes?: number;
+  /**
+   * API requests (`/user`, `/user/emails`, `/applications/…`) without a `User-Agent` header get GitHub's 403
+   * "Request forbidden by administrative rules". Absent: true; false makes the twin lenient.
+   */
+  requireUserAgent?: boolean;
 }
 
 export const DEFAULT_MAX_TOKENS = 50_000;
@@ -209,6 +219,7 @@ export const fixturesSchema = {
   properties: {
     maxTokens: { type: 'integer', minimum: 1, maximum: 10_000_000 },
     maxCodes: { type: 'integer', minimum: 1, maximum: 10_000_000 },
+    requireUserAgent: { type: 'boolean' },
     apps: {
       type: 'array',
       items: {
@@ -223,6 +234,7 @@ export const fixturesSchema = {
           autoApprove: { type: 'boolean' },
           expiringTokens: { type: 'boolean' },
           suspended: { type: 'boolean' },
+          revokeOnCodeReplay: { type: 'boolean' },
         },
       },
     },

@@ -22,18 +22,21 @@ export function replyFormat(accept: string | undefined): ReplyFormat {
 
 const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** Render an ordered record in the requested format, always HTTP 200 (GitHub sends errors with 200 too). */
+/** A reply carrying a token (or a token error) must not be cached: RFC 6749 §5.1 (https://www.rfc-editor.org/rfc/rfc6749#section-5.1). */
+export const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
+
+/** Render an ordered record in the requested format, always HTTP 200 (GitHub sends errors with 200 too), never cached. */
 export function reply(c: Context, fields: Readonly<Record<string, string | number>>, format = replyFormat(c.req.header('accept'))) {
   // c.json, not c.body: the kit's journal then keeps the reply as JSON and masks the tokens in it.
-  if (format === 'json') return c.json(fields, 200, { 'content-type': 'application/json; charset=utf-8' });
+  if (format === 'json') return c.json(fields, 200, { 'content-type': 'application/json; charset=utf-8', ...NO_STORE });
   if (format === 'xml') {
     const inner = Object.entries(fields)
       .map(([k, v]) => `<${k}>${xmlEscape(String(v))}</${k}>`)
       .join('');
-    return c.body(`<OAuth>${inner}</OAuth>`, 200, { 'content-type': 'application/xml; charset=utf-8' });
+    return c.body(`<OAuth>${inner}</OAuth>`, 200, { 'content-type': 'application/xml; charset=utf-8', ...NO_STORE });
   }
   const form = new URLSearchParams(Object.entries(fields).map(([k, v]) => [k, String(v)]));
-  return c.body(form.toString(), 200, { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' });
+  return c.body(form.toString(), 200, { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', ...NO_STORE });
 }
 
 const FORM_FIELDS = /^[^=&{[\s]+=[^&]*(&[^=&]+=[^&]*)*$/;

@@ -1,4 +1,21 @@
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { OAuthClient } from './fixtures.ts';
+
+/**
+ * What github.com sends with its HTML pages so that no other site can frame them (clickjacking on the consent
+ * page): `X-Frame-Options: deny` and a CSP with `frame-ancestors 'none'`. The CSP also allows nothing but the
+ * page's own inline style; it sets no `form-action`, which browsers would apply to the redirect to the callback.
+ */
+export const PAGE_HEADERS = {
+  'x-frame-options': 'deny',
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'self'; frame-ancestors 'none'",
+} as const;
+
+/** An HTML page with `PAGE_HEADERS`: every page of the twin goes out through here. */
+export function sendPage(c: Context, page: string, status: ContentfulStatusCode = 200): Response {
+  return c.html(page, status, PAGE_HEADERS);
+}
 
 const esc = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');

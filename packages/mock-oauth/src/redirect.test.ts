@@ -23,6 +23,12 @@ describe('callbackAllows: GitHub’s redirect_uri rule', () => {
     expect(callbackAllows(cb, 'https://app.example/github/oauth')).toBe(false);
   });
 
+  it('refuses any redirect_uri with a fragment, even an empty one (RFC 6749 §3.1.2)', () => {
+    expect(callbackAllows(cb, `${cb}#x`)).toBe(false);
+    expect(callbackAllows(cb, `${cb}#`)).toBe(false);
+    expect(callbackAllows(cb, `${cb}/done?x=1#y`)).toBe(false);
+  });
+
   it('on loopback hosts any port will do', () => {
     expect(callbackAllows('http://127.0.0.1/cb', 'http://127.0.0.1:54321/cb')).toBe(true);
     expect(callbackAllows('http://localhost:3000/cb', 'http://localhost:4000/cb')).toBe(true);

@@ -4,9 +4,12 @@ const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
 /**
  * GitHub's redirect_uri rule: same scheme, host and port as a registered callback URL, and a path equal to
- * or below the callback's path. For loopback hosts the port may differ (native and CLI apps).
+ * or below the callback's path. For loopback hosts the port may differ (native and CLI apps). A candidate with a
+ * fragment is never allowed (RFC 6749 §3.1.2, https://www.rfc-editor.org/rfc/rfc6749#section-3.1.2).
  */
 export function callbackAllows(registered: string, candidate: string): boolean {
+  // A redirection endpoint URI must not include a fragment (RFC 6749 §3.1.2): refused, even an empty `#`.
+  if (typeof candidate !== 'string' || candidate.includes('#')) return false;
   let r: URL;
   let u: URL;
   try {

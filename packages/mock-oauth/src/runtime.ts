@@ -11,6 +11,8 @@ export interface OAuthRuntime extends TokenStore {
   /** Unredeemed codes, bounded: past the maximum the oldest go. */
   codes: BoundedMap<string, CodeRecord>;
   tokens: BoundedMap<string, TokenRecord>;
+  /** Codes already exchanged, by code → the client they were issued to (a replay revokes their tokens); bounded as codes are. */
+  redeemed: BoundedMap<string, string>;
 }
 
 /** Seeded codes live 10 minutes from now; seeded tokens expire `expiresInSeconds` from now (or never). */
@@ -25,6 +27,7 @@ export function seed(f: OAuthFixtures, twin: Twin<OAuthFixtures, OAuthRuntime>):
       f.codes.map((c) => [c.code, { ...c, scope: normaliseScope(c.scope), expiresAt: now + CODE_TTL_MS }]),
     ),
     nextTokens: [...f.nextTokens],
+    redeemed: bounded(f.maxCodes ?? DEFAULT_MAX_CODES, twin, []),
     tokens: bounded(
       f.maxTokens ?? DEFAULT_MAX_TOKENS,
       twin,

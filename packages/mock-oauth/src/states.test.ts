@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CI_BOT, defaultFixtures, GITHUB_APP, GITHUB_BOT, SUSPENDED_APP } from './fixtures.ts';
 import { createApp } from './server.ts';
 import { oauthStates, STATE_VALUES } from './states.ts';
-import { authorizeUrl, exchange, exchangeBody, location } from './test-helpers.ts';
+import { authorizeUrl, bearer, exchange, exchangeBody, location } from './test-helpers.ts';
 import { s256 } from './tokens.ts';
 
 const apply = (name: string) => oauthStates[name]!.apply(defaultFixtures(), {});
@@ -35,6 +35,7 @@ describe('named states (the Pact provider states)', () => {
         'every client issues expiring tokens',
         'every client shows the consent page',
         'octocat holds a token',
+        'octocat holds a token with user:email',
         'the GitHub App issued a refresh token',
         'the GitHub bot is suspended',
       ].sort(),
@@ -95,5 +96,9 @@ describe('named states (the Pact provider states)', () => {
     });
     twin.useState('the GitHub bot is suspended');
     expect(location(await app.request(authorizeUrl(GITHUB_BOT))).searchParams.get('error')).toBe('application_suspended');
+    twin.useState('octocat holds a token with user:email');
+    const emails = await app.request('/user/emails', bearer(STATE_VALUES.emailToken));
+    expect(emails.status).toBe(200);
+    expect(((await emails.json()) as { primary: boolean; email: string }[]).find((e) => e.primary)?.email).toBe('octocat@github.com');
   });
 });

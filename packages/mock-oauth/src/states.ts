@@ -19,6 +19,8 @@ export const STATE_VALUES = {
   issuedToken: 'gho_DoppelPactIssuedToken00000000000000',
   issuedUserToken: 'ghu_DoppelPactIssuedUserToken0000000000',
   issuedRefreshToken: 'ghr_DoppelPactIssuedRefreshToken0000000',
+  /** octocat's token with `user:email` (GET /user/emails), from the GitHub bot. */
+  emailToken: 'gho_DoppelOctocatUserEmail0000000000000',
 } as const;
 
 const code = (value: string, login: string, challenge: string | null = null) => ({
@@ -62,6 +64,23 @@ export const oauthStates: Record<string, NamedState<OAuthFixtures>> = {
           login: OCTOCAT.login,
           scope: '',
           expiresInSeconds: 15_897_600,
+        },
+      ],
+    }),
+  },
+  'octocat holds a token with user:email': {
+    description: `Besides the default token, ${STATE_VALUES.emailToken} (octocat, GitHub bot, scope read:user,user:email)`,
+    apply: (f) => ({
+      ...f,
+      tokens: [
+        ...f.tokens,
+        {
+          token: STATE_VALUES.emailToken,
+          kind: 'access',
+          clientId: GITHUB_BOT.clientId,
+          login: OCTOCAT.login,
+          scope: 'read:user,user:email',
+          expiresInSeconds: null,
         },
       ],
     }),

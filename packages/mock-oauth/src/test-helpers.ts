@@ -8,7 +8,9 @@ export const T0 = Date.UTC(2024, 0, 1);
 export const stoppedClock = (): Clock => createClock(() => T0);
 export const TOKEN = '/login/oauth/access_token';
 export const JSON_ACCEPT = { accept: 'application/json' };
-export const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+/** API requests need a User-Agent (GitHub refuses them without one). */
+export const UA = { 'user-agent': 'doppel-test' };
+export const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}`, ...UA } });
 
 export function jsonPost(body: unknown, headers: Record<string, string> = {}): RequestInit {
   return { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };

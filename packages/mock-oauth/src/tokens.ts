@@ -29,6 +29,8 @@ export interface TokenRecord {
   /** `null`: never expires (OAuth app tokens). */
   expiresAt: number | null;
   revoked: boolean;
+  /** The code whose exchange issued it (refreshed tokens inherit it): a replay of that code revokes them all. */
+  grant?: string;
 }
 
 /** Where issued tokens go. */
@@ -83,8 +85,10 @@ export function issueTokens(
   app: OAuthClient,
   login: string,
   scope: string,
+  grant?: string,
 ): { access: TokenRecord; refresh?: TokenRecord } {
   const now = clock.now();
+  const from = grant === undefined ? {} : { grant };
   const next = (prefix: 'gho_' | 'ghu_' | 'ghr_') => store.nextTokens.shift() ?? newToken(prefix);
   if (!app.expiringTokens) {
     const access: TokenRecord = {
@@ -96,6 +100,7 @@ export function issueTokens(
       createdAt: now,
       expiresAt: null,
       revoked: false,
+      ...from,
     };
     store.tokens.set(access.token, access);
     return { access };
@@ -110,9 +115,37 @@ export function issueTokens(
     createdAt: now,
     expiresAt: now + USER_TOKEN_TTL_S * 1000,
     revoked: false,
+    ...from,
   };
   const refresh: TokenRecord = { ...access, token: next('ghr_'), kind: 'refresh', expiresAt: now + REFRESH_TOKEN_TTL_S * 1000 };
   store.tokens.set(access.token, access);
   store.tokens.set(refresh.token, refresh);
   return { access, refresh };
+}
+
+/** Revoke every token issued from the code `grant` (and from refreshes of them); how many were still unrevoked. */
+export function revokeGrant(store: TokenStore, grant: string): number {
+  let revoked = 0;
+  for (const t of store.tokens.values()) {
+    if (t.grant !== grant || t.revoked) continue;
+    t.revoked = true;
+    revoked++;
+  }
+  return revoked;
+}
+
+/** A new token of the same kind, client, user, scope and lifetime as `old`, which is revoked (the token API's reset). */
+export function resetToken(store: TokenStore, clock: Clock, old: TokenRecord): TokenRecord {
+  const now = clock.now();
+  const prefix = old.token.startsWith('ghu_') ? 'ghu_' : 'gho_';
+  const fresh: TokenRecord = {
+    ...old,
+    token: store.nextTokens.shift() ?? newToken(prefix),
+    createdAt: now,
+    expiresAt: old.expiresAt === null ? null : now + (old.expiresAt - old.createdAt),
+    revoked: false,
+  };
+  old.revoked = true;
+  store.tokens.set(fresh.token, fresh);
+  return fresh;
 }

@@ -1,5 +1,5 @@
-import { fileURLToPath } from 'node:url';
 import type { TwinDefinition } from '@doppel/mock-kit';
+import { specFile } from '@doppel/mock-kit';
 import { authenticate, tenantOf } from './auth.ts';
 import { onesErrors } from './errors.ts';
 import { defaultFixtures, fixturesSchema, type OnesFixtures } from './fixtures.ts';
@@ -11,7 +11,7 @@ import { type OnesRuntime, seed } from './runtime.ts';
 import { onesStates } from './states.ts';
 
 /** The twin's OpenAPI document: routes, validation and types. */
-export const ONES_SPEC = fileURLToPath(new URL('../../../contracts/openapi/ones.yaml', import.meta.url));
+export const ONES_SPEC = specFile('ones', import.meta.url);
 
 /** Everything the kit needs to build the ONES twin: spec, fixtures, states, errors, hooks and routes. */
 export const onesTwin: TwinDefinition<OnesFixtures, OnesRuntime> = {
@@ -29,6 +29,7 @@ export const onesTwin: TwinDefinition<OnesFixtures, OnesRuntime> = {
   // ONES names the first bad field: a body pointer without its leading slash, a parameter by its name.
   onInvalid: (_c, issues) => onesErrors.refuse('INVALID_PARAMETER', { body: { field: issues[0]!.name.replace(/^\//, '') || 'body' } }),
   notFound: () => onesErrors.refuse('ROUTE_NOT_FOUND'),
+  tooLarge: () => onesErrors.refuse('PAYLOAD_TOO_LARGE'),
   internalError: () => onesErrors.refuse('SERVER_ERROR'),
   credentials: (f) =>
     f.users.map((u) => ({

@@ -39,6 +39,12 @@ const CATALOGUE: [name: string, status: number, body: object, description: strin
     ones(400, 'InvalidParameter', 'InvalidParameter', 'InvalidParameter'),
     'A parameter or body field fails validation (field names the first one)',
   ],
+  [
+    'PAYLOAD_TOO_LARGE',
+    413,
+    ones(413, 'RequestEntityTooLarge', 'RequestEntityTooLarge', 'RequestEntityTooLarge'),
+    "A request body over the twin's limit (1 MiB unless bodyLimit says otherwise); the connection then closes",
+  ],
   ['TOO_MANY_REQUESTS', 429, ones(429, 'TooManyRequests', 'TooManyRequests', 'TooManyRequests'), 'Rate limited'],
   ['SERVER_ERROR', 500, ones(500, 'ServerError', 'ServerError', 'ServerError'), 'ONES failed internally'],
   [

@@ -45,6 +45,11 @@ export const onesErrors = defineErrors({
     status: 400,
     body: ones(400, 'InvalidParameter', 'InvalidParameter', 'InvalidParameter'),
   },
+  PAYLOAD_TOO_LARGE: {
+    description: "A request body over the twin's limit (1 MiB unless bodyLimit says otherwise); the connection then closes",
+    status: 413,
+    body: ones(413, 'RequestEntityTooLarge', 'RequestEntityTooLarge', 'RequestEntityTooLarge'),
+  },
   TOO_MANY_REQUESTS: {
     description: 'Rate limited',
     status: 429,

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { createApp } from './server.ts';
 import type { Stage } from './plugins/engine.ts';
+import type { PluginRequest, PluginResponse } from './plugins/types.ts';
 
 /** Shared by the package's tests (not part of the twin). */
 export const P = '/project/api/project';
@@ -63,5 +64,25 @@ export function pluginServers() {
             }),
         ),
       ),
+  };
+}
+
+/**
+ * A plugin runtime in miniature, for `pluginServers().start`: `POST /<function>` with a PluginRequest answers
+ * the function's PluginResponse as JSON (404 for a function it does not have, 500 if it throws).
+ */
+export function functionsHandler(
+  // biome-ignore lint/suspicious/noExplicitAny: each function types its own body, as the doc's do
+  functions: Record<string, (request: PluginRequest<any>) => Promise<PluginResponse> | PluginResponse>,
+) {
+  return (req: IncomingMessage, res: ServerResponse, body: string) => {
+    const fn = functions[(req.url ?? '').slice(1)];
+    if (!fn) return void res.writeHead(404).end();
+    Promise.resolve()
+      .then(() => fn(JSON.parse(body) as PluginRequest))
+      .then(
+        (answer) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer)),
+        (err: Error) => res.writeHead(500).end(String(err?.message ?? err)),
+      );
   };
 }

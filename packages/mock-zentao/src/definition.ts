@@ -1,5 +1,5 @@
-import { fileURLToPath } from 'node:url';
 import type { TwinDefinition } from '@doppel/mock-kit';
+import { specFile } from '@doppel/mock-kit';
 import { checkEntry, tenantOf } from './auth.ts';
 import { zentaoErrors } from './errors.ts';
 import { defaultFixtures, fixturesSchema, type ZentaoFixtures } from './fixtures.ts';
@@ -9,7 +9,7 @@ import { seed, type ZentaoRuntime } from './runtime.ts';
 import { zentaoStates } from './states.ts';
 
 /** The twin's contract: contracts/openapi/zentao.yaml. */
-export const ZENTAO_SPEC = fileURLToPath(new URL('../../../contracts/openapi/zentao.yaml', import.meta.url));
+export const ZENTAO_SPEC = specFile('zentao', import.meta.url);
 
 /** ZenTao reads the raw body with json_decode whatever the Content-Type; anything else decodes to null. */
 function parseBody(raw: string): unknown {
@@ -38,6 +38,8 @@ export const zentaoTwin: TwinDefinition<ZentaoFixtures, ZentaoRuntime> = {
       body: { message: `方法不存在：m=${c.req.query('m')}&f=${c.req.query('f')}（${issues.map((i) => i.message).join('; ')}）。` },
     }),
   notFound: () => zentaoErrors.refuse('PAGE_NOT_FOUND'),
+  // The web server in front of ZenTao refuses a body over its limit before PHP sees it: its HTML 413 page.
+  tooLarge: () => zentaoErrors.refuse('REQUEST_TOO_LARGE'),
   parseBody,
   stores: (rt) => ({ inbox: { usage: () => ({ size: rt.inbox.length, max: rt.maxInbox, evicted: rt.evicted }) } }),
   credentials: (f) => {

@@ -7,7 +7,7 @@ const entry = (errcode: number, errmsg: string) => ({ errcode, errmsg });
 const fail = (message: string) => ({ result: 'fail', message });
 
 /** Every ZenTao error as a client receives it (README: "Signature check" and "Scenarios"). */
-const ANSWERS: Record<Exclude<ZentaoErrorName, 'PAGE_NOT_FOUND'>, object> = {
+const ANSWERS: Record<Exclude<ZentaoErrorName, 'PAGE_NOT_FOUND' | 'REQUEST_TOO_LARGE'>, object> = {
   EMPTY_ENTRY: entry(404, '应用不存在'),
   PARAM_CODE_MISSING: entry(401, '缺少code参数'),
   PARAM_TOKEN_MISSING: entry(401, '缺少token参数'),
@@ -45,11 +45,20 @@ describe('the error catalogue', () => {
     expect(await res.text()).toBe('<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>');
   });
 
+  it('forces the web server’s HTML 413 page (what a body over the limit gets)', async () => {
+    const res = await createApp().app.request(signed(GROUPS), { headers: { 'x-doppel-scenario': 'REQUEST_TOO_LARGE' } });
+    expect(res.status).toBe(413);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await res.text()).toBe(
+      '<html><head><title>413 Request Entity Too Large</title></head><body><h1>Request Entity Too Large</h1></body></html>',
+    );
+  });
+
   it('describes every error, for GET /__admin/scenarios', async () => {
     const res = await createApp().app.request('/__admin/scenarios');
     const { scenarios } = (await res.json()) as { scenarios: { name: string; description: string }[] };
     expect(scenarios.map((s) => s.name)).toEqual(Object.keys(zentaoErrors.catalogue));
-    expect(scenarios.map((s) => s.name).sort()).toEqual([...Object.keys(ANSWERS), 'PAGE_NOT_FOUND'].sort());
+    expect(scenarios.map((s) => s.name).sort()).toEqual([...Object.keys(ANSWERS), 'PAGE_NOT_FOUND', 'REQUEST_TOO_LARGE'].sort());
     for (const s of scenarios) expect(s.description, s.name).toMatch(/^[A-Za-z].{8,}/);
     expect(new Set(scenarios.map((s) => s.description)).size).toBe(scenarios.length);
   });

@@ -28,6 +28,12 @@ const catalogue = {
   INVALID_MESSAGE: fail('通知消息格式不正确。', 'A field of the message has the wrong type or value (twin: names it)'),
   UNKNOWN_METHOD: fail('方法不存在。', 'm/f name no notification method'),
   DATABASE_ERROR: fail('SQLSTATE[HY000]: General error: 2006 MySQL server has gone away', 'A database failure inside a method'),
+  REQUEST_TOO_LARGE: {
+    description: "A request body over the twin's limit: the web server refuses it with its HTML 413 page before PHP runs",
+    status: 413,
+    body: '<html><head><title>413 Request Entity Too Large</title></head><body><h1>Request Entity Too Large</h1></body></html>',
+    respond: (c, body, status) => c.html(String(body), status as 413),
+  },
   PAGE_NOT_FOUND: {
     description: 'A path other than api.php: the web server answers its HTML 404 page',
     status: 404,

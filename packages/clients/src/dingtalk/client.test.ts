@@ -1,4 +1,4 @@
-import { createApp, DEFAULT_CORP_ID, IDS, ISV_CORP_ID, OTHER_CORP_ID, SELF_BUILT_APP, SUITE } from '@doppel/mock-dingtalk';
+import { createApp, DEFAULT_CORP_ID, IDS, ISV_CORP_ID, ORG_ADMIN, OTHER_CORP_ID, SELF_BUILT_APP, SUITE } from '@doppel/mock-dingtalk';
 import { describe, expect, it } from 'vitest';
 import { createAdminClient } from '../admin/client.ts';
 import { unwrap } from '../http.ts';
@@ -48,11 +48,11 @@ describe('the doc’s whole flow, through the client, against the twin', () => {
     const refused = await client.createInstance({ connectAssetUri: action.connectAssetUri, instanceKey: 'flow' });
     expect(refused.error?.isNotAuthorized).toBe(true);
 
-    // 5. The organisation grants it on the page behind authorityUrl (a page of the twin).
+    // 5. The organisation's administrator signs in and grants it on the page behind authorityUrl (a page of the twin).
     const url = new URL(action.authorityUrl);
     const page = await (await fetch(new Request(`${BASE}${url.pathname}${url.search}`))).text();
     expect(page).toContain('未授权');
-    const form = new URLSearchParams({ ...Object.fromEntries(url.searchParams), decision: 'grant' });
+    const form = new URLSearchParams({ ...Object.fromEntries(url.searchParams), ...ORG_ADMIN, decision: 'grant' });
     const granted = await fetch(
       new Request(`${BASE}/connect/authority`, {
         method: 'POST',
@@ -60,7 +60,8 @@ describe('the doc’s whole flow, through the client, against the twin', () => {
         body: form.toString(),
       }),
     );
-    expect(await granted.text()).toContain('已授权');
+    expect(granted.status).toBe(200);
+    expect(await granted.text()).toContain('已同意授权');
     const again = unwrap(await client.searchActions({ connectorId: erp.id, connectorProviderCorpId: erp.providerCorpId }));
     expect(again.list.find((a) => a.id === action.id)?.authorized).toBe(true);
 

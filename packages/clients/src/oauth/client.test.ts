@@ -59,8 +59,11 @@ describe('OAuth client', () => {
     const { client, code } = setup();
     const { verifier, challenge } = pkcePair();
     const c = await code({ codeChallenge: challenge });
-    expect((await client.exchangeCode({ code: c, codeVerifier: 'x'.repeat(43) })).error?.code).toBe('bad_verification_code');
     expect((await client.exchangeCode({ code: c, codeVerifier: verifier })).data?.accessToken).toMatch(/^gho_/);
+    // A wrong verifier burns the code: the right one cannot redeem it afterwards.
+    const burnt = await code({ codeChallenge: challenge });
+    expect((await client.exchangeCode({ code: burnt, codeVerifier: 'x'.repeat(43) })).error?.code).toBe('bad_verification_code');
+    expect((await client.exchangeCode({ code: burnt, codeVerifier: verifier })).error?.code).toBe('bad_verification_code');
   });
 
   it('refreshes expiring tokens', async () => {
@@ -259,5 +262,77 @@ describe('pkcePair', () => {
     expect(a.verifier).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(a.challenge).toBe(createHash('sha256').update(a.verifier).digest('base64url'));
     expect(pkcePair().verifier).not.toBe(a.verifier);
+  });
+});
+
+describe('OAuth client: Basic client authentication, emails and the token API', () => {
+  function basicSetup(extra: Partial<OAuthClientOptions> = {}) {
+    const twin = createApp();
+    const seen: Request[] = [];
+    const client = createOAuthClient({
+      baseUrl: 'http://github.test',
+      fetch: (r) => {
+        seen.push(r.clone());
+        return Promise.resolve(twin.app.fetch(r));
+      },
+      clientId: CI_BOT.clientId,
+      clientSecret: CI_BOT.clientSecret,
+      redirectUri: CALLBACK,
+      ...extra,
+    });
+    const code = async (scope = 'read:user') => {
+      const res = await twin.app.fetch(new Request(client.authorizeUrl({ scope })));
+      return new URL(res.headers.get('location')!).searchParams.get('code')!;
+    };
+    return { twin, client, code, seen };
+  }
+
+  it('exchanges a code with Basic credentials and no secret in the body when told to', async () => {
+    const { client, code, seen } = basicSetup({ clientAuthentication: 'basic' });
+    const r = await client.exchangeCode({ code: await code() });
+    expect(r.data?.accessToken).toMatch(/^gho_/);
+    const sent = seen.at(-1)!;
+    expect(sent.headers.get('authorization')).toBe(`Basic ${btoa(`${CI_BOT.clientId}:${CI_BOT.clientSecret}`)}`);
+    expect(await sent.json()).not.toHaveProperty('client_secret');
+  });
+
+  it('sends a User-Agent on API calls (GitHub forbids them without one), its own if given', async () => {
+    const { client, code, seen } = basicSetup({ userAgent: 'my-bot/1.0' });
+    const token = (await client.exchangeCode({ code: await code() })).data!.accessToken;
+    expect((await client.getUser(token)).data?.login).toBe('octocat');
+    expect(seen.at(-1)!.headers.get('user-agent')).toBe('my-bot/1.0');
+  });
+
+  it('lists the user’s emails with user:email, and reports GitHub’s 404 without it', async () => {
+    const { client, code } = basicSetup();
+    const withScope = (await client.exchangeCode({ code: await code('read:user user:email') })).data!.accessToken;
+    expect((await client.getEmails(withScope)).data?.find((e) => e.primary)).toEqual({
+      email: 'octocat@github.com',
+      primary: true,
+      verified: true,
+      visibility: 'public',
+    });
+    const without = (await client.exchangeCode({ code: await code() })).data!.accessToken;
+    expect((await client.getEmails(without)).error).toMatchObject({ kind: 'api', status: 404, code: 'Not Found' });
+  });
+
+  it('checks, resets and revokes tokens, and deletes the grant', async () => {
+    const { client, code } = basicSetup();
+    const token = (await client.exchangeCode({ code: await code() })).data!.accessToken;
+    expect((await client.checkToken(token)).data).toMatchObject({ token, app: { client_id: CI_BOT.clientId }, user: { login: 'octocat' } });
+    const reset = (await client.resetToken(token)).data!.token;
+    expect(reset).not.toBe(token);
+    expect((await client.checkToken(token)).error).toMatchObject({ kind: 'api', status: 404 });
+    expect((await client.getUser(reset)).data?.login).toBe('octocat');
+    expect((await client.deleteToken(reset)).data).toBe(true);
+    expect((await client.getUser(reset)).error).toMatchObject({ status: 401 });
+    const another = (await client.exchangeCode({ code: await code() })).data!.accessToken;
+    expect((await client.deleteGrant(another)).data).toBe(true);
+    expect((await client.deleteGrant(another)).error).toMatchObject({ status: 404 });
+  });
+
+  it('reports Bad credentials when the app secret is wrong', async () => {
+    const { client } = basicSetup({ clientSecret: 'wrong' });
+    expect((await client.checkToken('gho_x')).error).toMatchObject({ kind: 'api', status: 401, code: 'Bad credentials' });
   });
 });

@@ -4,6 +4,10 @@ import type { components, paths } from '../generated/oauth.ts';
 import { type BaseOptions, openapi, type Result, settle } from '../http.ts';
 
 export type GitHubUser = components['schemas']['User'];
+/** An entry of `GET /user/emails`. */
+export type GitHubEmail = components['schemas']['Email'];
+/** The token API's answer: GitHub's `authorization` object. */
+export type TokenAuthorization = components['schemas']['Authorization'];
 
 /** A token reply, whatever format it came in. */
 export interface TokenSet {
@@ -52,6 +56,19 @@ export interface OAuthClientOptions extends BaseOptions {
   redirectUri?: string;
   /** The format to ask the token endpoint for; default `json`. */
   format?: TokenFormat;
+  /**
+   * How the token endpoint gets the client's credentials: `body` (default; `client_id` and `client_secret` in the
+   * body, as the vendor doc posts them) or `basic` (an `Authorization: Basic` header, RFC 6749 §2.3.1).
+   */
+  clientAuthentication?: 'body' | 'basic';
+  /** The `User-Agent` of API requests: GitHub refuses API requests without one (403). Default `doppel-oauth-client`. */
+  userAgent?: string;
+}
+
+/** `Basic base64(client_id:client_secret)`, each part form-encoded first (RFC 6749 §2.3.1). */
+export function basicAuthorization(clientId: string, clientSecret: string): string {
+  const encode = (s: string) => new URLSearchParams({ s }).toString().slice(2);
+  return `Basic ${Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64')}`;
 }
 
 export interface AuthorizeParams {
@@ -110,11 +127,25 @@ function apiError(body: unknown, status: number): OAuthError {
 
 const userJudge = (body: unknown, response: Response) =>
   response.status === 200 && body && typeof body === 'object' ? undefined : apiError(body, response.status);
+const emailsJudge = (body: unknown, response: Response) =>
+  response.status === 200 && Array.isArray(body) ? undefined : apiError(body, response.status);
+const deletedJudge = (_body: unknown, response: Response) => (response.status === 204 ? undefined : apiError(_body, response.status));
 
 export function createOAuthClient(options: OAuthClientOptions) {
   const api = openapi<paths>(options);
   const apiBaseUrl = options.apiBaseUrl ?? options.baseUrl;
   const accept = ACCEPT[options.format ?? 'json'];
+  const basic = basicAuthorization(options.clientId, options.clientSecret);
+  /** Headers of every API request (GitHub wants `User-Agent`; its media type is recommended). */
+  const apiHeaders = { 'user-agent': options.userAgent ?? 'doppel-oauth-client', accept: 'application/vnd.github+json' };
+  /** The token API: the app's Basic credentials, the token in the body. */
+  const tokenApi = (accessToken: string) => ({
+    baseUrl: apiBaseUrl,
+    params: { path: { client_id: options.clientId } },
+    headers: { ...apiHeaders, authorization: basic },
+    body: { access_token: accessToken },
+    parseAs: 'text' as const,
+  });
 
   function authorizeUrl(p: AuthorizeParams = {}): string {
     const q = new URLSearchParams({ client_id: options.clientId });
@@ -134,8 +165,10 @@ export function createOAuthClient(options: OAuthClientOptions) {
 
   async function tokenRequest(fields: Record<string, string>): Promise<Result<TokenSet, OAuthError>> {
     // A JSON body, as the vendor doc's sample posts (GitHub and the twin take form bodies too).
-    const body = { client_id: options.clientId, client_secret: options.clientSecret, ...fields };
-    const answer = await api.POST('/login/oauth/access_token', { body, headers: { accept }, parseAs: 'text' });
+    const viaBasic = options.clientAuthentication === 'basic';
+    const body = viaBasic ? fields : { client_id: options.clientId, client_secret: options.clientSecret, ...fields };
+    const headers = viaBasic ? { accept, authorization: basic } : { accept };
+    const answer = await api.POST('/login/oauth/access_token', { body, headers, parseAs: 'text' });
     const { response } = answer;
     // The reply is read in whatever format it came in; openapi-fetch has already parsed a refused JSON one.
     const raw = response.ok ? answer.data : answer.error;
@@ -174,8 +207,29 @@ export function createOAuthClient(options: OAuthClientOptions) {
     },
     /** `GET /user` with `Authorization: Bearer` (the query form the vendor doc uses is refused by GitHub). */
     getUser(accessToken: string): Promise<Result<GitHubUser, OAuthError>> {
-      const headers = { authorization: `Bearer ${accessToken}`, accept: 'application/vnd.github+json' };
+      const headers = { ...apiHeaders, authorization: `Bearer ${accessToken}` };
       return settle(api.GET('/user', { baseUrl: apiBaseUrl, headers, parseAs: 'text' }), userJudge);
+    },
+    /** `GET /user/emails`: the token needs the `user:email` (or `user`) scope, else GitHub answers 404. */
+    getEmails(accessToken: string): Promise<Result<GitHubEmail[], OAuthError>> {
+      const headers = { ...apiHeaders, authorization: `Bearer ${accessToken}` };
+      return settle(api.GET('/user/emails', { baseUrl: apiBaseUrl, headers, parseAs: 'text' }), emailsJudge);
+    },
+    /** Check a token of this app (`POST /applications/{client_id}/token`); an invalid token → 404 (`api` error). */
+    checkToken(accessToken: string): Promise<Result<TokenAuthorization, OAuthError>> {
+      return settle(api.POST('/applications/{client_id}/token', tokenApi(accessToken)), userJudge);
+    },
+    /** Reset a token of this app: the answer carries the new token; the old one stops working. */
+    resetToken(accessToken: string): Promise<Result<TokenAuthorization, OAuthError>> {
+      return settle(api.PATCH('/applications/{client_id}/token', tokenApi(accessToken)), userJudge);
+    },
+    /** Revoke one token of this app (204). */
+    deleteToken(accessToken: string): Promise<Result<true, OAuthError>> {
+      return settle(api.DELETE('/applications/{client_id}/token', tokenApi(accessToken)), deletedJudge, () => true as const);
+    },
+    /** Delete the app's grant for the token's user (204): every token of the app for that user is revoked. */
+    deleteGrant(accessToken: string): Promise<Result<true, OAuthError>> {
+      return settle(api.DELETE('/applications/{client_id}/grant', tokenApi(accessToken)), deletedJudge, () => true as const);
     },
   };
 }

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GitHubUser, OAuthClient, OAuthError } from './client.ts';
-import type { Service, ServiceStore } from './store.ts';
+import type { Service, ServiceStorage } from './service.ts';
 
 export interface Bot {
   id: string;
@@ -12,7 +12,7 @@ export interface Group {
 
 export interface OAuthFlowOptions {
   client: OAuthClient;
-  store: ServiceStore;
+  store: ServiceStorage;
   /** The HMAC key that signs `state`; keep it secret and stable across restarts. */
   stateSecret: string;
   /** The `services.name` value; default `GitHub` (as in the doc). */

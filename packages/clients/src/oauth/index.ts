@@ -1,3 +1,3 @@
 export * from './client.ts';
 export * from './flow.ts';
-export * from './store.ts';
+export type { Service, ServiceData, ServiceStorage } from './service.ts';

@@ -1,26 +1,28 @@
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import type Database from 'better-sqlite3';
+import type { Service, ServiceData, ServiceStorage } from './service.ts';
 
-/** One row of the `services` table (the vendor doc's schema), with `data` parsed. */
-export interface Service<D = ServiceData> {
-  id: number;
-  name: string;
-  botId: string;
-  groupId: string;
-  userId: string | null;
-  data: D;
-  createdAt: string;
-  updatedAt: string;
+type Driver = typeof Database;
+let driver: Driver | undefined;
+
+/**
+ * better-sqlite3 is an optional peer dependency of this entry point (`@doppel/clients/services`) alone: it is
+ * loaded when the first store opens, so the typed clients never need a native module.
+ */
+function sqlite(): Driver {
+  if (driver) return driver;
+  try {
+    driver = createRequire(import.meta.url)('better-sqlite3') as Driver;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
+    throw new Error('the services token store (@doppel/clients/services) needs better-sqlite3: npm install better-sqlite3', {
+      cause: err,
+    });
+  }
+  return driver;
 }
 
-/** What the flow keeps in `data`: the token, and for expiring tokens the refresh token and expiries. */
-export interface ServiceData {
-  accessToken?: string;
-  scope?: string;
-  refreshToken?: string;
-  /** ISO time the access token expires (expiring user tokens only). */
-  expiresAt?: string;
-  [key: string]: unknown;
-}
+export type { Service, ServiceData, ServiceStorage } from './service.ts';
 
 /** The doc's table, verbatim, plus the unique key that makes an upsert a single row. */
 export const SERVICES_DDL = `
@@ -67,12 +69,12 @@ function key(name: string, botId: string, groupId: string): void {
 }
 
 /** The third-party-service token store on SQLite (a file survives restarts; `:memory:` for throwaway use). */
-export class ServiceStore {
+export class ServiceStore implements ServiceStorage {
   readonly db: Database.Database;
   private readonly now: () => Date;
 
   constructor(file: string, options: { now?: () => Date } = {}) {
-    this.db = new Database(file);
+    this.db = new (sqlite())(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SERVICES_DDL);

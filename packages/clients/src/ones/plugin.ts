@@ -15,7 +15,7 @@ import { bodyOf, type FetchLike, openapi, settle, unwrap } from '../http.ts';
 
 /** What the twin sends a plugin function (`B`: the body's type, as in the doc's `PluginRequest<Record<string, any>>`). */
 export type PluginRequest<B = unknown> = Omit<components['schemas']['PluginRequest'], 'body'> & { body: B };
-/** What a plugin function answers: prefix → new headers/body, replace → the reply, suffix → ignored. */
+/** What a plugin function answers: prefix → new headers/body (or, with a non-2xx statusCode, a rejection), replace → the reply, suffix → ignored. */
 export type PluginResponse = components['schemas']['PluginResponse'];
 export type PluginSummary = components['schemas']['PluginSummary'];
 // biome-ignore lint/suspicious/noExplicitAny: plugin functions type their own bodies, as in the doc

@@ -1,7 +1,7 @@
 import { CI_BOT, GITHUB_APP, GITHUB_BOT, OCTOCAT_TOKEN, STATE_VALUES } from '@doppel/mock-oauth';
 import { MatchersV3 } from '@pact-foundation/pact';
 import { describe, expect, it } from 'vitest';
-import { createOAuthClient, type TokenFormat } from '../../src/oauth/client.ts';
+import { basicAuthorization, createOAuthClient, type TokenFormat } from '../../src/oauth/client.ts';
 import { pactBetween } from './pact.ts';
 
 /**
@@ -25,6 +25,16 @@ const REFRESH_DOCS = 'https://docs.github.com/apps/creating-github-apps/authenti
 
 const client = (baseUrl: string, app = GITHUB_BOT, format: TokenFormat = 'json') =>
   createOAuthClient({ baseUrl, clientId: app.clientId, clientSecret: app.clientSecret, redirectUri: CALLBACK, format });
+
+/** What the client sends on every API request: GitHub forbids API requests without a User-Agent. */
+const API_HEADERS = { 'user-agent': 'doppel-oauth-client', accept: 'application/vnd.github+json' };
+const BOT_BASIC = basicAuthorization(GITHUB_BOT.clientId, GITHUB_BOT.clientSecret);
+const BAD_CREDENTIALS = { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' };
+const TOKEN_API_NOT_FOUND = {
+  message: 'Not Found',
+  documentation_url: 'https://docs.github.com/rest/apps/oauth-applications',
+  status: '404',
+};
 
 /** The JSON body the client posts (the vendor doc's sample posts JSON too). */
 const formBody = (app: { clientId: string; clientSecret: string }, fields: Record<string, string>) => ({
@@ -161,6 +171,32 @@ describe('GitHub OAuth client ↔ twin contract', () => {
           expect(r.data?.accessToken).toMatch(/^gho_/);
         }));
 
+    it('takes the client credentials as HTTP Basic (RFC 6749 §2.3.1)', () =>
+      pact
+        .addInteraction()
+        .given('a code was issued to the GitHub bot')
+        .uponReceiving('a code exchange with Basic client authentication')
+        .withRequest('POST', '/login/oauth/access_token', (b) =>
+          b
+            .headers({ accept: 'application/json', authorization: BOT_BASIC })
+            .jsonBody({ code: STATE_VALUES.botCode, redirect_uri: CALLBACK }),
+        )
+        .willRespondWith(200, (b) =>
+          b
+            .headers({ 'cache-control': 'no-store' })
+            .jsonBody({ access_token: like(STATE_VALUES.issuedToken), scope: 'read:user', token_type: 'bearer' }),
+        )
+        .executeTest(async (server) => {
+          const c = createOAuthClient({
+            baseUrl: server.url,
+            clientId: GITHUB_BOT.clientId,
+            clientSecret: GITHUB_BOT.clientSecret,
+            redirectUri: CALLBACK,
+            clientAuthentication: 'basic',
+          });
+          expect((await c.exchangeCode({ code: STATE_VALUES.botCode })).data?.accessToken).toBe(STATE_VALUES.issuedToken);
+        }));
+
     it('verifies a PKCE code with its verifier', () =>
       pact
         .addInteraction()
@@ -286,6 +322,16 @@ describe('GitHub OAuth client ↔ twin contract', () => {
         REFRESH_DOCS,
       ],
       [
+        'a PKCE verifier for a code issued without code_challenge (downgrade)',
+        'a code was issued to the GitHub bot',
+        'json',
+        GITHUB_BOT,
+        { code: STATE_VALUES.botCode, redirect_uri: CALLBACK, code_verifier: STATE_VALUES.pkceVerifier },
+        'bad_verification_code',
+        'The code passed is incorrect or expired.',
+        `${TOKEN_DOCS}/#bad-verification-code`,
+      ],
+      [
         'a wrong PKCE verifier',
         'a PKCE code was issued to the GitHub bot',
         'json',
@@ -343,7 +389,7 @@ describe('GitHub OAuth client ↔ twin contract', () => {
         .addInteraction()
         .given('octocat holds a token')
         .uponReceiving('GET /user with a Bearer token')
-        .withRequest('GET', '/user', (b) => b.headers({ authorization: `Bearer ${OCTOCAT_TOKEN.token}` }))
+        .withRequest('GET', '/user', (b) => b.headers({ ...API_HEADERS, authorization: `Bearer ${OCTOCAT_TOKEN.token}` }))
         .willRespondWith(200, (b) =>
           b.jsonBody({
             login: 'octocat',
@@ -365,7 +411,7 @@ describe('GitHub OAuth client ↔ twin contract', () => {
         .addInteraction()
         .given('octocat holds a token')
         .uponReceiving('GET /user with an unknown token')
-        .withRequest('GET', '/user', (b) => b.headers({ authorization: 'Bearer gho_revokedOrUnknown' }))
+        .withRequest('GET', '/user', (b) => b.headers({ ...API_HEADERS, authorization: 'Bearer gho_revokedOrUnknown' }))
         .willRespondWith(401, (b) =>
           b.jsonBody({ message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' }),
         )
@@ -379,13 +425,151 @@ describe('GitHub OAuth client ↔ twin contract', () => {
         .addInteraction()
         .given('octocat holds a token')
         .uponReceiving('GET /user?access_token= (the vendor doc’s form)')
-        .withRequest('GET', '/user', (b) => b.query({ access_token: OCTOCAT_TOKEN.token }))
+        .withRequest('GET', '/user', (b) => b.query({ access_token: OCTOCAT_TOKEN.token }).headers({ 'user-agent': 'doppel-oauth-client' }))
         .willRespondWith(401, (b) =>
           b.jsonBody({ message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' }),
         )
         .executeTest(async (server) => {
-          const res = await fetch(`${server.url}/user?access_token=${OCTOCAT_TOKEN.token}`);
+          const res = await fetch(`${server.url}/user?access_token=${OCTOCAT_TOKEN.token}`, {
+            headers: { 'user-agent': 'doppel-oauth-client' },
+          });
           expect(res.status).toBe(401);
+        }));
+  });
+
+  describe('GET /user/emails', () => {
+    it('lists the addresses for a token with user:email', () =>
+      pact
+        .addInteraction()
+        .given('octocat holds a token with user:email')
+        .uponReceiving('GET /user/emails with a user:email token')
+        .withRequest('GET', '/user/emails', (b) => b.headers({ ...API_HEADERS, authorization: `Bearer ${STATE_VALUES.emailToken}` }))
+        .willRespondWith(200, (b) =>
+          b.jsonBody([
+            { email: 'octocat@github.com', primary: true, verified: true, visibility: 'public' },
+            { email: like('583231+octocat@users.noreply.github.com'), primary: false, verified: true, visibility: null },
+          ]),
+        )
+        .executeTest(async (server) => {
+          const r = await client(server.url).getEmails(STATE_VALUES.emailToken);
+          expect(r.data?.find((e) => e.primary)?.email).toBe('octocat@github.com');
+        }));
+
+    it('answers 404 to a token without user:email', () =>
+      pact
+        .addInteraction()
+        .given('octocat holds a token')
+        .uponReceiving('GET /user/emails with a read:user token')
+        .withRequest('GET', '/user/emails', (b) => b.headers({ ...API_HEADERS, authorization: `Bearer ${OCTOCAT_TOKEN.token}` }))
+        .willRespondWith(404, (b) =>
+          b.jsonBody({
+            message: 'Not Found',
+            documentation_url: 'https://docs.github.com/rest/users/emails#list-email-addresses-for-the-authenticated-user',
+            status: '404',
+          }),
+        )
+        .executeTest(async (server) => {
+          const r = await client(server.url).getEmails(OCTOCAT_TOKEN.token);
+          expect(r.error).toMatchObject({ kind: 'api', status: 404 });
+        }));
+  });
+
+  describe('the OAuth app token API (Basic client authentication)', () => {
+    const path = `/applications/${GITHUB_BOT.clientId}/token`;
+    const authorization = {
+      id: like(1),
+      url: like('http://127.0.0.1:4040/authorizations/1'),
+      scopes: ['read:user'],
+      token_last_eight: like('00000000'),
+      hashed_token: regex(/^[0-9a-f]{64}$/, 'a'.repeat(64)),
+      app: { client_id: GITHUB_BOT.clientId, name: 'Doppel GitHub Bot', url: 'http://localhost:3000' },
+      note: null,
+      note_url: null,
+      fingerprint: null,
+      expires_at: null,
+      user: like({ login: 'octocat', id: 583231 }),
+    };
+
+    it('checks a token', () =>
+      pact
+        .addInteraction()
+        .given('octocat holds a token')
+        .uponReceiving('a token check')
+        .withRequest('POST', path, (b) =>
+          b.headers({ ...API_HEADERS, authorization: BOT_BASIC }).jsonBody({ access_token: OCTOCAT_TOKEN.token }),
+        )
+        .willRespondWith(200, (b) => b.jsonBody({ ...authorization, token: OCTOCAT_TOKEN.token }))
+        .executeTest(async (server) => {
+          const r = await client(server.url).checkToken(OCTOCAT_TOKEN.token);
+          expect(r.data?.user?.login).toBe('octocat');
+        }));
+
+    it('answers 404 for a token that is not the app’s', () =>
+      pact
+        .addInteraction()
+        .given('octocat holds a token')
+        .uponReceiving('a token check of an unknown token')
+        .withRequest('POST', path, (b) => b.headers({ ...API_HEADERS, authorization: BOT_BASIC }).jsonBody({ access_token: 'gho_unknown' }))
+        .willRespondWith(404, (b) => b.jsonBody(TOKEN_API_NOT_FOUND))
+        .executeTest(async (server) => {
+          const r = await client(server.url).checkToken('gho_unknown');
+          expect(r.error).toMatchObject({ kind: 'api', status: 404 });
+        }));
+
+    it('answers 401 Bad credentials for a wrong client secret', () =>
+      pact
+        .addInteraction()
+        .given('octocat holds a token')
+        .uponReceiving('a token check with a wrong client secret')
+        .withRequest('POST', path, (b) =>
+          b
+            .headers({ ...API_HEADERS, authorization: basicAuthorization(GITHUB_BOT.clientId, 'wrong') })
+            .jsonBody({ access_token: OCTOCAT_TOKEN.token }),
+        )
+        .willRespondWith(401, (b) => b.jsonBody(BAD_CREDENTIALS))
+        .executeTest(async (server) => {
+          const c = createOAuthClient({ baseUrl: server.url, clientId: GITHUB_BOT.clientId, clientSecret: 'wrong' });
+          expect((await c.checkToken(OCTOCAT_TOKEN.token)).error).toMatchObject({ status: 401, code: 'Bad credentials' });
+        }));
+
+    it('resets a token', () =>
+      pact
+        .addInteraction()
+        .given('octocat holds a token')
+        .uponReceiving('a token reset')
+        .withRequest('PATCH', path, (b) =>
+          b.headers({ ...API_HEADERS, authorization: BOT_BASIC }).jsonBody({ access_token: OCTOCAT_TOKEN.token }),
+        )
+        .willRespondWith(200, (b) => b.jsonBody({ ...authorization, token: regex(/^gho_\w{36}$/, `gho_${'R'.repeat(36)}`) }))
+        .executeTest(async (server) => {
+          const r = await client(server.url).resetToken(OCTOCAT_TOKEN.token);
+          expect(r.data?.token).toMatch(/^gho_/);
+        }));
+
+    it('deletes a token', () =>
+      pact
+        .addInteraction()
+        .given('octocat holds a token')
+        .uponReceiving('a token deletion')
+        .withRequest('DELETE', path, (b) =>
+          b.headers({ ...API_HEADERS, authorization: BOT_BASIC }).jsonBody({ access_token: OCTOCAT_TOKEN.token }),
+        )
+        .willRespondWith(204)
+        .executeTest(async (server) => {
+          expect((await client(server.url).deleteToken(OCTOCAT_TOKEN.token)).data).toBe(true);
+        }));
+
+    it('deletes the grant', () =>
+      pact
+        .addInteraction()
+        .given('octocat holds a token')
+        .uponReceiving('a grant deletion')
+        .withRequest('DELETE', `/applications/${GITHUB_BOT.clientId}/grant`, (b) =>
+          b.headers({ ...API_HEADERS, authorization: BOT_BASIC }).jsonBody({ access_token: OCTOCAT_TOKEN.token }),
+        )
+        .willRespondWith(204)
+        .executeTest(async (server) => {
+          expect((await client(server.url).deleteGrant(OCTOCAT_TOKEN.token)).data).toBe(true);
         }));
   });
 });

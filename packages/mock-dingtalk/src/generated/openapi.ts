@@ -161,7 +161,11 @@ export interface paths {
         /** The authorization page behind authorityUrl (HTML). */
         get: operations["authorityPage"];
         put?: never;
-        /** The page's form: grant or revoke the asset for the organisation and the app. */
+        /**
+         * The page's form: the organisation's administrator signs in and grants or revokes the asset for the app.
+         * @description The decision counts only when `login` and `password` are those of the organisation's administrator (`admin`
+         *     of the organisation in the fixtures); otherwise nothing changes and the page answers 401, saying why.
+         */
         post: operations["authorityDecision"];
         delete?: never;
         options?: never;
@@ -377,6 +381,10 @@ export interface components {
             connectAssetUri: string;
             /** @enum {unknown} */
             decision: "grant" | "revoke";
+            /** @description The organisation administrator's login (fixtures: `orgs[].admin.login`) */
+            login?: string;
+            /** @description The organisation administrator's password */
+            password?: string;
         };
         AuthorizationRequest: {
             connectAssetUri: string;
@@ -412,6 +420,18 @@ export interface components {
     responses: {
         /** @description The gateway's error body. */
         GatewayError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["GatewayError"];
+            };
+        };
+        /**
+         * @description The request body is over the twin's limit (1 MiB unless `bodyLimit` says otherwise), in the gateway's shape
+         *     (`code` PayloadTooLarge); the connection is closed after the answer.
+         */
+        PayloadTooLarge: {
             headers: {
                 [name: string]: unknown;
             };
@@ -465,6 +485,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["GatewayError"];
+            413: components["responses"]["PayloadTooLarge"];
         };
     };
     getCorpAccessToken: {
@@ -490,6 +511,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["GatewayError"];
+            413: components["responses"]["PayloadTooLarge"];
         };
     };
     getLegacyToken: {
@@ -592,6 +614,7 @@ export interface operations {
             };
             400: components["responses"]["GatewayError"];
             404: components["responses"]["GatewayError"];
+            413: components["responses"]["PayloadTooLarge"];
         };
     };
     getActionDetailByQuery: {
@@ -642,6 +665,7 @@ export interface operations {
             };
             400: components["responses"]["GatewayError"];
             404: components["responses"]["GatewayError"];
+            413: components["responses"]["PayloadTooLarge"];
         };
     };
     createInstance: {
@@ -669,6 +693,7 @@ export interface operations {
             400: components["responses"]["GatewayError"];
             403: components["responses"]["GatewayError"];
             404: components["responses"]["GatewayError"];
+            413: components["responses"]["PayloadTooLarge"];
         };
     };
     deleteInstance: {
@@ -696,6 +721,7 @@ export interface operations {
             };
             400: components["responses"]["GatewayError"];
             404: components["responses"]["GatewayError"];
+            413: components["responses"]["PayloadTooLarge"];
         };
     };
     createInstanceByDocPath: {
@@ -729,6 +755,7 @@ export interface operations {
             400: components["responses"]["GatewayError"];
             403: components["responses"]["GatewayError"];
             404: components["responses"]["GatewayError"];
+            413: components["responses"]["PayloadTooLarge"];
         };
     };
     invokeInstance: {
@@ -756,6 +783,7 @@ export interface operations {
             400: components["responses"]["GatewayError"];
             403: components["responses"]["GatewayError"];
             404: components["responses"]["GatewayError"];
+            413: components["responses"]["PayloadTooLarge"];
         };
     };
     authorityPage: {
@@ -771,7 +799,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The page */
+            /** @description The page: the administrator's sign-in fields with grant and revoke buttons */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -815,6 +843,15 @@ export interface operations {
                 };
             };
             400: components["responses"]["GatewayError"];
+            /** @description Not signed in as the organisation's administrator (missing or wrong credentials); nothing changed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
             /** @description No such asset */
             404: {
                 headers: {
@@ -824,6 +861,7 @@ export interface operations {
                     "text/html": string;
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
         };
     };
     listAuthorizations: {

@@ -168,7 +168,7 @@ describe('executions', () => {
     const res = await app.request('/__admin/executions', { method: 'DELETE' });
     expect(await res.json()).toEqual({ cleared: true });
     expect(await json<Listed>(app, '/__admin/executions')).toEqual({ total: 0, executions: [] });
-    expect(twin.state.executions).toEqual([]);
+    expect(twin.state.executions.values()).toEqual([]);
   });
 });
 

@@ -63,7 +63,8 @@ export const dingtalkAdminRoutes = new Hono<DingTalkEnv>()
     const q = c.req.query();
     const executions = c
       .get('twin')
-      .state.executions.filter(
+      .state.executions.values()
+      .filter(
         (e) =>
           (!q.corpId || e.corpId === q.corpId) &&
           (!q.connectAssetUri || e.connectAssetUri === q.connectAssetUri) &&
@@ -73,7 +74,7 @@ export const dingtalkAdminRoutes = new Hono<DingTalkEnv>()
     return c.json({ total: executions.length, executions: executions.map(presentExecution) });
   })
   .delete('/executions', (c) => {
-    c.get('twin').state.executions.length = 0;
+    c.get('twin').state.executions.clear();
     return c.json({ cleared: true });
   })
   .get('/instances', (c) => c.json({ instances: [...c.get('twin').state.instances.values()] }));

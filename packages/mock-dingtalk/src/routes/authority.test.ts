@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { connectAssetUri, DEFAULT_CORP_ID, defaultFixtures, IDS, ISV_CORP_ID, OTHER_CORP_ID, SELF_BUILT_APP, SUITE } from '../fixtures.ts';
+import {
+  connectAssetUri,
+  DEFAULT_CORP_ID,
+  defaultFixtures,
+  IDS,
+  ISV_CORP_ID,
+  ORG_ADMIN,
+  OTHER_CORP_ID,
+  OTHER_ORG_ADMIN,
+  SELF_BUILT_APP,
+  SUITE,
+} from '../fixtures.ts';
 import { call, createApp, suiteToken } from '../test-helpers.ts';
 
 const ORDER = connectAssetUri(ISV_CORP_ID, IDS.createOrder);
@@ -7,6 +18,8 @@ const CUSTOMER = connectAssetUri(DEFAULT_CORP_ID, IDS.createCustomer);
 
 const pageOf = (corpId: string, clientId: string, uri: string) =>
   `/connect/authority?${new URLSearchParams({ corpId, clientId, connectAssetUri: uri })}`;
+/** The organisation administrator's sign-in, as the page's form sends it. */
+const signIn = (admin: { login: string; password: string } = ORG_ADMIN) => ({ login: admin.login, password: admin.password });
 const decision = (fields: Record<string, string>) => ({
   method: 'POST',
   headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -31,15 +44,17 @@ describe('the authority page', () => {
     expect(html).toContain(`<input type="hidden" name="connectAssetUri" value="${ORDER}">`);
     expect(html).toContain('<button type="submit" name="decision" value="grant">');
     expect(html).toContain('<button type="submit" name="decision" value="revoke">');
+    expect(html).toContain('<input type="text" name="login" id="login" autocomplete="username" value="">');
+    expect(html).toContain('<input type="password" name="password" id="password" autocomplete="current-password">');
     expect(html).toContain('<h1>连接资产授权</h1>\n\n<dl>');
     const self = await (await app.request(pageOf(DEFAULT_CORP_ID, SELF_BUILT_APP.appKey, ORDER))).text();
     expect(self).toContain('<dd id="status" data-authorized="true">已授权</dd>');
   });
 
-  it('grants and revokes at once, saying so; the suite can then use the asset, and not after the revoke', async () => {
+  it('grants and revokes at once for the signed-in administrator, saying so; the suite can then use the asset, and not after the revoke', async () => {
     const { app } = createApp();
     const token = await suiteToken(app);
-    const fields = { corpId: DEFAULT_CORP_ID, clientId: SUITE.suiteKey, connectAssetUri: ORDER };
+    const fields = { corpId: DEFAULT_CORP_ID, clientId: SUITE.suiteKey, connectAssetUri: ORDER, ...signIn() };
     const granted = await app.request('/connect/authority', decision({ ...fields, decision: 'grant' }));
     expect(granted.status).toBe(200);
     const grantedHtml = await granted.text();
@@ -92,7 +107,7 @@ describe('the authority page', () => {
       { corpId: DEFAULT_CORP_ID, clientId: 'nobody', connectAssetUri: ORDER },
       { corpId: 'dingnobody', clientId: SUITE.suiteKey, connectAssetUri: ORDER },
     ]) {
-      const res = await app.request('/connect/authority', decision({ ...fields, decision: 'grant' }));
+      const res = await app.request('/connect/authority', decision({ ...fields, decision: 'grant', ...signIn() }));
       expect(res.status).toBe(404);
     }
     expect([...twin.state.grants]).toEqual(before);
@@ -100,12 +115,97 @@ describe('the authority page', () => {
 
   it('decides for the organisation and client on the form only', async () => {
     const { app, twin } = createApp();
-    await app.request(
+    const res = await app.request(
       '/connect/authority',
-      decision({ corpId: OTHER_CORP_ID, clientId: SELF_BUILT_APP.appKey, connectAssetUri: CUSTOMER, decision: 'revoke' }),
+      decision({
+        corpId: OTHER_CORP_ID,
+        clientId: SELF_BUILT_APP.appKey,
+        connectAssetUri: CUSTOMER,
+        decision: 'revoke',
+        ...signIn(OTHER_ORG_ADMIN),
+      }),
     );
+    expect(res.status).toBe(200);
     const page = await (await app.request(pageOf(DEFAULT_CORP_ID, SELF_BUILT_APP.appKey, CUSTOMER))).text();
     expect(page).toContain('data-authorized="true"');
     expect(twin.state.grants.size).toBe(defaultFixtures().grants[0]!.actionIds.length + 1);
+  });
+});
+
+describe('the authority page requires the organisation administrator to sign in', () => {
+  type Form = { corpId: string; clientId: string; connectAssetUri: string; decision: string };
+  const fields: Form = { corpId: DEFAULT_CORP_ID, clientId: SUITE.suiteKey, connectAssetUri: ORDER, decision: 'grant' };
+
+  /** Post the form; the answer, its page, and whether the suite is now authorized. */
+  async function attempt(app: ReturnType<typeof createApp>['app'], extra: Record<string, string>, corpFields: Form = fields) {
+    const res = await app.request('/connect/authority', decision({ ...corpFields, ...extra }));
+    const html = await res.text();
+    const after = await (await app.request(pageOf(corpFields.corpId, corpFields.clientId, corpFields.connectAssetUri))).text();
+    return { status: res.status, html, authorized: after.includes('data-authorized="true"') };
+  }
+
+  it.each([
+    ['no sign-in at all', {}, '请先以组织管理员身份登录'],
+    ['a login without a password', { login: ORG_ADMIN.login }, '请先以组织管理员身份登录'],
+    ['a wrong password', { login: ORG_ADMIN.login, password: 'guess' }, '管理员账号或密码错误'],
+    ['an unknown login', { login: 'nobody', password: ORG_ADMIN.password }, '管理员账号或密码错误'],
+    ["another organisation's administrator", signIn(OTHER_ORG_ADMIN), '管理员账号或密码错误'],
+  ])('refuses %s with 401, saying why, and decides nothing', async (_label, extra, message) => {
+    const { app, twin } = createApp();
+    const before = [...twin.state.grants];
+    const r = await attempt(app, extra);
+    expect(r.status).toBe(401);
+    expect(r.html).toContain(`<p id="message">${message}</p>`);
+    expect(r.html).toContain('data-authorized="false"');
+    expect(r.authorized).toBe(false);
+    expect([...twin.state.grants]).toEqual(before);
+    expect(twin.journal.all().at(-2)!.notes).toMatchObject({ signIn: message });
+  });
+
+  it('keeps the typed login on a refused sign-in, never the password', async () => {
+    const { app } = createApp();
+    const r = await attempt(app, { login: ORG_ADMIN.login, password: 'wrong-"pw"' });
+    expect(r.html).toContain(`<input type="text" name="login" id="login" autocomplete="username" value="${ORG_ADMIN.login}">`);
+    expect(r.html).not.toContain('wrong-');
+  });
+
+  it('refuses a revoke without sign-in too: a self-built app stays authorized', async () => {
+    const { app } = createApp();
+    const self: Form = {
+      corpId: DEFAULT_CORP_ID,
+      clientId: SELF_BUILT_APP.appKey,
+      connectAssetUri: CUSTOMER,
+      decision: 'revoke',
+    };
+    const r = await attempt(app, {}, self);
+    expect(r.status).toBe(401);
+    expect(r.authorized).toBe(true);
+  });
+
+  it('lets nobody decide on the page for an organisation without an administrator (the admin API still can)', async () => {
+    const f = defaultFixtures();
+    f.orgs = f.orgs.map(({ admin: _admin, ...org }) => org);
+    const { app } = createApp({ fixtures: f });
+    const r = await attempt(app, signIn());
+    expect(r.status).toBe(401);
+    expect(r.html).toContain('<p id="message">该组织未设置管理员，无法在此授权</p>');
+    expect(r.authorized).toBe(false);
+    const viaAdmin = await app.request('/__admin/authorizations', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ corpId: DEFAULT_CORP_ID, clientId: SUITE.suiteKey, connectAssetUri: ORDER }),
+    });
+    expect(await viaAdmin.json()).toMatchObject({ authorized: true });
+  });
+
+  it('takes the credentials from the fixtures, and masks the password in the journal', async () => {
+    const f = defaultFixtures();
+    f.orgs[0]!.admin = { login: '13800000000', password: 's3cret-admin' };
+    const { app, twin } = createApp({ fixtures: f });
+    expect((await attempt(app, signIn())).status).toBe(401);
+    const r = await attempt(app, { login: '13800000000', password: 's3cret-admin' });
+    expect(r.status).toBe(200);
+    expect(r.authorized).toBe(true);
+    expect(JSON.stringify(twin.journal.all())).not.toContain('s3cret-admin');
   });
 });

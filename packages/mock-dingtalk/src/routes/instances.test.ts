@@ -324,7 +324,7 @@ describe('business failures', () => {
     await create(app, token, CUSTOMER);
     const body = (await (await invoke(app, token, CUSTOMER, '{"a":1}')).json()) as Invoked;
     expect(body).toEqual({ outputJson: '{}', instanceId: 'G-EXEC-0000000001', cost: 20, errorCode: 'FIRST', errorMessage: 'first rule' });
-    expect(twin.state.executions[0]).toMatchObject({ output: null, errorCode: 'FIRST', errorMessage: 'first rule', cost: 20 });
+    expect(twin.state.executions.values()[0]).toMatchObject({ output: null, errorCode: 'FIRST', errorMessage: 'first rule', cost: 20 });
   });
 });
 
@@ -395,7 +395,7 @@ describe('execution records', () => {
     const ok = (await (await invoke(app, token, CUSTOMER, goodCustomer)).json()) as Invoked;
     twin.clock.advance(1000);
     await call(app, token, '/v1.0/connector/instances/invoke', { connectAssetUri: CUSTOMER, instanceKey: 'k1' });
-    expect(twin.state.executions).toEqual<ExecutionRecord[]>([
+    expect(twin.state.executions.values()).toEqual<ExecutionRecord[]>([
       {
         instanceId: ok.instanceId,
         at: Date.UTC(2024, 4, 1),
@@ -441,43 +441,49 @@ describe('execution records', () => {
     ] as const) {
       answers.push((await (await invoke(app, suite, uri, input, key)).json()) as { code: string; message: string });
     }
-    expect(twin.state.executions.map((e) => ({ code: e.errorCode, message: e.errorMessage }))).toEqual(
+    expect(twin.state.executions.values().map((e) => ({ code: e.errorCode, message: e.errorMessage }))).toEqual(
       answers.map(({ code, message }) => ({ code, message })),
     );
     expect(answers.map((a) => a.code)).toEqual(['4004', '4003', '4004', '4001', '4001']);
-    expect(twin.state.executions.every((e) => e.output === null && e.cost === 0)).toBe(true);
+    expect(twin.state.executions.values().every((e) => e.output === null && e.cost === 0)).toBe(true);
   });
 
   it('are not kept for a request the spec refuses before the handler', async () => {
     const { app, twin } = createApp();
     await call(app, await selfBuiltToken(app), '/v1.0/connector/instances/invoke', { connectAssetUri: CUSTOMER });
-    expect(twin.state.executions).toEqual([]);
+    expect(twin.state.executions.values()).toEqual([]);
   });
 
-  it('are trimmed in batches to maxExecutions once a tenth more have piled up', async () => {
+  it('keep at most maxExecutions, the oldest going first, and health shows how many', async () => {
     const { app, twin } = createApp({ fixtures: { ...defaultFixtures(), maxExecutions: 50 } });
     const token = await selfBuiltToken(app);
     await create(app, token, CUSTOMER);
-    for (let i = 0; i < 54; i++) await invoke(app, token, CUSTOMER, goodCustomer);
-    expect(twin.state.executions).toHaveLength(54);
-    await invoke(app, token, CUSTOMER, goodCustomer);
-    const kept = twin.state.executions;
+    for (let i = 0; i < 55; i++) await invoke(app, token, CUSTOMER, goodCustomer);
+    const kept = twin.state.executions.values();
     expect(kept).toHaveLength(50);
     expect(kept.at(-1)!.instanceId).toBe('G-EXEC-0000000055');
     expect(kept[0]!.instanceId).toBe('G-EXEC-0000000006');
+    const listed = (await (await app.request('/__admin/executions')).json()) as { total: number; executions: { instanceId: string }[] };
+    expect(listed.total).toBe(50);
+    expect(listed.executions[0]!.instanceId).toBe('G-EXEC-0000000006');
+    const health = (await (await app.request('/__admin/health')).json()) as { stores: Record<string, unknown> };
+    expect(health.stores.executions).toEqual({ size: 50, max: 50, evicted: 5 });
   });
 
   it('keep 10 000 by default', async () => {
     const { app, twin } = createApp();
     const token = await selfBuiltToken(app);
     await create(app, token, CUSTOMER);
-    const filler = { ...twin.state.executions[0], instanceId: 'old' } as ExecutionRecord;
-    twin.state.executions.push(...Array.from({ length: 10_998 }, () => filler));
     await invoke(app, token, CUSTOMER, goodCustomer);
-    expect(twin.state.executions).toHaveLength(10_999);
+    const first = twin.state.executions.values()[0]!;
+    for (let i = 0; i < 9_998; i++) twin.state.executions.set(`old-${i}`, { ...first, instanceId: `old-${i}` });
     await invoke(app, token, CUSTOMER, goodCustomer);
-    expect(twin.state.executions).toHaveLength(10_000);
-    expect(twin.state.executions.at(-1)!.instanceId).toBe('G-EXEC-0000000002');
+    expect(twin.state.executions.size).toBe(10_000);
+    expect(twin.state.executions.has('G-EXEC-0000000001')).toBe(true);
+    await invoke(app, token, CUSTOMER, goodCustomer);
+    expect(twin.state.executions.size).toBe(10_000);
+    expect(twin.state.executions.has('G-EXEC-0000000001')).toBe(false);
+    expect(twin.state.executions.values().at(-1)!.instanceId).toBe('G-EXEC-0000000003');
   });
 });
 

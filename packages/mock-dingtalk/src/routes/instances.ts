@@ -10,9 +10,6 @@ import { type Caller, type ExecutionRecord, type InstanceRecord, key } from '../
 
 type Schemas = components['schemas'];
 
-/** Execution records kept unless the fixtures say otherwise; older ones are dropped. */
-const MAX_EXECUTIONS = 10_000;
-
 const instanceKeyOf = (caller: Caller, uri: string, instanceKey: string) => key(caller.corpId, caller.clientId, uri, instanceKey);
 
 /**
@@ -91,11 +88,8 @@ function invoke(c: DingTalkContext) {
     errorMessage: '',
     cost: 0,
   };
-  state.executions.push(record);
-  // A bounded record (like the journal): the oldest go first under sustained load.
-  // Trimmed in batches, so a full record costs one splice per many calls, not one per call.
-  const max = state.fixtures.maxExecutions ?? MAX_EXECUTIONS;
-  if (state.executions.length >= max + Math.ceil(max / 10)) state.executions.splice(0, state.executions.length - max);
+  // A bounded record (like the journal): past maxExecutions the oldest go first.
+  state.executions.set(record.instanceId, record);
   c.get('notes').execution = record.instanceId;
 
   const asset = visibleAsset(state, caller, body.connectAssetUri) ?? refuse(record, denials.noAsset(body.connectAssetUri));

@@ -10,7 +10,7 @@ type Schemas = components['schemas'];
 
 function newToken(state: DingTalkRuntime, caller: Caller, expiresAt: number): TokenRecord {
   const rec: TokenRecord = { ...caller, token: randomBytes(16).toString('hex'), expiresAt };
-  state.tokens.set(rec.token, rec);
+  state.tokens.set(rec.token, rec, expiresAt);
   return rec;
 }
 
@@ -22,6 +22,8 @@ function appToken(c: DingTalkContext, appKey: string, corpId: string): TokenReco
   const current = state.appTokens.get(key(corpId, appKey));
   if (current && current.expiresAt > now) {
     current.expiresAt = expiresAt;
+    // Renewed: the newest in the bounded store again (and back in it, had a full store evicted it).
+    state.tokens.set(current.token, current, expiresAt);
     return current;
   }
   const rec = newToken(state, { corpId, clientId: appKey, kind: 'self_built' }, expiresAt);

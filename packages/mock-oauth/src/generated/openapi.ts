@@ -15,7 +15,8 @@ export interface paths {
          *     approving user is `login` when it names a known user, else the fixtures' `defaultLogin`.
          *
          *     Errors redirect (302) to the callback with `error`, `error_description`, `error_uri` and `state`:
-         *     `redirect_uri_mismatch` (to the app's registered callback URL), `application_suspended`,
+         *     `redirect_uri_mismatch` (to the app's registered callback URL; also for a `redirect_uri` with a
+         *     fragment, RFC 6749 §3.1.2), `application_suspended`,
          *     `access_denied` (the user cancelled), `invalid_request` (bad PKCE parameters).
          *     An unknown or missing `client_id` gets GitHub's HTML 404 page.
          */
@@ -45,7 +46,15 @@ export interface paths {
         put?: never;
         /**
          * Exchange a code (or a refresh token) for an access token
-         * @description Parameters may come as a form body, a JSON body (the vendor doc's sample) or in the query.
+         * @description Parameters may come as a form body, a JSON body (the vendor doc's sample) or in the query. The
+         *     client may authenticate with `client_id`/`client_secret` parameters or with HTTP Basic
+         *     (`Authorization: Basic base64(client_id:client_secret)`, each part form-encoded, RFC 6749 §2.3.1);
+         *     when both are sent they must agree, else `incorrect_client_credentials`.
+         *
+         *     A code is single-use; presenting it again is refused and (unless the client's fixture
+         *     `revokeOnCodeReplay` is false) revokes every token issued from it (RFC 6749 §4.1.2). A
+         *     `code_verifier` for a code issued without `code_challenge` is refused (RFC 9700 §4.8.2); a failed
+         *     PKCE verification burns the code.
          *
          *     The reply format follows `Accept`: exactly `application/json` → JSON; exactly `application/xml`
          *     → XML; anything else (absent, `*\/*`, or a list such as axios's
@@ -79,6 +88,71 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/user/emails": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The authenticated user's email addresses (needs the `user:email` or `user` scope)
+         * @description GitHub's list: the user's address (primary, `verified` as the fixtures say, public) and the
+         *     noreply address. A token without `user:email` or `user` gets 404 Not Found.
+         */
+        get: operations["listEmails"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/applications/{client_id}/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check a token of the app (Basic client authentication)
+         * @description The app's `client_id` and `client_secret` as Basic credentials. A token that is not a live access
+         *     token of this app → 404 Not Found.
+         */
+        post: operations["checkAppToken"];
+        /** Revoke one token of the app */
+        delete: operations["deleteAppToken"];
+        options?: never;
+        head?: never;
+        /** Reset a token of the app (the old one stops working; same scopes and lifetime) */
+        patch: operations["resetAppToken"];
+        trace?: never;
+    };
+    "/applications/{client_id}/grant": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete the app's authorization by the token's user (every token of the app for that user is revoked) */
+        delete: operations["deleteAppGrant"];
         options?: never;
         head?: never;
         patch?: never;
@@ -214,6 +288,63 @@ export interface components {
             /** Format: uri */
             error_uri: string;
         };
+        AppTokenRequest: {
+            /** @description The OAuth token (gho_… or ghu_…) to check, reset or revoke */
+            access_token: string;
+        };
+        Email: {
+            email: string;
+            primary: boolean;
+            verified: boolean;
+            /** @enum {string|null} */
+            visibility: "public" | "private" | null;
+        };
+        SimpleUser: {
+            login: string;
+            id: number;
+            node_id: string;
+            avatar_url: string;
+            gravatar_id: string;
+            url: string;
+            html_url: string;
+            followers_url: string;
+            following_url: string;
+            gists_url: string;
+            starred_url: string;
+            subscriptions_url: string;
+            organizations_url: string;
+            repos_url: string;
+            events_url: string;
+            received_events_url: string;
+            /** @enum {string} */
+            type: "User" | "Organization" | "Bot";
+            user_view_type?: string;
+            site_admin: boolean;
+        };
+        /** @description GitHub's `authorization` object (the token API's answer). */
+        Authorization: {
+            id: number;
+            url: string;
+            scopes: string[] | null;
+            token: string;
+            token_last_eight: string | null;
+            hashed_token: string | null;
+            app: {
+                client_id: string;
+                name: string;
+                url: string;
+            };
+            note: string | null;
+            note_url: string | null;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: date-time */
+            created_at: string;
+            fingerprint: string | null;
+            /** Format: date-time */
+            expires_at: string | null;
+            user: null | components["schemas"]["SimpleUser"];
+        };
         ApiError: {
             message: string;
             /** Format: uri */
@@ -295,6 +426,59 @@ export interface components {
         };
     };
     responses: {
+        /**
+         * @description The request body is over the twin's limit (1 MiB unless `bodyLimit` says otherwise): GitHub's JSON error,
+         *     `{message, documentation_url}`; the connection is closed after the answer.
+         */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ApiError"];
+            };
+        };
+        /**
+         * @description No `User-Agent` header: GitHub's 403 "Request forbidden by administrative rules. Please make sure
+         *     your request has a User-Agent header (…)". Fixtures `requireUserAgent: false` turn it off.
+         */
+        UserAgentRequired: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "text/html": string;
+            };
+        };
+        /** @description No Basic credentials, another app's path, or not a live access token of this app. */
+        TokenApiNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ApiError"];
+            };
+        };
+        /** @description Basic credentials of an unknown app or with a wrong secret. */
+        TokenApiBadCredentials: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ApiError"];
+            };
+        };
+        /** @description The body has no `access_token` string. */
+        ValidationFailed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ApiError"] & {
+                    errors?: string[];
+                };
+            };
+        };
         /** @description An admin API error. */
         AdminError: {
             headers: {
@@ -313,7 +497,12 @@ export interface components {
     };
     parameters: never;
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description No framing (as github.com) */
+        XFrameOptions: "deny";
+        /** @description Includes frame-ancestors 'none' */
+        ContentSecurityPolicy: string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -349,6 +538,8 @@ export interface operations {
             /** @description The sign-in and consent page. */
             200: {
                 headers: {
+                    "X-Frame-Options": components["headers"]["XFrameOptions"];
+                    "Content-Security-Policy": components["headers"]["ContentSecurityPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -442,6 +633,7 @@ export interface operations {
                     "text/html": string;
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
         };
     };
     exchangeToken: {
@@ -457,6 +649,8 @@ export interface operations {
             };
             header?: {
                 Accept?: string;
+                /** @description Optional: `Basic base64(client_id:client_secret)` */
+                Authorization?: string;
             };
             path?: never;
             cookie?: never;
@@ -468,9 +662,10 @@ export interface operations {
             };
         };
         responses: {
-            /** @description A token, or an error (GitHub sends both with 200). */
+            /** @description A token, or an error (GitHub sends both with 200); never cached. */
             200: {
                 headers: {
+                    "Cache-Control"?: "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -479,6 +674,7 @@ export interface operations {
                     "application/xml": string;
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
         };
     };
     getAuthenticatedUser: {
@@ -512,6 +708,168 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            403: components["responses"]["UserAgentRequired"];
+        };
+    };
+    listEmails: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The addresses. */
+            200: {
+                headers: {
+                    "X-OAuth-Scopes"?: string;
+                    "X-Accepted-OAuth-Scopes"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Email"][];
+                };
+            };
+            /** @description No, bad, revoked or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: components["responses"]["UserAgentRequired"];
+            /** @description The token lacks the `user:email` scope. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    checkAppToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The token's authorization. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Authorization"];
+                };
+            };
+            401: components["responses"]["TokenApiBadCredentials"];
+            403: components["responses"]["UserAgentRequired"];
+            404: components["responses"]["TokenApiNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["ValidationFailed"];
+        };
+    };
+    deleteAppToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description Revoked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["TokenApiBadCredentials"];
+            403: components["responses"]["UserAgentRequired"];
+            404: components["responses"]["TokenApiNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["ValidationFailed"];
+        };
+    };
+    resetAppToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The new token's authorization. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Authorization"];
+                };
+            };
+            401: components["responses"]["TokenApiBadCredentials"];
+            403: components["responses"]["UserAgentRequired"];
+            404: components["responses"]["TokenApiNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["ValidationFailed"];
+        };
+    };
+    deleteAppGrant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The grant and all its tokens are gone. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["TokenApiBadCredentials"];
+            403: components["responses"]["UserAgentRequired"];
+            404: components["responses"]["TokenApiNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["ValidationFailed"];
         };
     };
     listTokens: {

@@ -29,6 +29,17 @@ describe('GET /login/oauth/authorize', () => {
     expect(html).not.toContain('id="flash"');
   });
 
+  it('forbids framing the page, as github.com does: X-Frame-Options deny and CSP frame-ancestors none', async () => {
+    const { app } = createApp();
+    const page = await app.request(authorizeUrl(GITHUB_BOT));
+    const wrongPassword = await app.request(AUTHORIZE, signIn({ password: 'wrong' }));
+    for (const res of [page, wrongPassword]) {
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-frame-options')).toBe('deny');
+      expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    }
+  });
+
   it('names the first registered callback as the target when the request names no redirect_uri', async () => {
     const { app } = createApp();
     const html = await (await app.request(`${AUTHORIZE}?client_id=${GITHUB_BOT.clientId}`)).text();
@@ -159,6 +170,18 @@ describe('GET /login/oauth/authorize', () => {
     expect(`${to.origin}${to.pathname}`).toBe(CALLBACK);
     expect(to.searchParams.get('error')).toBe('redirect_uri_mismatch');
     expect(to.searchParams.get('state')).toBe('g1:b1');
+  });
+
+  it('refuses a redirect_uri with a fragment (RFC 6749 §3.1.2): redirect_uri_mismatch to the registered callback, no code', async () => {
+    const { app, twin } = createApp();
+    for (const redirect of [`${CALLBACK}#frag`, `${CALLBACK}#`, `${CALLBACK}/sub#x`]) {
+      const res = await app.request(authorizeUrl(CI_BOT, { redirect_uri: redirect }));
+      const to = location(res);
+      expect(`${to.origin}${to.pathname}${to.hash}`, redirect).toBe(CALLBACK);
+      expect(to.searchParams.get('error'), redirect).toBe('redirect_uri_mismatch');
+      expect(to.searchParams.get('code'), redirect).toBeNull();
+    }
+    expect(twin.state.codes.size).toBe(0);
   });
 
   it('checks the redirect_uri before PKCE', async () => {

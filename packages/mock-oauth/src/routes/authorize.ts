@@ -3,7 +3,7 @@ import type { OAuthContext, OAuthEnv } from '../context.ts';
 import { oauthErrors } from '../errors.ts';
 import type { OAuthClient, OAuthUser } from '../fixtures.ts';
 import type { operations } from '../generated/openapi.ts';
-import { type ConsentParams, consentPage } from '../pages.ts';
+import { type ConsentParams, consentPage, sendPage } from '../pages.ts';
 import { redirectAllowed, withParams } from '../redirect.ts';
 import { CODE_TTL_MS, newCode, normaliseScope } from '../tokens.ts';
 
@@ -92,7 +92,7 @@ export const authorizeRoutes = new Hono<OAuthEnv>()
       const user = findUser(c, p.login) ?? findUser(c, c.get('twin').fixtures.defaultLogin);
       if (user) return approve(c, checked, user);
     }
-    return c.html(consentPage(checked.app, p, checked.target));
+    return sendPage(c, consentPage(checked.app, p, checked.target));
   })
   .post('/', (c) => {
     const p = read(c);
@@ -101,7 +101,7 @@ export const authorizeRoutes = new Hono<OAuthEnv>()
     const user = findUser(c, p.login);
     if (!user || user.password !== p.password) {
       c.get('notes').signIn = 'incorrect username or password';
-      return c.html(consentPage(checked.app, p, checked.target, 'Incorrect username or password.'));
+      return sendPage(c, consentPage(checked.app, p, checked.target, 'Incorrect username or password.'));
     }
     return approve(c, checked, user);
   });

@@ -15,6 +15,7 @@ import {
   jsonPost,
   stoppedClock,
   TOKEN,
+  UA,
 } from '../test-helpers.ts';
 
 const refreshBody = (rt: string, client = GITHUB_APP) => ({
@@ -114,7 +115,7 @@ describe('POST /login/oauth/access_token: formats', () => {
       login: 'hubot',
       scope: 'user,gist',
     });
-    const res = await app.request('/user', { headers: { authorization: `token ${t.access_token}` } });
+    const res = await app.request('/user', { headers: { authorization: `token ${t.access_token}`, ...UA } });
     expect(res.headers.get('x-oauth-scopes')).toBe('user, gist');
   });
 });
@@ -218,26 +219,49 @@ describe('POST /login/oauth/access_token: errors come as HTTP 200 in the request
     );
   });
 
-  it('verifies PKCE: the right verifier works, a wrong or missing one gets bad_verification_code and keeps the code', async () => {
+  it('verifies PKCE: the right verifier works; a wrong, empty or missing one gets bad_verification_code and burns the code', async () => {
     const { app, twin } = createApp();
     const pkce = { code_challenge: STATE_VALUES.pkceChallenge, code_challenge_method: 'S256' };
-    const code = await codeFor(app, CI_BOT, pkce);
-    await expectError(await app.request(TOKEN, formPost(exchangeBody(CI_BOT, code), JSON_ACCEPT)), 'bad_verification_code');
-    await expectError(
-      await app.request(TOKEN, formPost(exchangeBody(CI_BOT, code, { code_verifier: '' }), JSON_ACCEPT)),
-      'bad_verification_code',
-    );
-    await expectError(
-      await app.request(TOKEN, formPost(exchangeBody(CI_BOT, code, { code_verifier: 'wrong' }), JSON_ACCEPT)),
-      'bad_verification_code',
-    );
-    expect(twin.journal.find({ path: TOKEN })[0]?.notes).toEqual({ pkce: 'code_verifier does not match code_challenge' });
-    expect(await exchange(app, exchangeBody(CI_BOT, code, { code_verifier: STATE_VALUES.pkceVerifier }))).toHaveProperty('access_token');
+    const right = { code_verifier: STATE_VALUES.pkceVerifier };
+    const cases: [Record<string, string>, string][] = [
+      [{}, 'no code_verifier for a code issued with code_challenge'],
+      [{ code_verifier: '' }, 'no code_verifier for a code issued with code_challenge'],
+      [{ code_verifier: 'wrong' }, 'code_verifier does not match code_challenge'],
+    ];
+    for (const [verifier, note] of cases) {
+      const code = await codeFor(app, CI_BOT, pkce);
+      await expectError(await app.request(TOKEN, formPost(exchangeBody(CI_BOT, code, verifier), JSON_ACCEPT)), 'bad_verification_code');
+      expect(twin.journal.find({ path: TOKEN }).at(-1)?.notes).toEqual({ pkce: note });
+      // Burnt: not even the right verifier redeems it now.
+      expect(twin.state.codes.get(code)).toBeUndefined();
+      expect((await exchange(app, exchangeBody(CI_BOT, code, right))).error).toBe('bad_verification_code');
+    }
+    expect(await exchange(app, exchangeBody(CI_BOT, await codeFor(app, CI_BOT, pkce), right))).toHaveProperty('access_token');
   });
 
-  it('a verifier sent for a code without PKCE is ignored', async () => {
+  it('200 wrong verifiers cannot find the right one: the first burns the code', async () => {
     const { app } = createApp();
-    expect(await exchange(app, exchangeBody(CI_BOT, await codeFor(app), { code_verifier: 'anything' }))).toHaveProperty('access_token');
+    const code = await codeFor(app, CI_BOT, { code_challenge: STATE_VALUES.pkceChallenge, code_challenge_method: 'S256' });
+    for (let i = 0; i < 200; i++) {
+      expect((await exchange(app, exchangeBody(CI_BOT, code, { code_verifier: `guess-${i}` }))).error).toBe('bad_verification_code');
+    }
+    expect((await exchange(app, exchangeBody(CI_BOT, code, { code_verifier: STATE_VALUES.pkceVerifier }))).error).toBe(
+      'bad_verification_code',
+    );
+  });
+
+  it('refuses a PKCE downgrade: a code_verifier for a code issued without code_challenge burns the code (RFC 9700 §4.8.2)', async () => {
+    const { app, twin } = createApp();
+    const code = await codeFor(app);
+    expect((await exchange(app, exchangeBody(CI_BOT, code, { code_verifier: STATE_VALUES.pkceVerifier }))).error).toBe(
+      'bad_verification_code',
+    );
+    expect(twin.journal.find({ path: TOKEN }).at(-1)?.notes).toEqual({
+      pkce: 'code_verifier sent for a code issued without code_challenge',
+    });
+    expect((await exchange(app, exchangeBody(CI_BOT, code))).error).toBe('bad_verification_code');
+    // An empty code_verifier is no verifier: the plain exchange works.
+    expect(await exchange(app, exchangeBody(CI_BOT, await codeFor(app), { code_verifier: '' }))).toHaveProperty('access_token');
   });
 
   it('unverified_user_email when the approving user has no verified primary email; the code stays', async () => {
@@ -310,7 +334,7 @@ describe('expiring user tokens and refresh (GitHub App clients)', () => {
     expect(twin.state.tokens.get(String(second.access_token))?.login).toBe('hubot');
     expect(twin.state.tokens.get(String(first.refresh_token))?.revoked).toBe(true);
     // The old access token lives on until it expires.
-    expect((await app.request('/user', { headers: { authorization: `Bearer ${first.access_token}` } })).status).toBe(200);
+    expect((await app.request('/user', { headers: { authorization: `Bearer ${first.access_token}`, ...UA } })).status).toBe(200);
     expect((await refresh(String(first.refresh_token))).error).toBe('bad_refresh_token');
     expect((await refresh('ghr_nope')).error).toBe('bad_refresh_token');
     expect((await exchange(app, { ...refreshBody(''), refresh_token: undefined } as unknown as Record<string, string>)).error).toBe(
@@ -341,7 +365,7 @@ describe('expiring user tokens and refresh (GitHub App clients)', () => {
   it('user tokens expire after 8 hours and refresh tokens after 184 days, on the twin’s clock', async () => {
     const { app, twin } = createApp({ clock: stoppedClock() });
     const t = await exchange(app, exchangeBody(GITHUB_APP, await codeFor(app, GITHUB_APP)));
-    const bearer = { headers: { authorization: `Bearer ${t.access_token}` } };
+    const bearer = { headers: { authorization: `Bearer ${t.access_token}`, ...UA } };
     twin.clock.advance(28_800_000 - 1);
     expect((await app.request('/user', bearer)).status).toBe(200);
     twin.clock.advance(1);
@@ -358,5 +382,157 @@ describe('expiring user tokens and refresh (GitHub App clients)', () => {
     const body = await exchange(app, exchangeBody(CI_BOT, await codeFor(app)));
     expect(body.access_token).toMatch(/^ghu_/);
     expect(body.refresh_token).toMatch(/^ghr_/);
+  });
+});
+
+const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+
+describe('POST /login/oauth/access_token: HTTP Basic client authentication (RFC 6749 §2.3.1)', () => {
+  const { client_id: _id, client_secret: _secret, ...noCredentials } = exchangeBody(CI_BOT, 'x');
+
+  it('takes the client credentials from an Authorization: Basic header, as simple-oauth2 sends them', async () => {
+    const { app, twin } = createApp();
+    const body = { ...noCredentials, code: await codeFor(app) };
+    const res = await app.request(TOKEN, formPost(body, { ...JSON_ACCEPT, authorization: basic(CI_BOT.clientId, CI_BOT.clientSecret) }));
+    expect(await res.json()).toMatchObject({ access_token: expect.stringMatching(/^gho_/), token_type: 'bearer' });
+    expect(twin.journal.find({ path: TOKEN }).at(-1)).toMatchObject({ tenant: CI_BOT.clientId, notes: { clientAuth: 'basic' } });
+  });
+
+  it('decodes form-encoded credentials: a secret with reserved characters works encoded', async () => {
+    const secret = 'se cret:+/%&=';
+    const { app } = withFixtures((f) => {
+      f.apps = f.apps.map((a) => (a.clientId === CI_BOT.clientId ? { ...a, clientSecret: secret } : a));
+    });
+    const encoded = `Basic ${Buffer.from(`${encodeURIComponent(CI_BOT.clientId)}:${new URLSearchParams({ s: secret }).toString().slice(2)}`).toString('base64')}`;
+    const ok = await app.request(
+      TOKEN,
+      formPost({ ...noCredentials, code: await codeFor(app) }, { ...JSON_ACCEPT, authorization: encoded }),
+    );
+    expect(await ok.json()).toHaveProperty('access_token');
+  });
+
+  it('accepts body credentials that agree with the header (all or part of them)', async () => {
+    const { app } = createApp();
+    const auth = { ...JSON_ACCEPT, authorization: basic(CI_BOT.clientId, CI_BOT.clientSecret) };
+    const both = await app.request(TOKEN, formPost(exchangeBody(CI_BOT, await codeFor(app)), auth));
+    expect(await both.json()).toHaveProperty('access_token');
+    const idOnly = await app.request(TOKEN, formPost({ ...noCredentials, client_id: CI_BOT.clientId, code: await codeFor(app) }, auth));
+    expect(await idOnly.json()).toHaveProperty('access_token');
+  });
+
+  it('refuses header and body credentials that disagree, even when each alone would be right', async () => {
+    const { app, twin } = createApp();
+    const code = await codeFor(app);
+    const cases: [Record<string, string>, string][] = [
+      [exchangeBody(CI_BOT, code), basic(GITHUB_BOT.clientId, GITHUB_BOT.clientSecret)],
+      [exchangeBody(CI_BOT, code, { client_secret: 'wrong' }), basic(CI_BOT.clientId, CI_BOT.clientSecret)],
+      [exchangeBody(CI_BOT, code), basic(CI_BOT.clientId, 'wrong')],
+    ];
+    for (const [body, authorization] of cases) {
+      const res = await app.request(TOKEN, formPost(body, { ...JSON_ACCEPT, authorization }));
+      expect(((await res.json()) as { error: string }).error, authorization).toBe('incorrect_client_credentials');
+      expect(twin.journal.find({ path: TOKEN }).at(-1)?.notes).toEqual({ clientAuth: 'the Basic credentials and the body’s disagree' });
+    }
+    // The code is still good: the refusals came before it was looked at.
+    expect(await exchange(app, exchangeBody(CI_BOT, code))).toHaveProperty('access_token');
+  });
+
+  it('refuses a wrong or malformed Basic header as incorrect_client_credentials', async () => {
+    const { app } = createApp();
+    const code = await codeFor(app);
+    for (const authorization of [
+      basic(CI_BOT.clientId, 'wrong'),
+      basic('nobody', 'x'),
+      'Basic %%%',
+      `Basic ${btoa('no-colon')}`,
+      'Basic ',
+    ]) {
+      const res = await app.request(TOKEN, formPost({ ...noCredentials, code }, { ...JSON_ACCEPT, authorization }));
+      expect(((await res.json()) as { error: string }).error, authorization).toBe('incorrect_client_credentials');
+    }
+  });
+});
+
+describe('POST /login/oauth/access_token: a replayed code (RFC 6749 §4.1.2)', () => {
+  const withUa = (token: unknown) => ({ headers: { authorization: `Bearer ${token}`, ...UA } });
+
+  it('is refused, and revokes the tokens issued from it: /user then answers 401', async () => {
+    const { app, twin } = createApp();
+    const code = await codeFor(app);
+    const first = await exchange(app, exchangeBody(CI_BOT, code));
+    const other = await exchange(app, exchangeBody(CI_BOT, await codeFor(app)));
+    expect((await app.request('/user', withUa(first.access_token))).status).toBe(200);
+    expect((await exchange(app, exchangeBody(CI_BOT, code))).error).toBe('bad_verification_code');
+    expect(twin.journal.find({ path: TOKEN }).at(-1)?.notes).toEqual({ replay: 'the code was already exchanged', revokedOnReplay: 1 });
+    const after = await app.request('/user', withUa(first.access_token));
+    expect(after.status).toBe(401);
+    expect(await after.json()).toMatchObject({ message: 'Bad credentials' });
+    // Tokens of other codes live on.
+    expect((await app.request('/user', withUa(other.access_token))).status).toBe(200);
+  });
+
+  it('revokes refresh tokens and every token refreshed from them too', async () => {
+    const { app } = createApp();
+    const code = await codeFor(app, GITHUB_APP);
+    const first = await exchange(app, exchangeBody(GITHUB_APP, code));
+    const renewed = await exchange(app, refreshBody(String(first.refresh_token)));
+    expect((await app.request('/user', withUa(renewed.access_token))).status).toBe(200);
+    expect((await exchange(app, exchangeBody(GITHUB_APP, code))).error).toBe('bad_verification_code');
+    expect((await app.request('/user', withUa(renewed.access_token))).status).toBe(401);
+    expect((await exchange(app, refreshBody(String(renewed.refresh_token)))).error).toBe('bad_refresh_token');
+  });
+
+  it('a replay by another client (its own credentials) revokes them too', async () => {
+    const { app } = createApp();
+    const code = await codeFor(app);
+    const first = await exchange(app, exchangeBody(CI_BOT, code));
+    expect((await exchange(app, exchangeBody(GITHUB_BOT, code))).error).toBe('bad_verification_code');
+    expect((await app.request('/user', withUa(first.access_token))).status).toBe(401);
+  });
+
+  it('is switchable per client in the fixtures: revokeOnCodeReplay false keeps the tokens', async () => {
+    const { app, twin } = withFixtures((f) => {
+      f.apps = f.apps.map((a) => (a.clientId === CI_BOT.clientId ? { ...a, revokeOnCodeReplay: false } : a));
+    });
+    const code = await codeFor(app);
+    const first = await exchange(app, exchangeBody(CI_BOT, code));
+    expect((await exchange(app, exchangeBody(CI_BOT, code))).error).toBe('bad_verification_code');
+    expect(twin.journal.find({ path: TOKEN }).at(-1)?.notes).toEqual({ replay: 'the code was already exchanged' });
+    expect((await app.request('/user', withUa(first.access_token))).status).toBe(200);
+  });
+
+  it('an unknown code revokes nothing', async () => {
+    const { app, twin } = createApp();
+    const first = await exchange(app, exchangeBody(CI_BOT, await codeFor(app)));
+    expect((await exchange(app, exchangeBody(CI_BOT, 'never-issued'))).error).toBe('bad_verification_code');
+    expect(twin.journal.find({ path: TOKEN }).at(-1)?.notes).toBeUndefined();
+    expect((await app.request('/user', withUa(first.access_token))).status).toBe(200);
+  });
+});
+
+describe('POST /login/oauth/access_token: caching', () => {
+  it('every reply, token or error, in every format, says Cache-Control: no-store (RFC 6749 §5.1)', async () => {
+    const { app } = createApp();
+    const replies = [
+      await app.request(TOKEN, formPost(exchangeBody(CI_BOT, await codeFor(app)), JSON_ACCEPT)),
+      await app.request(TOKEN, formPost(exchangeBody(CI_BOT, await codeFor(app)))),
+      await app.request(TOKEN, formPost(exchangeBody(CI_BOT, 'nope'), { accept: 'application/xml' })),
+    ];
+    for (const res of replies) {
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      expect(res.headers.get('pragma')).toBe('no-cache');
+    }
+  });
+});
+
+describe('POST /login/oauth/access_token: redirect_uri with a fragment', () => {
+  it('is never allowed for a code issued without redirect_uri (RFC 6749 §3.1.2)', async () => {
+    const { app } = createApp();
+    const bare = await app.request(`/login/oauth/authorize?client_id=${CI_BOT.clientId}`);
+    const code = new URL(bare.headers.get('location')!).searchParams.get('code')!;
+    for (const redirect of [`${CALLBACK}#frag`, `${CALLBACK}#`]) {
+      expect((await exchange(app, exchangeBody(CI_BOT, code, { redirect_uri: redirect }))).error, redirect).toBe('redirect_uri_mismatch');
+    }
+    expect(await exchange(app, exchangeBody(CI_BOT, code, { redirect_uri: CALLBACK }))).toHaveProperty('access_token');
   });
 });

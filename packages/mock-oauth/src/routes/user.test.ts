@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { defaultFixtures, HUBOT, OCTOCAT, OCTOCAT_TOKEN } from '../fixtures.ts';
 import { createApp } from '../server.ts';
-import { bearer, tokenFor } from '../test-helpers.ts';
+import { bearer, tokenFor, UA } from '../test-helpers.ts';
 
 describe('GET /user', () => {
   it('answers the token’s user with GitHub’s field set, for Bearer and token schemes', async () => {
     const { app } = createApp();
     const token = await tokenFor(app);
     for (const scheme of ['Bearer', 'token', 'bearer']) {
-      const res = await app.request('/user', { headers: { authorization: `${scheme} ${token}` } });
+      const res = await app.request('/user', { headers: { authorization: `${scheme} ${token}`, ...UA } });
       expect(res.status).toBe(200);
       expect(res.headers.get('x-oauth-scopes')).toBe('read:user');
       expect(res.headers.get('x-accepted-oauth-scopes')).toBe('');
@@ -124,5 +124,64 @@ describe('GET /user', () => {
       email: 'unverified@example.com',
       created_at: '2024-01-01T00:00:00Z',
     });
+  });
+});
+
+describe('GET /user/emails', () => {
+  it('lists the user’s addresses in GitHub’s shape for a token with user:email', async () => {
+    const { app } = createApp();
+    const res = await app.request('/user/emails', bearer(await tokenFor(app, 'read:user user:email')));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-oauth-scopes')).toBe('read:user, user:email');
+    expect(res.headers.get('x-accepted-oauth-scopes')).toBe('user, user:email');
+    expect(await res.json()).toEqual([
+      { email: 'octocat@github.com', primary: true, verified: true, visibility: 'public' },
+      { email: '583231+octocat@users.noreply.github.com', primary: false, verified: true, visibility: null },
+    ]);
+  });
+
+  it('the user scope includes user:email', async () => {
+    const { app } = createApp();
+    expect((await app.request('/user/emails', bearer(await tokenFor(app, 'user')))).status).toBe(200);
+  });
+
+  it('answers 404 Not Found to a token without user:email or user, as GitHub does', async () => {
+    const { app, twin } = createApp();
+    for (const scope of ['read:user', '', 'repo']) {
+      const res = await app.request('/user/emails', bearer(await tokenFor(app, scope)));
+      expect(res.status, scope).toBe(404);
+      expect(res.headers.get('x-accepted-oauth-scopes')).toBe('user, user:email');
+      expect(await res.json()).toEqual({
+        message: 'Not Found',
+        documentation_url: 'https://docs.github.com/rest/users/emails#list-email-addresses-for-the-authenticated-user',
+        status: '404',
+      });
+    }
+    expect(twin.journal.find({ path: '/user/emails' }).at(-1)).toMatchObject({ error: 'emails_not_found' });
+  });
+
+  it('reports an unverified primary address as unverified, and the noreply address as primary when there is no other', async () => {
+    const f = defaultFixtures();
+    f.users = f.users.map((u) => (u.login === 'hubot' ? { ...u, email: null } : u));
+    f.tokens.push(
+      { ...OCTOCAT_TOKEN, token: 'gho_unverified', login: 'unverified-user', scope: 'user:email' },
+      { ...OCTOCAT_TOKEN, token: 'gho_hubot', login: 'hubot', scope: 'user:email' },
+    );
+    const { app } = createApp({ fixtures: f });
+    expect((await (await app.request('/user/emails', bearer('gho_unverified'))).json())[0]).toEqual({
+      email: 'unverified@example.com',
+      primary: true,
+      verified: false,
+      visibility: 'public',
+    });
+    expect(await (await app.request('/user/emails', bearer('gho_hubot'))).json()).toEqual([
+      { email: '480938+hubot@users.noreply.github.com', primary: true, verified: true, visibility: null },
+    ]);
+  });
+
+  it('needs a live token like /user', async () => {
+    const { app } = createApp();
+    expect((await app.request('/user/emails', bearer('gho_nope'))).status).toBe(401);
+    expect((await app.request('/user/emails', { headers: UA })).status).toBe(401);
   });
 });

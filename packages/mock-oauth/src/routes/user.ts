@@ -1,13 +1,16 @@
 import { Hono } from 'hono';
 import { tokenOf } from '../auth.ts';
-import type { OAuthEnv } from '../context.ts';
+import type { OAuthContext, OAuthEnv } from '../context.ts';
+import { oauthErrors } from '../errors.ts';
 import type { OAuthUser } from '../fixtures.ts';
 import type { components } from '../generated/openapi.ts';
 
 type User = components['schemas']['User'];
+type SimpleUser = components['schemas']['SimpleUser'];
+type Email = components['schemas']['Email'];
 
-/** GitHub's field set for a user; the private fields only for a token with `user` scope. */
-function apiUser(origin: string, u: OAuthUser, withPrivate: boolean): User {
+/** GitHub's `simple-user`: who a user is, with the API URLs at the twin's own origin. */
+export function simpleUser(origin: string, u: OAuthUser): SimpleUser {
   const url = `${origin}/users/${u.login}`;
   const nodeId = Buffer.from(`04:User${u.id}`).toString('base64').replaceAll('=', '');
   return {
@@ -28,8 +31,16 @@ function apiUser(origin: string, u: OAuthUser, withPrivate: boolean): User {
     events_url: `${url}/events{/privacy}`,
     received_events_url: `${url}/received_events`,
     type: u.type,
-    user_view_type: withPrivate ? 'private' : 'public',
+    user_view_type: 'public',
     site_admin: u.siteAdmin,
+  };
+}
+
+/** GitHub's field set for a user; the private fields only for a token with `user` scope. */
+function apiUser(origin: string, u: OAuthUser, withPrivate: boolean): User {
+  return {
+    ...simpleUser(origin, u),
+    user_view_type: withPrivate ? 'private' : 'public',
     name: u.name,
     company: u.company,
     blog: u.blog,
@@ -57,16 +68,46 @@ function apiUser(origin: string, u: OAuthUser, withPrivate: boolean): User {
   };
 }
 
-/** `/user`: the authenticated user (the kit's `authenticate` hook, auth.ts, has admitted the token). */
-export const userRoutes = new Hono<OAuthEnv>().get('/', (c) => {
-  const { state } = c.get('twin');
+/**
+ * A user's addresses as `GET /user/emails` lists them: the fixture's email (primary, verified as the fixture says,
+ * public) and GitHub's noreply address (verified, no visibility), which is primary only when there is no other.
+ */
+export function userEmails(u: OAuthUser): Email[] {
+  const noreply: Email = {
+    email: `${u.id}+${u.login}@users.noreply.github.com`,
+    primary: u.email === null,
+    verified: true,
+    visibility: null,
+  };
+  return u.email === null ? [noreply] : [{ email: u.email, primary: true, verified: u.emailVerified, visibility: 'public' }, noreply];
+}
+
+/** The token (admitted by the kit's `authenticate` hook, auth.ts), its user, and its scopes. */
+function caller(c: OAuthContext): { user: OAuthUser; scopes: string[] } {
   const t = tokenOf(c)!;
-  const user = state.users.get(t.login.toLowerCase())!;
   // Normalised at issue: comma-separated, no blanks ('' for none).
-  const scopes = t.scope.split(',');
-  return c.json(apiUser(new URL(c.req.url).origin, user, scopes.includes('user')), 200, {
-    'x-oauth-scopes': scopes.join(', '),
-    'x-accepted-oauth-scopes': '',
-    'x-github-media-type': 'github.v3; format=json',
+  return { user: c.get('twin').state.users.get(t.login.toLowerCase())!, scopes: t.scope.split(',') };
+}
+
+const MEDIA = { 'x-github-media-type': 'github.v3; format=json' };
+
+/** `/user` and `/user/emails`: the authenticated user and their addresses. */
+export const userRoutes = new Hono<OAuthEnv>()
+  .get('/', (c) => {
+    const { user, scopes } = caller(c);
+    return c.json(apiUser(new URL(c.req.url).origin, user, scopes.includes('user')), 200, {
+      'x-oauth-scopes': scopes.join(', '),
+      'x-accepted-oauth-scopes': '',
+      ...MEDIA,
+    });
+  })
+  .get('/emails', (c) => {
+    const { user, scopes } = caller(c);
+    const headers = { 'x-oauth-scopes': scopes.join(', '), 'x-accepted-oauth-scopes': 'user, user:email', ...MEDIA };
+    // `user` includes `user:email` (https://docs.github.com/apps/oauth-apps/building-oauth-apps/scopes-for-oauth-apps).
+    if (!scopes.includes('user:email') && !scopes.includes('user')) {
+      c.get('notes').scope = 'the token has neither user:email nor user';
+      return oauthErrors.raise('emails_not_found', { headers: { 'x-oauth-scopes': headers['x-oauth-scopes'] } });
+    }
+    return c.json(userEmails(user), 200, headers);
   });
-});

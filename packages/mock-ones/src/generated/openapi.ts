@@ -27,7 +27,13 @@ export interface paths {
         /** The current user (organisation-level API). */
         get: operations["getMe"];
         put?: never;
-        post?: never;
+        /**
+         * The current user, as GET answers it (the doc's custom-query example intercepts POST /users/me).
+         * @description Vendor doc 001's custom-query example declares `methods: [POST]` for `/users/me` and sends a request no rule
+         *     matches to "the original processing logic". ONES documents only GET; the twin answers POST as GET and
+         *     ignores the body (unconfirmed; README "Where the docs and the real platform differ").
+         */
+        post: operations["postMe"];
         delete?: never;
         options?: never;
         head?: never;
@@ -331,7 +337,12 @@ export interface components {
             body: unknown;
             response?: components["schemas"]["PluginResponse"];
         };
-        /** @description What a plugin function answers. Prefix uses headers and body, replace all three, suffix none. */
+        /**
+         * @description What a plugin function answers. Replace uses all three. Prefix uses headers and body, or all three when its
+         *     statusCode is outside 200–299, which rejects the request with that answer. Suffix none (ignored). Headers
+         *     must be valid HTTP (token names; values without line breaks or control characters), else the answer is a
+         *     502 PluginError.InvalidResponse.
+         */
         PluginResponse: {
             statusCode?: number;
             headers?: {
@@ -341,6 +352,18 @@ export interface components {
         };
     };
     responses: {
+        /**
+         * @description The request body is over the twin's limit (1 MiB unless `bodyLimit` says otherwise), in ONES's error shape
+         *     (errcode RequestEntityTooLarge); the connection is closed after the answer.
+         */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description ONES's error shape. */
         Error: {
             headers: {
@@ -403,6 +426,7 @@ export interface operations {
             };
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
+            413: components["responses"]["PayloadTooLarge"];
         };
     };
     getMe: {
@@ -425,6 +449,33 @@ export interface operations {
             };
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
+        };
+    };
+    postMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
+        responses: {
+            /** @description The user behind Ones-User-Id / Ones-Auth-Token. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            413: components["responses"]["PayloadTooLarge"];
         };
     };
     listOrgTeams: {
@@ -567,6 +618,7 @@ export interface operations {
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
             404: components["responses"]["Error"];
+            413: components["responses"]["PayloadTooLarge"];
         };
     };
     listPlugins: {

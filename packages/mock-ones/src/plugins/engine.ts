@@ -2,10 +2,10 @@ import { capturedBody, maskDeep, rawQuery } from '@doppel/mock-kit';
 import type { MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { userFromHeaders, useHeaders } from '../auth.ts';
-import type { OnesEnv } from '../context.ts';
+import type { OnesContext, OnesEnv } from '../context.ts';
 import { type OnesErrorName, onesErrors } from '../errors.ts';
 import { scopeOf } from './config.ts';
-import type { Match, Plugin } from './registry.ts';
+import { type Match, type Plugin, replaceKey } from './registry.ts';
 import type { InterceptType, PluginRequest, PluginResponse } from './types.ts';
 
 /** Go's canonical header name (ONES is written in Go): `ones-user-id` → `Ones-User-Id`. */
@@ -37,18 +37,39 @@ type Outcome = { ok: true; response: PluginResponse; durationMs: number } | Fail
 
 const ms = (since: number) => Math.round((performance.now() - since) * 1000) / 1000;
 
+/** An HTTP header name (RFC 9110 §5.1: a token). */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/**
+ * What an HTTP/1.1 header value may hold (RFC 9110 §5.5; Node's http module checks the same): visible ASCII, space,
+ * tab and obs-text (0x80–0xFF); no CR, LF, NUL or other control character, nothing above U+00FF.
+ */
+const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/** Why these headers cannot go on an HTTP message, or undefined. */
+function headerProblem(headers: Record<string, string>): string | undefined {
+  for (const [name, value] of Object.entries(headers)) {
+    if (!TOKEN.test(name)) return `header name ${JSON.stringify(name)} is not an HTTP header name`;
+    if (!FIELD_VALUE.test(value))
+      return `header ${name} has a value HTTP cannot carry (a line break, a control character or a character above U+00FF): ${JSON.stringify(value)}`;
+  }
+  return undefined;
+}
+
 function checkResponse(value: unknown, type: InterceptType): string | undefined {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return 'the answer is not a JSON object (a PluginResponse)';
   const r = value as PluginResponse;
   const status = r.statusCode;
   if (status !== undefined) {
     if (!Number.isInteger(status) || status < 100 || status > 599) return `statusCode ${JSON.stringify(status)} is not an HTTP status`;
-    // A replace's statusCode is the final answer: an informational status cannot be one.
-    if (type === 'replace' && status < 200) return `statusCode ${status} is informational, not an answer`;
+    // A replace's statusCode is the final answer, and a prefix's non-2xx one a rejection: an informational
+    // status (101 included) cannot be either.
+    if (type !== 'suffix' && status < 200) return `statusCode ${status} is informational, not an answer`;
   }
   if (r.headers !== undefined && (!r.headers || typeof r.headers !== 'object' || Array.isArray(r.headers))) {
     return 'headers is not a map';
   }
+  // A replace's or a prefix's headers go on an HTTP message (the answer, or the request ONES handles).
+  if (r.headers && type !== 'suffix') return headerProblem(flat(r.headers));
   return undefined;
 }
 
@@ -128,6 +149,23 @@ function unescapable(path: string): boolean {
 }
 
 /**
+ * The answer a plugin's PluginResponse makes (a replace's, or a prefix's rejection): `statusCode` (200 by default),
+ * its headers but the hop-by-hop ones, and its body: none with 204, 205 or 304, text for a string, else JSON
+ * (`{}` by default). `checkResponse` has already refused what HTTP cannot carry.
+ */
+function answerOf(c: OnesContext, response: PluginResponse): { res: Response; body: unknown } {
+  const status = (response.statusCode ?? 200) as ContentfulStatusCode;
+  const headers = Object.fromEntries(Object.entries(flat(response.headers ?? {})).filter(([k]) => !HOP.has(k.toLowerCase())));
+  // HTTP forbids a body with these statuses (and `Response` refuses one).
+  if (NO_BODY.has(status)) return { res: c.body(null, status as 204, headers), body: undefined };
+  const body = response.body ?? {};
+  if (typeof body === 'string') {
+    return { res: c.body(body, status, { 'content-type': 'text/plain; charset=utf-8', ...headers }), body };
+  }
+  return { res: c.json(body, status, headers), body };
+}
+
+/**
  * The interception chain (README "One request, stage by stage"): for a request some plugin intercepts, runs
  * prefix → replace or ONES → suffix, and records the chain in the journal notes (`notes.interception`).
  */
@@ -142,6 +180,14 @@ const intercept: MiddlewareHandler<OnesEnv> = async (c, next) => {
   const twin = c.get('twin');
   const registry = twin.state.plugins;
   const method = c.req.method;
+  // The same API by the same user while that user's replace function for it runs: the plugin calling the
+  // original API (with fetch, fetchONES or axios and only the user id and token), which reaches ONES.
+  if (registry.isReplacing(replaceKey(method, scoped.scope, scoped.path, c.req.header('ones-user-id')))) {
+    notes.interception = {
+      skipped: 'the same API by the same user while its replace function runs (the plugin calling the original ONES API); not intercepted',
+    };
+    return next();
+  }
   const search = rawQuery(c.req.url);
   const query = new URLSearchParams(search);
   const shape = { method, scope: scoped.scope, path: scoped.path, query };
@@ -149,6 +195,12 @@ const intercept: MiddlewareHandler<OnesEnv> = async (c, next) => {
   const replace = registry.find('replace', shape);
   const suffix = registry.find('suffix', shape);
   if (!prefix && !replace && !suffix) return next();
+  // A body ONES cannot parse is refused exactly as without plugins (route, authentication, then the body), and
+  // no plugin sees it: a PluginRequest's body is JSON.
+  if (c.get('rawBody') !== undefined && c.get('body') === undefined) {
+    notes.interception = { skipped: 'the body cannot be parsed: ONES answers as without plugins, no plugin was called' };
+    return next();
+  }
   // ONES authenticates the caller before any plugin sees the request (login and other anonymous APIs excepted).
   const routed = twin.spec.match(method === 'HEAD' ? 'GET' : method, c.req.path);
   if ((!routed || routed.op.secured) && !userFromHeaders(c)) {
@@ -205,21 +257,32 @@ const intercept: MiddlewareHandler<OnesEnv> = async (c, next) => {
 
   stages.push({ stage: 'request', atMs: 0, method, url, scope: scoped.scope, headers: masked(headers), body: masked(body) });
 
-  // 1. Prefix: what it returns replaces the request's headers and body.
+  // 1. Prefix: a non-2xx statusCode rejects the request with that answer; otherwise what it returns replaces
+  // the request's headers and body.
   if (prefix) {
     const at = ms(started);
     const out = await invoke(prefix.plugin, prefix.rule.function, requestFor('prefix', prefix));
     if (!out.ok) return fail('prefix', prefix, at, out);
-    if (out.response.headers) headers = flat(out.response.headers);
-    if (out.response.body !== undefined && method !== 'GET' && method !== 'HEAD') body = out.response.body;
-    stages.push({
+    const stage: Stage = {
       stage: 'prefix',
       atMs: at,
       durationMs: out.durationMs,
       plugin: prefix.plugin.name,
       function: prefix.rule.function,
       returned: masked(out.response),
-    });
+    };
+    const status = out.response.statusCode;
+    if (status !== undefined && (status < 200 || status > 299)) {
+      // A rejection ends the chain: neither a replace, ONES nor the suffix is called.
+      const rejected = answerOf(c, out.response);
+      stages.push({ ...stage, rejected: status });
+      c.res = rejected.res;
+      finish(status, rejected.body);
+      return;
+    }
+    if (out.response.headers) headers = flat(out.response.headers);
+    if (out.response.body !== undefined && method !== 'GET' && method !== 'HEAD') body = out.response.body;
+    stages.push(stage);
   }
 
   // 2. Replace answers instead of ONES; otherwise ONES's own handler sees the (rewritten) request. Either way the
@@ -227,21 +290,14 @@ const intercept: MiddlewareHandler<OnesEnv> = async (c, next) => {
   let responseBody: unknown;
   if (replace) {
     const at = ms(started);
-    const out = await invoke(replace.plugin, replace.rule.function, requestFor('replace', replace));
+    // While it runs, the same API called by the user it was sent is the plugin's own call (README "No recursion").
+    const userId = Object.entries(headers).find(([k]) => k.toLowerCase() === 'ones-user-id')?.[1];
+    const key = replaceKey(method, scoped.scope, scoped.path, userId);
+    const out = await registry.whileReplacing(key, () => invoke(replace.plugin, replace.rule.function, requestFor('replace', replace)));
     if (!out.ok) return fail('replace', replace, at, out);
-    const status = (out.response.statusCode ?? 200) as ContentfulStatusCode;
-    const outHeaders = Object.entries(flat(out.response.headers ?? {})).filter(([k]) => !HOP.has(k.toLowerCase()));
-    if (NO_BODY.has(status)) {
-      // HTTP forbids a body with these statuses (and `Response` refuses one).
-      responseBody = undefined;
-      c.res = c.body(null, status as 204, Object.fromEntries(outHeaders));
-    } else {
-      responseBody = out.response.body ?? {};
-      c.res =
-        typeof responseBody === 'string'
-          ? c.body(responseBody, status, Object.fromEntries([['content-type', 'text/plain; charset=utf-8'], ...outHeaders]))
-          : c.json(responseBody, status, Object.fromEntries(outHeaders));
-    }
+    const replaced = answerOf(c, out.response);
+    c.res = replaced.res;
+    responseBody = replaced.body;
     stages.push({
       stage: 'replace',
       atMs: at,
@@ -263,24 +319,33 @@ const intercept: MiddlewareHandler<OnesEnv> = async (c, next) => {
     responseBody = capturedBody(c);
     stages.push({ stage: 'ones', atMs: at, durationMs: ms(started) - at, status: c.res.status, body: masked(responseBody) });
   }
+  finish(c.res.status, responseBody);
 
-  // 3. Suffix: notified with the request and the final response; what it returns is ignored.
+  // 3. Suffix: a notification, not a gate. The client gets its answer now; the suffix is sent the request and that
+  // answer, and its stage (journaled now, `pending`) gets the outcome when the call completes or times out. What it
+  // returns is ignored.
   if (suffix) {
     const sent = requestFor('suffix', suffix, { statusCode: c.res.status, headers: headerRecord(c.res.headers), body: responseBody });
-    const at = ms(started);
-    const out = await invoke(suffix.plugin, suffix.rule.function, sent);
-    stages.push({
+    const stage: Stage = {
       stage: 'suffix',
-      atMs: at,
-      durationMs: out.durationMs,
+      atMs: ms(started),
       plugin: suffix.plugin.name,
       function: suffix.rule.function,
       sent: masked(sent),
-      ...(out.ok ? { ignored: masked(out.response) } : { error: out.error, message: out.message }),
-    });
+      pending: true,
+    };
+    stages.push(stage);
+    registry.track(
+      invoke(suffix.plugin, suffix.rule.function, sent).then((out) => {
+        delete stage.pending;
+        Object.assign(
+          stage,
+          { durationMs: out.durationMs },
+          out.ok ? { ignored: masked(out.response) } : { error: out.error, message: out.message },
+        );
+      }),
+    );
   }
-
-  finish(c.res.status, responseBody);
 };
 
 /**

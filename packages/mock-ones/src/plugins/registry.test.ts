@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TEAM_ALPHA, TEAM_BETA } from '../fixtures.ts';
 import { api, yamlOf } from '../test-helpers.ts';
 import { PluginConfigError } from './config.ts';
-import { PluginConflictError, type PluginInput, PluginRegistry, summarize } from './registry.ts';
+import { PluginConflictError, type PluginInput, PluginRegistry, replaceKey, summarize } from './registry.ts';
 
 const TITLE = '/team/:teamUUID/online_page/:pageUUID/update_title';
 const fns = { f: async () => ({ body: {} }) };
@@ -262,5 +262,41 @@ describe('summarize', () => {
     expect(summarize(lib)).not.toHaveProperty('replaced');
     expect(summarize(plugin)).not.toHaveProperty('library');
     expect(summarize(lib)).not.toHaveProperty('baseUrl');
+  });
+});
+
+describe('replace calls in flight and pending suffixes', () => {
+  it('an API is in flight for a user until every replace call for it has settled, a failed one included', async () => {
+    const reg = registry();
+    const key = replaceKey('POST', 'wiki', '/team/T/online_page/P/update_title', 'U1');
+    let finishFirst!: () => void;
+    const first = reg.whileReplacing(key, () => new Promise<void>((r) => (finishFirst = r)));
+    const second = reg.whileReplacing(key, () => Promise.reject(new Error('boom')));
+    expect(reg.isReplacing(key)).toBe(true);
+    await expect(second).rejects.toThrow('boom');
+    expect(reg.isReplacing(key)).toBe(true);
+    expect(reg.isReplacing(replaceKey('POST', 'wiki', '/team/T/online_page/P/update_title', 'U2'))).toBe(false);
+    expect(reg.isReplacing(replaceKey('GET', 'wiki', '/team/T/online_page/P/update_title', 'U1'))).toBe(false);
+    expect(reg.isReplacing(replaceKey('POST', 'project', '/team/T/online_page/P/update_title', 'U1'))).toBe(false);
+    finishFirst();
+    await first;
+    expect(reg.isReplacing(key)).toBe(false);
+    // No user id is a user of its own (anonymous APIs such as login).
+    expect(replaceKey('POST', 'project', '/auth/login', undefined)).toBe(replaceKey('POST', 'project', '/auth/login', ''));
+  });
+
+  it('settled() waits for every tracked suffix, those started while waiting included', async () => {
+    const reg = registry();
+    const done: string[] = [];
+    reg.track(
+      new Promise<void>((r) => setTimeout(r, 5)).then(() => {
+        done.push('a');
+        reg.track(new Promise<void>((r) => setTimeout(r, 5)).then(() => void done.push('b')));
+      }),
+    );
+    reg.track(Promise.reject(new Error('a failed suffix is settled too')));
+    await reg.settled();
+    expect(done).toEqual(['a', 'b']);
+    await reg.settled();
   });
 });

@@ -58,6 +58,10 @@ const overlap = <T>(a: T[], b: T[]) => a.filter((x) => b.includes(x));
 /** The registered plugins, in registration order. */
 export class PluginRegistry {
   private plugins: Plugin[] = [];
+  /** Replace calls in flight, by `replaceKey`: how many (README "No recursion"). */
+  private readonly replacing = new Map<string, number>();
+  /** Suffix notifications still running after their response was sent (README "The journal"). */
+  private readonly suffixes = new Set<Promise<unknown>>();
 
   constructor(private readonly knownTeams: () => string[]) {}
 
@@ -136,6 +140,38 @@ export class PluginRegistry {
   }
 
   /**
+   * Run `call`, a replace function's call for `key` (`replaceKey`), marking the API in flight for that user
+   * until it settles or the twin stops waiting for it.
+   */
+  async whileReplacing<T>(key: string, call: () => Promise<T>): Promise<T> {
+    this.replacing.set(key, (this.replacing.get(key) ?? 0) + 1);
+    try {
+      return await call();
+    } finally {
+      const left = this.replacing.get(key)! - 1;
+      if (left === 0) this.replacing.delete(key);
+      else this.replacing.set(key, left);
+    }
+  }
+
+  /** A replace function for this API and user is in flight: a request with this key is the plugin's own call. */
+  isReplacing(key: string): boolean {
+    return this.replacing.has(key);
+  }
+
+  /** Keep track of a suffix notification that outlives its request, until it settles. */
+  track(suffix: Promise<unknown>): void {
+    this.suffixes.add(suffix);
+    const done = () => this.suffixes.delete(suffix);
+    suffix.then(done, done);
+  }
+
+  /** Resolves once every suffix notification started so far has completed or timed out (and is journaled). */
+  async settled(): Promise<void> {
+    while (this.suffixes.size > 0) await Promise.allSettled([...this.suffixes]);
+  }
+
+  /**
    * The rule of `type` that intercepts this request, if any: within a plugin the first declared rule whose
    * method, url, team and query all match; across plugins the first registered (conflicts keep it unique).
    */
@@ -154,6 +190,10 @@ export class PluginRegistry {
     return undefined;
   }
 }
+
+/** One API (method, scope, path without query) called by one user (`Ones-User-Id`): what "the same call" means. */
+export const replaceKey = (method: string, scope: Scope, path: string, userId: string | undefined) =>
+  JSON.stringify([method, scope, path, userId ?? '']);
 
 /** The JSON view of a plugin (admin API). */
 export function summarize(plugin: Plugin, replaced?: boolean): components['schemas']['PluginSummary'] {

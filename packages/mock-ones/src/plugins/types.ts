@@ -6,7 +6,7 @@ type Schemas = components['schemas'];
 export type InterceptType = Schemas['PluginRequest']['type'];
 export type Scope = Schemas['PluginRequest']['scope'];
 
-/** What a plugin function answers: prefix → new headers/body, replace → the reply, suffix → ignored. */
+/** What a plugin function answers: prefix → new headers/body (or, with a non-2xx statusCode, a rejection), replace → the reply, suffix → ignored. */
 export type PluginResponse = Schemas['PluginResponse'];
 
 /** What the twin sends a plugin function (`B`: the body's type, as in the doc's `PluginRequest<Record<string, any>>`). */

@@ -113,6 +113,25 @@ describe('organisation-level APIs', () => {
     });
   });
 
+  it('POST /users/me (the doc’s custom-query example) answers as GET, with or without a body; 401 without credentials', async () => {
+    const { app } = createApp({ clock: createClock(() => Date.UTC(2024, 0, 3)) });
+    const got = await (await app.request(`${P}/users/me`, as(bob))).json();
+    for (const init of [post(bob, { any: 'thing' }), { method: 'POST', headers: as(bob).headers }]) {
+      const res = await app.request(`${P}/users/me?k3=v3`, init);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual(got);
+    }
+    const anonymous = await app.request(`${P}/users/me`, post(undefined, {}));
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toMatchObject({ errcode: 'AuthFailure.InvalidToken' });
+    const malformed = await app.request(`${P}/users/me`, {
+      method: 'POST',
+      headers: { ...as(bob).headers, 'content-type': 'application/json' },
+      body: '{',
+    });
+    expect(await malformed.json()).toMatchObject({ errcode: 'InvalidParameter', field: 'body' });
+  });
+
   it('lists the organisation’s teams of the caller and 404s another organisation', async () => {
     const { app } = createApp();
     expect(await (await app.request(`${P}/organization/${ORG_UUID}/teams`, as(bob))).json()).toEqual({ teams: [ALPHA] });

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { currentUser, memberTeam } from '../auth.ts';
-import type { OnesApp, OnesEnv } from '../context.ts';
+import type { OnesApp, OnesContext, OnesEnv } from '../context.ts';
 import { onesErrors } from '../errors.ts';
 import type { OnesTeamFixture, OnesUserFixture } from '../fixtures.ts';
 import type { components, operations } from '../generated/openapi.ts';
@@ -31,6 +31,22 @@ const teamView = (t: OnesTeamFixture, orgUuid: string): Schemas['Team'] => ({
   create_time: t.create_time,
 });
 
+/** `users/me`: the caller's profile. */
+function me(c: OnesContext) {
+  const user = currentUser(c);
+  const { state } = c.get('twin');
+  const me: Schemas['User'] = {
+    ...profile(user),
+    // Recorded by `authenticate` for this very request.
+    access_time: state.accessTimes.get(user.uuid) as number,
+    org_uuid: state.org.uuid,
+    company: user.company,
+    verify_status: 1,
+    sync_types: [],
+  };
+  return c.json(me);
+}
+
 /** Project scope, mounted at `/project/api/project`. */
 export const projectRoutes: OnesApp = new Hono<OnesEnv>()
   .post('/auth/login', (c) => {
@@ -46,20 +62,10 @@ export const projectRoutes: OnesApp = new Hono<OnesEnv>()
     };
     return c.json(result);
   })
-  .get('/users/me', (c) => {
-    const user = currentUser(c);
-    const { state } = c.get('twin');
-    const me: Schemas['User'] = {
-      ...profile(user),
-      // Recorded by `authenticate` for this very request.
-      access_time: state.accessTimes.get(user.uuid) as number,
-      org_uuid: state.org.uuid,
-      company: user.company,
-      verify_status: 1,
-      sync_types: [],
-    };
-    return c.json(me);
-  })
+  .get('/users/me', me)
+  // The doc's custom-query example intercepts POST /users/me and sends the request no rule matches to "the
+  // original processing logic": the twin answers it as GET, the body ignored (README "Where the docs … differ").
+  .post('/users/me', me)
   .get('/organization/:orgUUID/teams', (c) => {
     const user = currentUser(c);
     const { state } = c.get('twin');

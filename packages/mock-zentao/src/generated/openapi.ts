@@ -250,6 +250,18 @@ export interface operations {
                     "application/json": components["schemas"]["SendResult"] | components["schemas"]["MapResult"] | components["schemas"]["EntryError"] | components["schemas"]["FailResult"];
                 };
             };
+            /**
+             * @description The request body is over the twin's limit (1 MiB unless `bodyLimit` says otherwise): the web server in
+             *     front of ZenTao refuses it with its HTML 413 page before PHP runs; the connection is closed after it.
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
         };
     };
     listInbox: {
