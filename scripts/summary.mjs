@@ -5,9 +5,11 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-const dirs = [...readdirSync('packages').map((d) => join('packages', d)), 'contracts'].filter((d) =>
-  existsSync(join(d, 'vitest.config.ts')),
-);
+const dirs = [
+  ...readdirSync('packages').map((d) => join('packages', d)),
+  'contracts',
+  ...(existsSync('examples') ? readdirSync('examples').map((d) => join('examples', d)) : []),
+].filter((d) => existsSync(join(d, 'vitest.config.ts')));
 // `--clean` (before the run): remove old reports, so a package that does not run this time cannot count.
 if (process.argv[2] === '--clean') {
   for (const dir of dirs) rmSync(join(dir, '.test-results'), { recursive: true, force: true });
@@ -18,15 +20,19 @@ let failed = 0;
 let skipped = 0;
 const missing = [];
 for (const dir of dirs) {
-  const file = join(dir, '.test-results', 'vitest.json');
-  if (!existsSync(file)) {
+  // Every vitest JSON report of the package (a package that runs vitest twice writes one per run).
+  const results = join(dir, '.test-results');
+  const files = existsSync(results) ? readdirSync(results).filter((f) => f.endsWith('.json')) : [];
+  if (files.length === 0) {
     missing.push(dir);
     continue;
   }
-  const r = JSON.parse(readFileSync(file, 'utf8'));
-  passed += r.numPassedTests;
-  failed += r.numFailedTests;
-  skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+  for (const f of files) {
+    const r = JSON.parse(readFileSync(join(results, f), 'utf8'));
+    passed += r.numPassedTests;
+    failed += r.numFailedTests;
+    skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+  }
 }
 const turbo = Number(process.argv[2] ?? 0);
 if (missing.length) console.error(`no test report from: ${missing.join(', ')} (counted as failed)`);

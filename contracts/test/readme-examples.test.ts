@@ -163,7 +163,13 @@ const EXPECTATIONS: Expectation[] = [
     outputs: async ([forced, rule, revoke, ...rest], urls) => {
       expect(rest).toEqual([]);
       expect(json(forced)).toMatchObject({ code: '4003' });
-      expect(json(rule)).toMatchObject({ scenario: '4004', tenant: 'dingdoppelcorp', times: 1, id: expect.any(String) });
+      expect(json(rule)).toMatchObject({
+        scenario: '4003',
+        caller: { app: SELF_BUILT.appKey },
+        times: 1,
+        id: expect.any(String),
+        summary: `4003 on /v1.0/connector/instances/invoke for app ${SELF_BUILT.appKey}, once`,
+      });
       expect(json(revoke)).toMatchObject({ clientId: SELF_BUILT.appKey, authorized: false });
       // "natural 4003 from now on": the self-built app may no longer create an instance of the revoked action.
       const post = (path: string, body: unknown, token?: string) =>

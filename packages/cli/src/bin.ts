@@ -3,10 +3,11 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { normaliseArgs, resolveSettings, StartError, startAll, table, warnings } from './start.ts';
 import { twins } from './twins.ts';
+import { registerVerify } from './verify/command.ts';
 
 /** Usage errors (unknown command or option, a bad number) exit 2; a twin that cannot start exits 1. */
 const USAGE = 2;
-const COMMANDS = ['start', 'help'];
+const COMMANDS = ['start', 'verify', 'help'];
 
 // A closed stdout (`doppel start | head`) ends the CLI quietly instead of with an EPIPE stack trace.
 for (const stream of [process.stdout, process.stderr]) {
@@ -103,6 +104,8 @@ start.action(async (opts: StartFlags) => {
     process.exit(1);
   }
 });
+
+registerVerify(program).exitOverride();
 
 const args = normaliseArgs(process.argv.slice(2));
 if (!args[0]!.startsWith('-') && !COMMANDS.includes(args[0]!)) {

@@ -127,3 +127,64 @@ describe('the tenant of a request (the calling organisation, for scoped scenario
     expect((await call(app, token, CONNECTORS)).status).toBe(200);
   });
 });
+
+describe('the callers of a request (the app and the organisation, for scoped rules and the journal)', () => {
+  const INVOKE = '/v1.0/connector/instances/invoke';
+  const todo = (twin: ReturnType<typeof createApp>['twin']) => [...twin.state.assetByUri.keys()].find((u) => u.endsWith(IDS.createTodo))!;
+
+  it('names the app and its organisation for token calls, connector calls and the authority page', async () => {
+    const { app, twin } = createApp();
+    await selfBuiltToken(app);
+    const token = await suiteToken(app);
+    await call(app, token, CONNECTORS);
+    await app.request(`/gettoken?appkey=${SELF_BUILT_APP.appKey}&appsecret=x`);
+    await app.request(`/connect/authority?corpId=${OTHER_CORP_ID}&clientId=${SUITE.suiteKey}&connectAssetUri=y`);
+    await call(app, 'unknown', CONNECTORS);
+    expect(twin.journal.all().map((e) => e.callers)).toEqual([
+      { app: SELF_BUILT_APP.appKey, org: DEFAULT_CORP_ID },
+      { app: SUITE.suiteKey, org: DEFAULT_CORP_ID },
+      { app: SUITE.suiteKey, org: DEFAULT_CORP_ID },
+      { app: SELF_BUILT_APP.appKey, org: DEFAULT_CORP_ID },
+      { app: SUITE.suiteKey, org: OTHER_CORP_ID },
+      undefined,
+    ]);
+    expect(twin.journal.find({ caller: `app:${SUITE.suiteKey}` })).toHaveLength(3);
+  });
+
+  it('fails the next invoke with 4003 for app dingdoppelselfbuilt only: the suite’s invoke in the same organisation succeeds', async () => {
+    const { app, twin } = createApp();
+    const selfBuilt = await selfBuiltToken(app);
+    const suite = await suiteToken(app);
+    const uri = todo(twin);
+    const input = { subject: '复现 4003', executorIds: ['u1'] };
+    for (const token of [selfBuilt, suite])
+      expect((await call(app, token, '/v1.0/connector/instances', { connectAssetUri: uri, instanceKey: 'k' })).status).toBe(200);
+    const added = await app.request(
+      '/__admin/scenarios/rules',
+      post({ scenario: '4003', match: { path: INVOKE }, caller: { app: SELF_BUILT_APP.appKey }, times: 1 }),
+    );
+    expect(added.status).toBe(201);
+    const invoke = (token: string) =>
+      call(app, token, INVOKE, { connectAssetUri: uri, instanceKey: 'k', inputJsonString: JSON.stringify(input) });
+    expect((await invoke(suite)).status).toBe(200);
+    const refused = await invoke(selfBuilt);
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ code: '4003' });
+    expect((await invoke(selfBuilt)).status).toBe(200);
+    expect(twin.journal.find({ path: INVOKE }).map((e) => [e.callers?.app, e.status, e.rule ?? null, e.ruleSummary ?? null])).toEqual([
+      [SUITE.suiteKey, 200, null, null],
+      [SELF_BUILT_APP.appKey, 403, 'rule-1', `4003 on ${INVOKE} for app ${SELF_BUILT_APP.appKey}, once`],
+      [SELF_BUILT_APP.appKey, 200, null, null],
+    ]);
+  });
+
+  it('refuses a rule for an app the fixtures do not know, listing the known apps', async () => {
+    const { app } = createApp();
+    const res = await app.request('/__admin/scenarios/rules', post({ scenario: '4003', caller: { app: 'dingnosuchapp' } }));
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { code: string; message: string; details: { known: { id: string }[] } } };
+    expect(body.error.code).toBe('unknown_caller');
+    expect(body.error.message).toContain(SELF_BUILT_APP.appKey);
+    expect(body.error.details.known.map((k) => k.id)).toEqual(expect.arrayContaining([SELF_BUILT_APP.appKey, SUITE.suiteKey]));
+  });
+});

@@ -1,6 +1,6 @@
 import type { Operation, TwinDefinition, ValidationIssue } from '@doppel/mock-kit';
 import { specFile } from '@doppel/mock-kit';
-import { authenticate, tenantOf } from './auth.ts';
+import { authenticate, dingtalkCallers } from './auth.ts';
 import type { DingTalkContext } from './context.ts';
 import { denials, dingtalkErrors, refusalOf } from './errors.ts';
 import { type DingTalkFixtures, defaultFixtures, fixturesSchema } from './fixtures.ts';
@@ -50,7 +50,7 @@ export const dingtalkTwin: TwinDefinition<DingTalkFixtures, DingTalkRuntime> = {
   states: dingtalkStates,
   seed,
   errors: dingtalkErrors.catalogue,
-  tenantOf,
+  callers: dingtalkCallers,
   authenticate,
   onInvalid,
   notFound: () => dingtalkErrors.refuse('NotFound'),

@@ -19,3 +19,4 @@ export {
 export type { DingTalkRuntime } from './runtime.ts';
 export { createApp, startDingTalkMock } from './server.ts';
 export { dingtalkStates, STATE_INSTANCE_KEY, STATE_TOKENS } from './states.ts';
+export { knownDifferences } from './known-differences.ts';

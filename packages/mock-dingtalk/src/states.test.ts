@@ -131,3 +131,12 @@ describe('named states', () => {
     expect(twin.state.executions.values()).toHaveLength(1);
   });
 });
+
+describe('token states with params (doppel verify maps a consumer’s token and instance key to them)', () => {
+  it('"tokens issued, instance created" seeds params.token and params.instanceKey', async () => {
+    const { twin } = await inState('tokens issued, instance created', { token: 'chatbot-dingtalk-token', instanceKey: 'chatbot-erp' });
+    expect(twin.fixtures.tokens?.[0]).toMatchObject({ token: 'chatbot-dingtalk-token', clientId: 'dingdoppelselfbuilt' });
+    expect(twin.fixtures.tokens?.[1]?.token).toBe(STATE_TOKENS.suite);
+    expect(twin.fixtures.instances?.map((i) => i.instanceKey)).toEqual(['chatbot-erp', 'chatbot-erp']);
+  });
+});

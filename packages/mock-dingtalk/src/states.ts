@@ -9,11 +9,12 @@ export const STATE_TOKENS = {
 /** The instance key the `…instance created` state seeds, for 创建客户 (self-built) and 创建待办 (suite). */
 export const STATE_INSTANCE_KEY = 'doppel-instance';
 
-const withTokens = (f: DingTalkFixtures): DingTalkFixtures => ({
+/** params.token / params.suiteToken: the token values a consumer's pact sends, instead of the fixed ones. */
+const withTokens = (f: DingTalkFixtures, p: Record<string, unknown> = {}): DingTalkFixtures => ({
   ...f,
   tokens: [
-    { token: STATE_TOKENS.selfBuilt, corpId: DEFAULT_CORP_ID, clientId: SELF_BUILT_APP.appKey },
-    { token: STATE_TOKENS.suite, corpId: DEFAULT_CORP_ID, clientId: SUITE.suiteKey },
+    { token: String(p.token ?? STATE_TOKENS.selfBuilt), corpId: DEFAULT_CORP_ID, clientId: SELF_BUILT_APP.appKey },
+    { token: String(p.suiteToken ?? STATE_TOKENS.suite), corpId: DEFAULT_CORP_ID, clientId: SUITE.suiteKey },
   ],
 });
 
@@ -24,16 +25,26 @@ export const dingtalkStates: Record<string, NamedState<DingTalkFixtures>> = {
     apply: (f) => f,
   },
   'tokens issued': {
-    description: `Defaults plus the tokens ${STATE_TOKENS.selfBuilt} (self-built app), ${STATE_TOKENS.suite} (suite) of ${DEFAULT_CORP_ID}`,
-    apply: (f) => withTokens(f),
+    description: `Defaults plus the tokens ${STATE_TOKENS.selfBuilt} (self-built app; params.token), ${STATE_TOKENS.suite} (suite; params.suiteToken) of ${DEFAULT_CORP_ID}`,
+    apply: (f, p) => withTokens(f, p),
   },
   'tokens issued, instance created': {
-    description: `As "tokens issued", plus instance "${STATE_INSTANCE_KEY}" of 创建客户 for the self-built app and of 创建待办 for the suite`,
-    apply: (f) => ({
-      ...withTokens(f),
+    description: `As "tokens issued", plus instance "${STATE_INSTANCE_KEY}" (params.instanceKey) of 创建客户 for the self-built app and of 创建待办 for the suite`,
+    apply: (f, p) => ({
+      ...withTokens(f, p),
       instances: [
-        { corpId: DEFAULT_CORP_ID, clientId: SELF_BUILT_APP.appKey, actionId: IDS.createCustomer, instanceKey: STATE_INSTANCE_KEY },
-        { corpId: DEFAULT_CORP_ID, clientId: SUITE.suiteKey, actionId: IDS.createTodo, instanceKey: STATE_INSTANCE_KEY },
+        {
+          corpId: DEFAULT_CORP_ID,
+          clientId: SELF_BUILT_APP.appKey,
+          actionId: IDS.createCustomer,
+          instanceKey: String(p.instanceKey ?? STATE_INSTANCE_KEY),
+        },
+        {
+          corpId: DEFAULT_CORP_ID,
+          clientId: SUITE.suiteKey,
+          actionId: IDS.createTodo,
+          instanceKey: String(p.instanceKey ?? STATE_INSTANCE_KEY),
+        },
       ],
     }),
   },

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { TwinDefinition } from '../src/index.ts';
-import { authenticate, tenantOf } from './auth.ts';
+import { authenticate, exampleCallers } from './auth.ts';
 import { exampleErrors } from './errors.ts';
 import { defaultFixtures, type ExampleFixtures, fixturesSchema } from './fixtures.ts';
 import { exampleAdminRoutes } from './routes/admin.ts';
@@ -21,7 +21,7 @@ export const exampleTwin: TwinDefinition<ExampleFixtures, ExampleRuntime> = {
   states: exampleStates,
   seed,
   errors: exampleErrors.catalogue,
-  tenantOf,
+  callers: exampleCallers,
   authenticate,
   onInvalid: (_c, issues) => exampleErrors.refuse('INVALID', { body: { issues: issues.map((i) => i.message) } }),
   notFound: () => exampleErrors.refuse('NO_ROUTE'),

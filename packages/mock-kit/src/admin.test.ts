@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { EXAMPLE_SPEC, exampleTwin } from '../example/index.ts';
+import { startTwin } from './serve.ts';
 import { json, K1, make, withKey } from './test-support.ts';
 
 describe('admin: reset', () => {
@@ -120,5 +124,133 @@ describe('admin: health', () => {
       rules: 1,
     });
     expect(Date.parse(String(h.clock))).toBeGreaterThan(0);
+  });
+});
+
+describe('admin: fixtures as YAML', () => {
+  const yaml = (body: string, type = 'application/yaml') => ({ method: 'PUT', headers: { 'content-type': type }, body });
+
+  it('replaces the fixtures from a YAML document (application/yaml or text/yaml)', async () => {
+    const { app, twin } = make();
+    const res = await app.request('/__admin/fixtures', yaml('things:\n  - { id: y1, name: from yaml }\nkeys:\n  k7: tenant-y\n'));
+    expect(res.status).toBe(200);
+    expect(twin.fixtures).toEqual({ things: [{ id: 'y1', name: 'from yaml' }], keys: { k7: 'tenant-y' } });
+    const text = await app.request('/__admin/fixtures', yaml('things: []\nkeys: {}\n', 'text/yaml; charset=utf-8'));
+    expect(text.status).toBe(200);
+    expect(twin.state.things.size).toBe(0);
+  });
+
+  it('refuses invalid YAML fixtures with the path and the reason, keeping the live ones', async () => {
+    const { app, twin } = make();
+    const invalid = await app.request('/__admin/fixtures', yaml('things:\n  - { id: 7 }\nkeys: {}\n'));
+    expect(invalid.status).toBe(400);
+    const body = (await invalid.json()) as { error: { code: string; details: { path: string; reason: string }[] } };
+    expect(body.error.code).toBe('invalid_fixtures');
+    expect(body.error.details).toContainEqual({ path: '/things/0/id', reason: 'must be string' });
+    const broken = await app.request('/__admin/fixtures', yaml('things: [\nkeys: {'));
+    expect(broken.status).toBe(400);
+    expect(await broken.json()).toMatchObject({
+      error: { code: 'invalid_yaml', details: [{ path: '', reason: expect.stringMatching(/^YAML syntax error at line \d+/) }] },
+    });
+    expect(twin.fixtures.things).toEqual([{ id: 't1', name: 'first' }]);
+  });
+});
+
+describe('admin: the index and the API description', () => {
+  it('GET /__admin lists every admin route with one line, the API reference and the console', async () => {
+    const { app } = make({ consoleUrl: 'http://127.0.0.1:4000/' });
+    const res = await app.request('/__admin');
+    expect(res.status).toBe(200);
+    const index = (await res.json()) as { console: string; reference: object; routes: { method: string; path: string; summary: string }[] };
+    expect(index.console).toBe('http://127.0.0.1:4000/');
+    expect(index.reference).toEqual({ openapi: '/__admin/openapi.yaml', openapiJson: '/__admin/openapi.json' });
+    const lines = index.routes.map((r) => `${r.method} ${r.path}`);
+    expect(lines).toEqual(
+      expect.arrayContaining(['GET /__admin/journal/stream', 'PUT /__admin/fixtures', 'POST /__admin/scenarios/rules']),
+    );
+    // The example twin's own admin routes are listed too, and every route says what it does.
+    expect(lines).toContain('GET /__admin/echo-count');
+    for (const r of index.routes) expect(r.summary, `${r.method} ${r.path}`).not.toBe('');
+    expect(((await (await make().app.request('/__admin')).json()) as { console: unknown }).console).toBeNull();
+  });
+
+  it('serves the twin’s own OpenAPI document as YAML (as written) and as JSON', async () => {
+    const { app } = make();
+    const yaml = await app.request('/__admin/openapi.yaml');
+    expect(yaml.headers.get('content-type')).toMatch(/^application\/yaml/);
+    const text = await yaml.text();
+    expect(text).toBe(readFileSync(EXAMPLE_SPEC, 'utf8'));
+    const doc = await (await app.request('/__admin/openapi.json')).json();
+    expect(doc).toEqual(parseYaml(text));
+  });
+});
+
+/** The events of a server-sent event stream, as they arrive. */
+async function* events(res: Response): AsyncGenerator<{ event: string; data: string; id?: string }> {
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    buffer += value;
+    for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const fields: Record<string, string> = {};
+      for (const line of block.split('\n')) {
+        if (line.startsWith(':')) continue;
+        const colon = line.indexOf(':');
+        fields[line.slice(0, colon)] = line.slice(colon + 1).trimStart();
+      }
+      if (fields.event) yield { event: fields.event, data: fields.data ?? '', ...(fields.id && { id: fields.id }) };
+    }
+  }
+}
+
+describe('admin: the live journal', () => {
+  it('streams new entries over HTTP as they are recorded, filtered and masked, and lets go when the client leaves', async () => {
+    const running = await startTwin(exampleTwin, { port: 0 });
+    const abort = new AbortController();
+    try {
+      await fetch(`${running.url}/things`, K1);
+      const res = await fetch(`${running.url}/__admin/journal/stream?caller=key:k2&status=200`, { signal: abort.signal });
+      expect(res.headers.get('content-type')).toBe('text/event-stream');
+      const stream = events(res);
+      expect((await stream.next()).value).toMatchObject({ event: 'ready', data: JSON.stringify({ twin: 'example', recorded: 1 }) });
+      expect(running.twin.journal.listening).toBe(1);
+      await fetch(`${running.url}/things`, K1);
+      await fetch(`${running.url}/things?token=s3cret`, { headers: { 'x-key': 'k2', authorization: 'Bearer s3cret' } });
+      await fetch(`${running.url}/things`, { headers: { 'x-key': 'k9' } });
+      const entry = (await stream.next()).value!;
+      expect(entry.event).toBe('entry');
+      const got = JSON.parse(entry.data) as { id: number; path: string; callers: object; headers: Record<string, string>; query: object };
+      expect(entry.id).toBe(String(got.id));
+      expect(got).toMatchObject({ path: '/things', callers: { key: 'k2', tenant: 'tenant-b' }, query: { token: '****' } });
+      expect(got.headers.authorization).not.toContain('s3cret');
+      await fetch(`${running.url}/__admin/journal`, { method: 'DELETE' });
+      expect((await stream.next()).value).toMatchObject({ event: 'cleared' });
+      abort.abort();
+      await expect.poll(() => running.twin.journal.listening).toBe(0);
+      expect((await fetch(`${running.url}/__admin/health`)).status).toBe(200);
+    } finally {
+      abort.abort();
+      await running.close();
+    }
+  });
+
+  it('lets go of an in-process reader that cancels the stream', async () => {
+    const { app, twin } = make();
+    const res = await app.request('/__admin/journal/stream?path=/things');
+    expect(res.status).toBe(200);
+    expect(twin.journal.listening).toBe(1);
+    await res.body!.cancel();
+    await expect.poll(() => twin.journal.listening).toBe(0);
+  });
+
+  it('refuses a bad filter before streaming', async () => {
+    const { app, twin } = make();
+    const res = await app.request('/__admin/journal/stream?status=abc');
+    expect(res.status).toBe(400);
+    expect(twin.journal.listening).toBe(0);
   });
 });

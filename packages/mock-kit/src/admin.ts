@@ -1,12 +1,15 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import { FixtureError } from './fixtures.ts';
+import { streamSSE } from 'hono/streaming';
+import { stringify as stringifyYaml } from 'yaml';
+import { FixtureError, parseYamlText } from './fixtures.ts';
 import { refuseAdmin } from './guard.ts';
-import type { JournalFilter } from './journal.ts';
+import { type JournalEvent, type JournalFilter, matches, pathMatcher } from './journal.ts';
 import { MAX_JSON_DEPTH, parseJson } from './json.ts';
-import { loadSpec } from './openapi.ts';
-import { specFile } from './spec-file.ts';
+import { type LoadedSpec, loadSpec } from './openapi.ts';
 import type { RuleInput } from './scenarios.ts';
+import { specFile } from './spec-file.ts';
 import type { Twin, TwinEnv } from './twin.ts';
 
 /** The largest admin request body (a fixtures document), in bytes. */
@@ -26,7 +29,42 @@ function filterFrom(c: Context): JournalFilter {
   if (q.path) f.path = q.path;
   if (q.status) f.status = Number(q.status);
   if (q.tenant) f.tenant = q.tenant;
+  if (q.caller) f.caller = q.caller;
   return f;
+}
+
+/** The media types an admin body may be YAML in (`PUT /__admin/fixtures`: fixtures files are often YAML). */
+const YAML_TYPES = new Set(['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml']);
+
+/** A keep-alive comment on an idle journal stream, so proxies keep it open. */
+const KEEP_ALIVE_MS = 15_000;
+
+type Json = Record<string, unknown>;
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
+
+/** Every admin route of `spec` (paths under /__admin), with its one-line summary. */
+function adminRoutesOf(spec: LoadedSpec): { method: string; path: string; summary: string }[] {
+  const out: { method: string; path: string; summary: string }[] = [];
+  for (const [path, item] of Object.entries((spec.doc.paths ?? {}) as Record<string, Json>)) {
+    if (path !== '/__admin' && !path.startsWith('/__admin/')) continue;
+    for (const method of HTTP_METHODS) {
+      const op = item[method] as Json | undefined;
+      if (!op) continue;
+      const text = String(op.summary ?? op.description ?? op.operationId ?? '')
+        .replace(/\s+/g, ' ')
+        .trim();
+      // One line: the summary, else the description's first sentence.
+      const stop = op.summary === undefined ? text.indexOf('. ') : -1;
+      out.push({ method: method.toUpperCase(), path, summary: stop < 0 ? text : text.slice(0, stop + 1) });
+    }
+  }
+  return out;
+}
+
+/** The twin's OpenAPI document as YAML: the file as written when the twin has it, else the document serialised. */
+function specYaml(spec: LoadedSpec, file: string): string {
+  const yamlFile = /\.ya?ml$/i.test(file) ? file : file.replace(/\.json$/i, '.yaml');
+  return existsSync(yamlFile) ? readFileSync(yamlFile, 'utf8') : stringifyYaml(spec.doc);
 }
 
 /** `/__admin`: health, reset, fixtures, states, journal, scenarios, clock; plus the twin's own admin routes. */
@@ -50,7 +88,15 @@ export function adminRoutes<F, S>(twin: Twin<F, S>): Hono<TwinEnv<F, S>> {
     const raw = c.req.method === 'GET' || c.req.method === 'DELETE' ? '' : await c.req.text();
     if (raw.length > ADMIN_BODY_LIMIT)
       return adminError(c, 413, 'payload_too_large', `admin bodies are limited to ${ADMIN_BODY_LIMIT} bytes`);
-    if (raw !== '') {
+    const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    if (raw !== '' && YAML_TYPES.has(type)) {
+      try {
+        body = parseYamlText(raw, 'request body');
+      } catch (err) {
+        if (!(err instanceof FixtureError)) throw err;
+        return adminError(c, 400, 'invalid_yaml', err.problems[0]!.reason, err.problems);
+      }
+    } else if (raw !== '') {
       body = parseJson(raw);
       if (body === undefined) {
         return adminError(c, 400, 'invalid_json', `the body is not valid JSON (or nests deeper than ${MAX_JSON_DEPTH} levels)`);
@@ -67,6 +113,24 @@ export function adminRoutes<F, S>(twin: Twin<F, S>): Hono<TwinEnv<F, S>> {
     if (issues.length) return adminError(c, 400, 'invalid_request', issues.map((i) => i.message).join('; '), issues);
     return next();
   });
+
+  let routeList: { method: string; path: string; summary: string }[] | undefined;
+  admin.get('/', (c) => {
+    routeList ??= [...adminRoutesOf(adminSpec), ...adminRoutesOf(twin.spec)];
+    return c.json({
+      twin: twin.def.name,
+      title: twin.def.title,
+      console: twin.consoleUrl ?? null,
+      reference: { openapi: '/__admin/openapi.yaml', openapiJson: '/__admin/openapi.json' },
+      routes: routeList,
+    });
+  });
+  let yamlText: string | undefined;
+  admin.get('/openapi.yaml', (c) => {
+    yamlText ??= specYaml(twin.spec, twin.def.spec);
+    return c.body(yamlText, 200, { 'content-type': 'application/yaml; charset=utf-8' });
+  });
+  admin.get('/openapi.json', (c) => c.json(twin.spec.doc));
 
   admin.get('/health', (c) =>
     c.json({
@@ -122,6 +186,33 @@ export function adminRoutes<F, S>(twin: Twin<F, S>): Hono<TwinEnv<F, S>> {
     twin.journal.clear();
     return c.json({ cleared: true });
   });
+  admin.get('/journal/stream', (c) => {
+    const filter = filterFrom(c);
+    const pathOk = filter.path ? pathMatcher(filter.path) : () => true;
+    return streamSSE(c, async (stream) => {
+      let chain: Promise<unknown> = Promise.resolve();
+      const send = (write: () => Promise<unknown>) => {
+        chain = chain.then(write).catch(() => undefined);
+      };
+      const listener = (event: JournalEvent) => {
+        if (event.type === 'cleared') send(() => stream.writeSSE({ event: 'cleared', data: '{}' }));
+        else if (matches(event.entry, filter, pathOk)) {
+          const data = JSON.stringify(event.entry);
+          send(() => stream.writeSSE({ event: 'entry', id: String(event.entry.id), data }));
+        }
+      };
+      const unsubscribe = twin.journal.subscribe(listener);
+      const keepAlive = setInterval(() => send(() => stream.write(': keep-alive\n\n')), KEEP_ALIVE_MS);
+      keepAlive.unref?.();
+      const closed = new Promise<void>((resolve) => {
+        stream.onAbort(() => resolve());
+      });
+      send(() => stream.writeSSE({ event: 'ready', data: JSON.stringify({ twin: twin.def.name, recorded: twin.journal.recorded() }) }));
+      await closed;
+      clearInterval(keepAlive);
+      unsubscribe();
+    });
+  });
   admin.post('/journal/count', (c) => c.json({ count: twin.journal.count((c.get('body') ?? {}) as JournalFilter) }));
   admin.get('/journal/:id', (c) => {
     const entry = twin.journal.get(Number(c.req.param('id')));
@@ -130,6 +221,8 @@ export function adminRoutes<F, S>(twin: Twin<F, S>): Hono<TwinEnv<F, S>> {
 
   admin.get('/scenarios', (c) =>
     c.json({
+      callerKinds: Object.entries(twin.def.callers?.kinds ?? {}).map(([kind, description]) => ({ kind, description })),
+      callers: twin.def.callers?.known(twin.fixtures) ?? [],
       scenarios: Object.entries(twin.def.errors).map(([name, t]) => ({
         name,
         description: t.description,
@@ -148,6 +241,8 @@ export function adminRoutes<F, S>(twin: Twin<F, S>): Hono<TwinEnv<F, S>> {
     if (input.scenario && !Object.hasOwn(twin.def.errors, input.scenario)) {
       return adminError(c, 404, 'unknown_scenario', `unknown scenario "${input.scenario}"`, Object.keys(twin.def.errors));
     }
+    const refused = unknownCaller(twin, input);
+    if (refused) return adminError(c, 400, ...refused);
     return c.json(twin.rules.add(input), 201);
   });
   admin.delete('/scenarios/rules', (c) => {
@@ -188,4 +283,29 @@ export function adminRoutes<F, S>(twin: Twin<F, S>): Hono<TwinEnv<F, S>> {
 
   if (twin.def.adminRoutes) admin.route('/', twin.def.adminRoutes);
   return admin;
+}
+
+/** Why a rule's caller scope names no caller the fixtures know (code, message, the known ones), if it does not. */
+function unknownCaller<F, S>(twin: Twin<F, S>, input: RuleInput): [string, string, unknown] | undefined {
+  if (input.caller === undefined && input.tenant === undefined) return undefined;
+  const hooks = twin.def.callers;
+  const kinds = Object.keys(hooks?.kinds ?? {});
+  const known = hooks?.known(twin.fixtures) ?? [];
+  for (const [kind, id] of Object.entries(input.caller ?? {})) {
+    if (!kinds.includes(kind)) {
+      const has = kinds.length ? `its caller kinds are: ${kinds.join(', ')}` : 'it names no callers';
+      return ['unknown_caller_kind', `${twin.def.name} has no caller kind "${kind}"; ${has}`, { kinds }];
+    }
+    if (!known.some((k) => k.kind === kind && k.id === id)) {
+      const ofKind = known.filter((k) => k.kind === kind);
+      const list = ofKind.map((k) => k.id).join(', ') || 'none';
+      return ['unknown_caller', `the fixtures know no ${kind} "${id}"; known ${kind}s: ${list}`, { known: ofKind }];
+    }
+  }
+  const tenant = input.tenant;
+  if (tenant !== undefined && !known.some((k) => k.id === tenant)) {
+    const list = known.map((k) => `${k.kind} ${k.id}`).join(', ') || 'none';
+    return ['unknown_caller', `the fixtures know no caller "${tenant}" (tenant is deprecated: use caller); known: ${list}`, { known }];
+  }
+  return undefined;
 }

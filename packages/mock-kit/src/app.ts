@@ -6,7 +6,16 @@ import { type ErrorTemplate, Refusal, render, templateOf } from './errors.ts';
 import { cut, JOURNAL_BODY_LIMIT, type RawJournalEntry } from './journal.ts';
 import { parseJson } from './json.ts';
 import type { ValidationIssue } from './openapi.ts';
-import { type Twin, Twin as TwinClass, type TwinContext, type TwinDefinition, type TwinEnv, type TwinOptions } from './twin.ts';
+import {
+  type Callers,
+  liveFacts,
+  type Twin,
+  Twin as TwinClass,
+  type TwinContext,
+  type TwinDefinition,
+  type TwinEnv,
+  type TwinOptions,
+} from './twin.ts';
 
 /** Thrown to simulate a dropped connection: `app.request()` rejects, a real socket is destroyed. */
 export class ConnectionDropped extends Error {
@@ -227,7 +236,7 @@ export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOpti
   }
 
   /** Scenarios: the per-request header, then the rules. Throws the forced answer, if any. */
-  async function scenario(c: C, query: () => URLSearchParams): Promise<void> {
+  async function scenario(c: C, query: () => URLSearchParams, callers: () => Callers | undefined): Promise<void> {
     const notes = c.get('notes');
     const named = c.req.header(SCENARIO_HEADER);
     if (named !== undefined) {
@@ -241,12 +250,13 @@ export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOpti
       path: c.req.path,
       query: query(),
       header: (n) => c.req.header(n),
-      tenant: c.get('tenant'),
+      callers,
       body: c.get('body'),
     });
     if (!rule) return;
     notes.scenario = rule.scenario ?? `fault:${rule.fault?.type}`;
     notes.rule = rule.id;
+    notes.ruleSummary = rule.summary;
     if (rule.fault?.type === 'delay') await sleep(rule.fault.ms);
     if (rule.scenario) throw new Refusal(rule.scenario);
     if (rule.fault?.type === 'status') throw statusFault(rule.fault.status, rule.fault.body, rule.fault.headers);
@@ -306,7 +316,8 @@ export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOpti
     };
     let raw: string | undefined;
     let body: unknown;
-    let tenant: string | undefined;
+    // Who called: computed only when a caller-scoped rule is tried (else the journal works it out when read).
+    let callers: Callers | null | undefined;
     let dropped: ConnectionDropped | undefined;
     try {
       if (method !== 'GET' && method !== 'HEAD') {
@@ -316,10 +327,21 @@ export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOpti
       c.set('rawBody', raw);
       body = raw === undefined ? undefined : parseBody(raw, c.req.header('content-type'));
       c.set('body', body);
-      tenant = def.tenantOf?.(c);
-      c.set('tenant', tenant);
       // Most requests name no scenario and the twin has no rules: skip the async step entirely.
-      if (c.req.header(SCENARIO_HEADER) !== undefined || twin.rules.size !== 0) await scenario(c, query);
+      if (c.req.header(SCENARIO_HEADER) !== undefined || twin.rules.size !== 0) {
+        await scenario(c, query, (): Callers | undefined => {
+          if (callers === undefined) {
+            try {
+              callers = def.callers?.of(liveFacts(c, body, notes, query), twin) ?? null;
+            } catch (err) {
+              console.error(`[doppel:${def.name}] the callers hook failed:`, err);
+              callers = null;
+            }
+            if (callers && Object.keys(callers).length === 0) callers = null;
+          }
+          return callers ?? undefined;
+        });
+      }
       if (def.beforeRouting) {
         // The platform's interception layer sees the request before routing; whatever the rest of the pipeline
         // answers (a refusal included) is in `c.res` when its `next` returns.
@@ -362,7 +384,7 @@ export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOpti
     if (refusal !== undefined) entry.error = refusal;
     if (answered.json) entry.responseJson = true;
     if (noted) entry.notes = notes;
-    if (tenant !== undefined) entry.tenant = tenant;
+    if (callers !== undefined) entry.callers = callers;
     twin.journal.record(entry);
     if (dropped) throw dropped;
   });

@@ -29,6 +29,19 @@ export function fixtureValidator<F>(schema: object): (value: unknown, source: st
   };
 }
 
+/** `text` parsed as YAML (JSON is YAML too); a syntax error is a FixtureError saying the line and why. */
+export function parseYamlText(text: string, source: string): unknown {
+  try {
+    return parseYaml(text);
+  } catch (err) {
+    const reason =
+      err instanceof YAMLParseError
+        ? `YAML syntax error at line ${err.linePos?.[0]?.line ?? '?'}: ${err.message.split('\n')[0]}`
+        : `not YAML the twin can read: ${(err as Error).message}`;
+    throw new FixtureError(source, [{ path: '', reason }]);
+  }
+}
+
 /** Parse a JSON or YAML fixtures file (by extension; YAML is a superset, so unknown ones read as YAML). */
 export function readFixtureFile(file: string): unknown {
   let text: string;

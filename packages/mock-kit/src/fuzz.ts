@@ -307,7 +307,10 @@ export async function fuzz(
       await options.after?.();
       continue;
     }
-    const text = t.method === 'HEAD' ? '' : await res.text();
+    // An event stream never ends by itself: its status and content type are checked, then it is closed.
+    const streaming = res.headers.get('content-type')?.startsWith('text/event-stream') === true;
+    if (streaming) await res.body?.cancel();
+    const text = t.method === 'HEAD' || streaming ? '' : await res.text();
     count(`${String(res.status)[0]}xx`);
     const problem = check(doc, t, res, text);
     if (res.status >= 500) fail('server error', text.slice(0, 300), res.status);

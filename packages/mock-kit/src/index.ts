@@ -16,16 +16,21 @@ export { BoundedMap } from './store.ts';
 export { clientIp } from './net.ts';
 export { type DriftReport, drift } from './drift.ts';
 export { defineErrors, type ErrorCatalogue, type ErrorOverrides, type ErrorTemplate, type Errors, Refusal, render } from './errors.ts';
-export { FixtureError, readFixtureFile } from './fixtures.ts';
+export { FixtureError, parseYamlText, readFixtureFile } from './fixtures.ts';
 export { jsonTooDeep, MAX_JSON_DEPTH, parseJson } from './json.ts';
-export { Journal, type JournalEntry, type JournalFilter } from './journal.ts';
+export { Journal, type JournalEntry, type JournalEvent, type JournalFilter } from './journal.ts';
+export type { KnownDifference, PactExpectation } from './known-differences.ts';
 export { isSecretName, maskDeep, maskValue } from './mask.ts';
 export { type LoadedSpec, loadSpec, type Operation, safeDecode, schemaIssues, type ValidationIssue } from './openapi.ts';
-export { type Fault, type Rule, RuleBook, type RuleInput } from './scenarios.ts';
+export { type Fault, type Rule, RuleBook, type RuleInput, summarize } from './scenarios.ts';
 export { compileSchema, describeErrors, sampleFromSchema, type SchemaProblem, schemaProblems } from './schema.ts';
 export { PortInUseError, type RunningTwin, type StartOptions, startTwin } from './serve.ts';
 export {
+  type CallerFacts,
+  type CallerHooks,
+  type Callers,
   type CredentialRow,
+  type KnownCaller,
   type NamedState,
   type RouteMount,
   Twin,

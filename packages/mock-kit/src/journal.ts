@@ -34,6 +34,9 @@ export interface JournalEntry {
   status: number;
   responseBody: unknown;
   durationMs: number;
+  /** Who called, by caller kind (`app`, `org`, `user`…: the twin's README, "Callers"). */
+  callers?: Record<string, string>;
+  /** Deprecated: the first of `callers` in the twin's tenant kinds (read `callers`). */
   tenant?: string;
   /** The name of the platform error (or kit error, or `fault:status`) the client received, if it was refused. */
   error?: string;
@@ -41,6 +44,8 @@ export interface JournalEntry {
   scenario?: string;
   /** The id of the scenario rule that forced this answer, if any. */
   rule?: string;
+  /** What that rule says, in one line (its `summary`). */
+  ruleSummary?: string;
   /** Twin-specific notes (signature debugger, interception chain, …). */
   notes?: Record<string, unknown>;
 }
@@ -65,7 +70,11 @@ export interface RawJournalEntry {
   /** `responseBody` is JSON text, parsed when the journal is read. */
   responseJson?: boolean;
   durationMs: number;
-  tenant?: string;
+  /**
+   * Who called: set when the pipeline computed it (a caller-scoped rule was tried), else computed when the entry is
+   * first read and kept (`null`: none).
+   */
+  callers?: Record<string, string> | null;
   /** The error template that answered, if the request was refused. */
   error?: string;
   notes?: Record<string, unknown>;
@@ -100,9 +109,31 @@ function queryRecord(params: URLSearchParams): Record<string, string | string[]>
   return out;
 }
 
-export function materialize(raw: RawJournalEntry, secretNames?: RegExp): JournalEntry {
+/** How the journal learns who called: the twin's caller hook over a recorded request. */
+export interface JournalCallers {
+  of(raw: RawJournalEntry): Record<string, string> | undefined;
+  /** The kinds whose first present caller is the deprecated `tenant`. */
+  tenant?: string[];
+}
+
+function callersOf(raw: RawJournalEntry, resolve: JournalCallers | undefined): Record<string, string> | undefined {
+  if (raw.callers === undefined) {
+    let found: Record<string, string> | undefined;
+    try {
+      found = resolve?.of(raw);
+    } catch {
+      found = undefined;
+    }
+    raw.callers = found && Object.keys(found).length > 0 ? found : null;
+  }
+  return raw.callers ?? undefined;
+}
+
+export function materialize(raw: RawJournalEntry, secretNames?: RegExp, resolve?: JournalCallers): JournalEntry {
   const url = new URL(raw.url, 'http://twin.local');
   const notes = raw.notes && Object.keys(raw.notes).length > 0 ? raw.notes : undefined;
+  const callers = callersOf(raw, resolve);
+  const tenant = callers && resolve?.tenant?.map((k) => callers[k]).find((v) => v !== undefined);
   return {
     id: raw.id,
     time: new Date(raw.at).toISOString(),
@@ -114,10 +145,12 @@ export function materialize(raw: RawJournalEntry, secretNames?: RegExp): Journal
     status: raw.status,
     responseBody: maskBody(parsedResponse(raw), secretNames),
     durationMs: raw.durationMs,
-    ...(raw.tenant !== undefined && { tenant: raw.tenant }),
+    ...(callers && { callers: { ...callers } }),
+    ...(tenant !== undefined && { tenant }),
     ...(raw.error !== undefined && { error: raw.error }),
     ...(typeof notes?.scenario === 'string' && { scenario: notes.scenario }),
     ...(typeof notes?.rule === 'string' && { rule: notes.rule }),
+    ...(typeof notes?.ruleSummary === 'string' && { ruleSummary: notes.ruleSummary }),
     ...(notes && { notes }),
   };
 }
@@ -131,10 +164,24 @@ export interface JournalFilter {
   /** Exact path, or a pattern where `*` matches any run of characters. */
   path?: string;
   status?: number;
+  /** Deprecated: a caller of any kind (read `caller`). */
   tenant?: string;
+  /** A caller: `kind:id` (`app:dingdoppelselfbuilt`), or an id of any kind. */
+  caller?: string;
   /** Every key/value must be in the request's query. */
   query?: Record<string, string>;
 }
+
+/** Whether `callers` has the caller `spec` names (`kind:id`, or an id of any kind). */
+export function hasCaller(callers: Record<string, string> | undefined, spec: string): boolean {
+  if (!callers) return false;
+  const colon = spec.indexOf(':');
+  if (colon > 0 && Object.hasOwn(callers, spec.slice(0, colon)) && callers[spec.slice(0, colon)] === spec.slice(colon + 1)) return true;
+  return Object.values(callers).includes(spec);
+}
+
+/** What a journal listener hears: a new entry (masked like the journal's), or the journal cleared. */
+export type JournalEvent = { type: 'entry'; entry: JournalEntry } | { type: 'cleared' };
 
 /**
  * `pattern` with `*` as any run of characters (across `/` too), everything else literal. Matched by the classic
@@ -166,11 +213,12 @@ export function pathMatcher(pattern: string): (path: string) => boolean {
   };
 }
 
-function matches(entry: JournalEntry, f: JournalFilter, pathOk: (p: string) => boolean): boolean {
+export function matches(entry: JournalEntry, f: JournalFilter, pathOk: (p: string) => boolean): boolean {
   if (f.method && entry.method !== f.method.toUpperCase()) return false;
   if (f.path && !pathOk(entry.path)) return false;
   if (f.status !== undefined && entry.status !== Number(f.status)) return false;
-  if (f.tenant && entry.tenant !== f.tenant) return false;
+  if (f.tenant && !hasCaller(entry.callers, f.tenant)) return false;
+  if (f.caller && !hasCaller(entry.callers, f.caller)) return false;
   if (f.query) {
     for (const [k, v] of Object.entries(f.query)) {
       const got = entry.query[k];
@@ -188,6 +236,9 @@ export class Journal {
   private bytes = 0;
   private seq = 0;
   private total = 0;
+  private readonly listeners = new Set<(event: JournalEvent) => void>();
+  /** Who called, for each entry: set by the twin from its caller hook. */
+  callers: JournalCallers | undefined;
 
   constructor(
     readonly capacity = 1000,
@@ -219,6 +270,30 @@ export class Journal {
     this.total += 1;
     // The newest entry always stays, whatever its size (its bodies are already cut).
     while (this.bytes > this.maxBytes && this.kept > 1) this.dropOldest();
+    if (this.listeners.size !== 0) this.emit({ type: 'entry', entry: materialize(entry, this.secretNames, this.callers) });
+  }
+
+  /** Hear every entry as it is recorded, and every clear; returns the unsubscribe function. */
+  subscribe(listener: (event: JournalEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /** How many listeners are subscribed (live streams). */
+  get listening(): number {
+    return this.listeners.size;
+  }
+
+  private emit(event: JournalEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        console.error('[doppel] a journal listener failed:', err);
+      }
+    }
   }
 
   private dropOldest(): void {
@@ -233,7 +308,7 @@ export class Journal {
   all(): JournalEntry[] {
     const out: JournalEntry[] = [];
     const first = this.next - this.kept + this.capacity;
-    for (let i = 0; i < this.kept; i++) out.push(materialize(this.ring[(first + i) % this.capacity]!, this.secretNames));
+    for (let i = 0; i < this.kept; i++) out.push(materialize(this.ring[(first + i) % this.capacity]!, this.secretNames, this.callers));
     return out;
   }
 
@@ -267,5 +342,6 @@ export class Journal {
     this.kept = 0;
     this.bytes = 0;
     this.total = 0;
+    if (this.listeners.size !== 0) this.emit({ type: 'cleared' });
   }
 }

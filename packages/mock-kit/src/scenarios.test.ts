@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { exampleTwin } from '../example/index.ts';
+import { createTwinApp } from './app.ts';
 import { RuleBook, type RequestFacts } from './scenarios.ts';
 import { json, K1, make } from './test-support.ts';
 
@@ -7,16 +9,17 @@ const req = (over: Partial<RequestFacts> = {}): RequestFacts => ({
   path: '/things',
   query: new URLSearchParams(),
   header: () => undefined,
-  tenant: undefined,
+  callers: () => undefined,
   ...over,
 });
 
 describe('RuleBook', () => {
-  it('matches method, path (exact or *), query, headers, tenant and body fields; each one alone can exclude', () => {
+  it('matches method, path (exact or *), query, headers, callers, tenant and body fields; each one alone can exclude', () => {
     const book = new RuleBook();
     book.add({
       scenario: 'X',
       tenant: 't',
+      caller: { app: 'a1', org: 'o1' },
       match: { method: 'post', path: '/a/*', query: { q: '1' }, headers: { 'x-h': 'v' }, body: { name: 'n*' } },
     });
     const full = req({
@@ -24,7 +27,7 @@ describe('RuleBook', () => {
       path: '/a/b',
       query: new URLSearchParams('q=1&q=2'),
       header: (n) => (n === 'x-h' ? 'v' : undefined),
-      tenant: 't',
+      callers: () => ({ app: 'a1', org: 'o1', user: 't' }),
       body: { name: 'nice' },
     });
     const misses: Partial<RequestFacts>[] = [
@@ -32,13 +35,47 @@ describe('RuleBook', () => {
       { path: '/b/a' },
       { query: new URLSearchParams('q=2') },
       { header: () => 'other' },
-      { tenant: 'u' },
+      { callers: () => ({ app: 'a1', org: 'o1', user: 'u' }) },
+      { callers: () => ({ app: 'a2', org: 'o1', user: 't' }) },
+      { callers: () => ({ app: 'a1', user: 't' }) },
+      { callers: () => undefined },
       { body: { name: 'bad' } },
       { body: { name: { nested: 'n' } } },
       { body: undefined },
     ];
     for (const miss of misses) expect(book.take({ ...full, ...miss }), JSON.stringify(Object.keys(miss))).toBeUndefined();
     expect(book.take(full)?.scenario).toBe('X');
+  });
+
+  it('asks for the callers only when a caller-scoped rule gets past its match', () => {
+    const book = new RuleBook();
+    book.add({ scenario: 'X', match: { path: '/invoke' }, caller: { app: 'a1' } });
+    let asked = 0;
+    const callers = () => {
+      asked += 1;
+      return { app: 'a2' };
+    };
+    expect(book.take(req({ path: '/other', callers }))).toBeUndefined();
+    expect(asked).toBe(0);
+    expect(book.take(req({ path: '/invoke', callers }))).toBeUndefined();
+    expect(asked).toBe(1);
+    expect(book.take(req({ path: '/invoke', callers: () => ({ app: 'a1' }) }))?.scenario).toBe('X');
+  });
+
+  it('sums each rule up in one line', () => {
+    const book = new RuleBook();
+    const summaries = [
+      book.add({ scenario: '4003', match: { method: 'post', path: '/v1.0/connector/instances/invoke' }, caller: { app: 'a1' }, times: 1 }),
+      book.add({ fault: { type: 'status', status: 503 }, match: { query: { f: 'x' } }, times: 3 }),
+      book.add({ scenario: 'QUOTA', fault: { type: 'delay', ms: 200 }, tenant: 't' }),
+      book.add({ fault: { type: 'drop' }, match: { path: '/a/*', headers: { 'x-h': 'v' }, body: { n: '*' } } }),
+    ].map((r) => r.summary);
+    expect(summaries).toEqual([
+      '4003 on POST /v1.0/connector/instances/invoke for app a1, once',
+      'status 503 on every request (query f=x), 3 times',
+      'QUOTA after 200 ms on every request for tenant t, until removed',
+      'a dropped connection on /a/* (header x-h: v, body n=*), until removed',
+    ]);
   });
 
   it('a rule without match applies to every request; times counts down and removes it', () => {
@@ -121,11 +158,95 @@ describe('scenarios over HTTP', () => {
     expect((await app.request('/things/t1', K1)).status).toBe(200);
   });
 
-  it('scopes a rule to one tenant so other tenants never see it', async () => {
+  it('scopes a rule to one tenant (deprecated) so other tenants never see it', async () => {
     const { app } = make();
     await app.request('/__admin/scenarios/rules', json({ scenario: 'QUOTA', tenant: 'tenant-b' }));
     expect((await app.request('/things', K1)).status).toBe(200);
     expect((await app.request('/things', { headers: { 'x-key': 'k2' } })).status).toBe(429);
+  });
+
+  it('scopes a rule to one caller; the journal names the callers and the rule that forced the answer', async () => {
+    const { app, twin } = make({ fixtures: { things: [], keys: { k1: 'tenant-a', k2: 'tenant-a' } } });
+    const added = await app.request('/__admin/scenarios/rules', json({ scenario: 'QUOTA', caller: { key: 'k2' }, times: 1 }));
+    expect(added.status).toBe(201);
+    expect((await app.request('/things', K1)).status).toBe(200);
+    expect((await app.request('/things', { headers: { 'x-key': 'k2' } })).status).toBe(429);
+    expect((await app.request('/things', { headers: { 'x-key': 'k2' } })).status).toBe(200);
+    expect(twin.journal.all().map((e) => [e.callers, e.status, e.rule, e.ruleSummary])).toEqual([
+      [{ key: 'k1', tenant: 'tenant-a' }, 200, undefined, undefined],
+      [{ key: 'k2', tenant: 'tenant-a' }, 429, 'rule-1', 'QUOTA on every request for key k2, once'],
+      [{ key: 'k2', tenant: 'tenant-a' }, 200, undefined, undefined],
+    ]);
+    const byCaller = (await (await app.request('/__admin/journal?caller=key:k2')).json()) as { entries: { status: number }[] };
+    expect(byCaller.entries.map((e) => e.status)).toEqual([200, 429]);
+    const anyKind = (await (await app.request('/__admin/journal?caller=k1')).json()) as { total: number };
+    expect(anyKind.total).toBe(1);
+  });
+
+  it('works out the callers only when something needs them: a scoped rule past its match, or a journal read', async () => {
+    let asked = 0;
+    const hooks = exampleTwin.callers!;
+    const { app, twin } = createTwinApp({
+      ...exampleTwin,
+      callers: {
+        ...hooks,
+        of: (req, t) => {
+          asked += 1;
+          return hooks.of(req, t);
+        },
+      },
+    });
+    await app.request('/__admin/scenarios/rules', json({ scenario: 'QUOTA', match: { path: '/open' } }));
+    for (let i = 0; i < 3; i++) await app.request('/things', K1);
+    expect(asked).toBe(0);
+    await app.request('/__admin/scenarios/rules', json({ scenario: 'QUOTA', match: { method: 'DELETE' }, caller: { key: 'k2' } }));
+    await app.request('/things', K1);
+    expect(asked).toBe(0);
+    await app.request('/things/t1', { ...K1, method: 'DELETE' });
+    expect(asked).toBe(1);
+    expect(twin.journal.all().map((e) => e.callers?.key)).toEqual(['k1', 'k1', 'k1', 'k1', 'k1']);
+    // Four worked out on the first read (the fifth was kept from the rule's), none on the next.
+    expect(asked).toBe(5);
+    twin.journal.all();
+    expect(asked).toBe(5);
+  });
+
+  it('refuses a rule naming a caller or a caller kind the fixtures do not know, listing the known ones', async () => {
+    const { app, twin } = make();
+    const unknown = await app.request('/__admin/scenarios/rules', json({ scenario: 'QUOTA', caller: { key: 'k9' } }));
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toEqual({
+      error: {
+        code: 'unknown_caller',
+        message: 'the fixtures know no key "k9"; known keys: k1, k2',
+        details: {
+          known: [
+            { kind: 'key', id: 'k1' },
+            { kind: 'key', id: 'k2' },
+          ],
+        },
+      },
+    });
+    const kind = await app.request('/__admin/scenarios/rules', json({ scenario: 'QUOTA', caller: { app: 'k1' } }));
+    expect(await kind.json()).toMatchObject({ error: { code: 'unknown_caller_kind', details: { kinds: ['key', 'tenant'] } } });
+    const tenant = await app.request('/__admin/scenarios/rules', json({ scenario: 'QUOTA', tenant: 'tenant-z' }));
+    expect([tenant.status, ((await tenant.json()) as { error: { code: string } }).error.code]).toEqual([400, 'unknown_caller']);
+    expect(twin.rules.size).toBe(0);
+  });
+
+  it('lists the caller kinds and the known callers with the catalogue', async () => {
+    const { app } = make();
+    const body = (await (await app.request('/__admin/scenarios')).json()) as Record<string, unknown>;
+    expect(body.callerKinds).toEqual([
+      { kind: 'key', description: 'the API key (x-key)' },
+      { kind: 'tenant', description: 'the tenant the key belongs to' },
+    ]);
+    expect(body.callers).toEqual([
+      { kind: 'key', id: 'k1' },
+      { kind: 'key', id: 'k2' },
+      { kind: 'tenant', id: 'tenant-a' },
+      { kind: 'tenant', id: 'tenant-b' },
+    ]);
   });
 
   it('matches on query and headers; a status fault answers its body; rules can be removed one by one or all', async () => {

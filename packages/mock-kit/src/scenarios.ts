@@ -27,7 +27,9 @@ export interface RuleInput {
   /** Or a generic fault. A `delay` may also go with `scenario`. */
   fault?: Fault;
   match?: RuleMatch;
-  /** Only requests of this tenant (app code, corp, team or client id). */
+  /** Only requests of these callers, by kind (`{ app: 'dingdoppelselfbuilt' }`): every one must match. */
+  caller?: Record<string, string>;
+  /** Deprecated (read `caller`): only requests with a caller of any kind with this id. */
   tenant?: string;
   /** How many requests it applies to; absent means until removed. */
   times?: number;
@@ -35,6 +37,8 @@ export interface RuleInput {
 
 export interface Rule extends RuleInput {
   id: string;
+  /** What it does, in one line: `4003 on POST /path for app x, once`. */
+  summary: string;
   /** Requests it has applied to so far. */
   hits: number;
   /** Left to apply, when `times` was given. */
@@ -46,7 +50,8 @@ export interface RequestFacts {
   path: string;
   query: URLSearchParams;
   header(name: string): string | undefined;
-  tenant: string | undefined;
+  /** The request's callers, computed only when a rule scoped to a caller is tried. */
+  callers(): Record<string, string> | undefined;
   /** The parsed body, when there is one. */
   body?: unknown;
 }
@@ -59,7 +64,7 @@ export class RuleBook {
 
   add(input: RuleInput): Rule {
     this.seq += 1;
-    const rule: Rule = { ...input, id: `rule-${this.seq}`, hits: 0 };
+    const rule: Rule = { ...input, id: `rule-${this.seq}`, summary: summarize(input), hits: 0 };
     if (input.times !== undefined) rule.remaining = input.times;
     this.rules.push(rule);
     if (input.match?.path) this.matchers.set(rule.id, pathMatcher(input.match.path));
@@ -109,7 +114,18 @@ export class RuleBook {
   }
 
   private applies(rule: Rule, req: RequestFacts): boolean {
-    if (rule.tenant !== undefined && rule.tenant !== req.tenant) return false;
+    if (!this.matches(rule, req)) return false;
+    // The callers last: computing them is the dearest check, and most requests fail the match first.
+    if (rule.caller === undefined && rule.tenant === undefined) return true;
+    const callers = req.callers();
+    if (rule.tenant !== undefined && !(callers && Object.values(callers).includes(rule.tenant))) return false;
+    if (rule.caller) {
+      for (const [kind, id] of Object.entries(rule.caller)) if (callers?.[kind] !== id) return false;
+    }
+    return true;
+  }
+
+  private matches(rule: Rule, req: RequestFacts): boolean {
     const m = rule.match;
     if (!m) return true;
     if (m.method && m.method.toUpperCase() !== req.method) return false;
@@ -130,4 +146,26 @@ export class RuleBook {
     }
     return true;
   }
+}
+
+const fault = (f: Fault): string =>
+  f.type === 'delay' ? `a delay of ${f.ms} ms` : f.type === 'status' ? `status ${f.status}` : 'a dropped connection';
+
+/** A rule in one line, for the journal and the console: what it answers, to which requests, for whom, how often. */
+export function summarize(input: RuleInput): string {
+  const m = input.match ?? {};
+  let what = input.scenario ?? (input.fault ? fault(input.fault) : 'nothing');
+  if (input.scenario && input.fault?.type === 'delay') what += ` after ${input.fault.ms} ms`;
+  const where = m.method || m.path ? `${m.method ? `${m.method.toUpperCase()} ` : ''}${m.path ?? '*'}` : 'every request';
+  const also = [
+    ...Object.entries(m.query ?? {}).map(([k, v]) => `query ${k}=${v}`),
+    ...Object.entries(m.headers ?? {}).map(([k, v]) => `header ${k}: ${v}`),
+    ...Object.entries(m.body ?? {}).map(([k, v]) => `body ${k}=${v}`),
+  ];
+  const who = [
+    ...Object.entries(input.caller ?? {}).map(([kind, id]) => `${kind} ${id}`),
+    ...(input.tenant !== undefined ? [`tenant ${input.tenant}`] : []),
+  ];
+  const times = input.times === undefined ? 'until removed' : input.times === 1 ? 'once' : `${input.times} times`;
+  return `${what} on ${where}${also.length ? ` (${also.join(', ')})` : ''}${who.length ? ` for ${who.join(' and ')}` : ''}, ${times}`;
 }

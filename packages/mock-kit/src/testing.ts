@@ -74,6 +74,8 @@ export async function probeBadInput(app: Hono<any>, spec: LoadedSpec, options: P
           status: res.status,
           answer: (await res.text()).slice(0, 300),
         });
+      // An event stream never ends by itself: it is closed once it answered.
+      else if (res.headers.get('content-type')?.startsWith('text/event-stream')) await res.body?.cancel();
       else await res.arrayBuffer();
     } catch (err) {
       failures.push({ method, url, contentType, body: body?.slice(0, 120), status: 'threw', answer: String(err).slice(0, 300) });

@@ -3,7 +3,7 @@ import { type Clock, createClock } from './clock.ts';
 import type { ErrorCatalogue, Refusal } from './errors.ts';
 import { FixtureError, fixtureValidator, readFixtureFile } from './fixtures.ts';
 import type { AdminGuard } from './guard.ts';
-import { Journal } from './journal.ts';
+import { Journal, type RawJournalEntry } from './journal.ts';
 import type { LoadedSpec, Operation, ValidationIssue } from './openapi.ts';
 import { loadSpec } from './openapi.ts';
 import { RuleBook } from './scenarios.ts';
@@ -28,7 +28,6 @@ export interface TwinVariables<F, S> {
   body: unknown;
   /** Notes the journal keeps beside this request (the twin's debugging aids). */
   notes: Record<string, unknown>;
-  tenant: string | undefined;
   /** The name of the error template that answered this request, once the kit has rendered it. */
   refusal: string | undefined;
 }
@@ -60,8 +59,11 @@ export interface TwinDefinition<F, S> {
   seed(fixtures: F, twin: Twin<F, S>): S;
   /** The platform's own named errors; scenarios can force any of them. */
   errors: ErrorCatalogue;
-  /** The tenant (app code, corp, team, client id) a request belongs to, for tenant-scoped scenarios. */
-  tenantOf?(c: TwinContext<F, S>): string | undefined;
+  /**
+   * Who calls the platform, by kinds a person knows (an app, an organisation, a user…): what scenario rules can be
+   * scoped to and what the journal files each request under (package README, "Callers").
+   */
+  callers?: CallerHooks<F, S>;
   /**
    * Optional middleware between scenarios and routing: a platform's own interception layer (e.g. ONES's plugin
    * engine) that may answer before the spec routes the request, or call `next()` to let it through; whatever
@@ -94,6 +96,45 @@ export interface TwinDefinition<F, S> {
   adminRoutes?: Hono<TwinEnv<F, S>>;
 }
 
+/** Who a request came from, by caller kind (`app`, `org`, `user`, …): ids a person knows from the fixtures. */
+export type Callers = Record<string, string>;
+
+/** A caller the fixtures know, as `GET /__admin/scenarios` lists it. */
+export interface KnownCaller {
+  kind: string;
+  id: string;
+  /** What the fixtures call it, if they name it. */
+  name?: string;
+}
+
+/**
+ * What a caller hook reads of a request: the same for a live request (a scenario rule deciding) and for a
+ * recorded one (the journal, read later: then `notes` holds what the twin noted while serving it).
+ */
+export interface CallerFacts {
+  method: string;
+  path: string;
+  query(name: string): string | undefined;
+  header(name: string): string | undefined;
+  /** The parsed body (JSON or form fields), else the text, else undefined. */
+  body: unknown;
+  notes: Record<string, unknown>;
+}
+
+export interface CallerHooks<F, S> {
+  /** The caller kinds of the platform, each with a one-line description. */
+  kinds: Record<string, string>;
+  /**
+   * The callers of a request. Only computed when needed: a rule scoped to a caller is tried, or the journal is
+   * read (or streamed); so it must read nothing but `req` and the twin's state.
+   */
+  of(req: CallerFacts, twin: Twin<F, S>): Callers | undefined;
+  /** Every caller the fixtures know (a rule naming another is refused). */
+  known(fixtures: F): KnownCaller[];
+  /** The kinds, in order, whose first present caller is the deprecated `tenant` of a journal entry. */
+  tenant?: string[];
+}
+
 /** `[basePath, subApp]`: where a sub-app of the platform's routes is mounted. */
 export type RouteMount<F, S> = readonly [base: string, routes: Hono<TwinEnv<F, S>>];
 
@@ -112,6 +153,8 @@ export interface TwinOptions<F> {
   adminToken?: string;
   /** Browser origins (besides the twin's own) allowed to drive the admin API: the QA console's. */
   adminOrigins?: string[];
+  /** The QA console's URL, linked from `GET /__admin`. */
+  consoleUrl?: string;
   clock?: Clock;
 }
 
@@ -124,6 +167,8 @@ export class Twin<F, S> {
   readonly adminGuard: AdminGuard;
   readonly rules = new RuleBook();
   readonly spec: LoadedSpec;
+  /** The QA console's URL, if the twin knows it. */
+  readonly consoleUrl: string | undefined;
   /** Where the base fixtures came from: `defaults`, `options` or a file path. */
   fixturesSource: string;
   /** The name of the applied named state, if any. */
@@ -139,6 +184,14 @@ export class Twin<F, S> {
   ) {
     this.clock = options.clock ?? createClock();
     this.journal = new Journal(options.journalSize ?? 1000, def.secretNames, options.journalBytes);
+    this.consoleUrl = options.consoleUrl;
+    const hooks = def.callers;
+    if (hooks) {
+      this.journal.callers = {
+        of: (raw) => hooks.of(recordedFacts(raw), this),
+        ...(hooks.tenant && { tenant: hooks.tenant }),
+      };
+    }
     this.bodyLimit = options.bodyLimit ?? def.bodyLimit ?? DEFAULT_BODY_LIMIT;
     this.adminGuard = {
       ...(options.adminToken !== undefined && { token: options.adminToken }),
@@ -221,6 +274,49 @@ export class Twin<F, S> {
   private reseed(): void {
     this.runtime = this.def.seed(structuredClone(this.current), this);
   }
+}
+
+/** The caller facts of a recorded request (the journal's raw entry). */
+function recordedFacts(raw: RawJournalEntry): CallerFacts {
+  let url: URL | undefined;
+  const parsed = () => {
+    url ??= new URL(raw.url, 'http://twin.local');
+    return url;
+  };
+  const h = raw.headers;
+  return {
+    method: raw.method,
+    get path() {
+      // As the live request's `c.req.path` has it: percent-escapes decoded (decodeURI), or as sent when malformed.
+      const path = parsed().pathname;
+      try {
+        return path.includes('%') ? decodeURI(path) : path;
+      } catch {
+        return path;
+      }
+    },
+    query: (name) => parsed().searchParams.get(name) ?? undefined,
+    header: (name) => {
+      if (!Array.isArray(h)) return h.get(name) ?? undefined;
+      const lower = name.toLowerCase();
+      for (let i = 0; i + 1 < h.length; i += 2) if (h[i]!.toLowerCase() === lower) return h[i + 1];
+      return undefined;
+    },
+    body: raw.body,
+    notes: raw.notes ?? {},
+  };
+}
+
+/** The caller facts of a live request. */
+export function liveFacts(c: Context, body: unknown, notes: Record<string, unknown>, query: () => URLSearchParams): CallerFacts {
+  return {
+    method: c.req.method,
+    path: c.req.path,
+    query: (name) => query().get(name) ?? undefined,
+    header: (name) => c.req.header(name),
+    body,
+    notes,
+  };
 }
 
 export { FixtureError };

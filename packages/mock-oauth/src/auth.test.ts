@@ -127,6 +127,30 @@ describe('the tenant (the client_id) of each request', () => {
       `${TOKEN} undefined`,
     ]);
   });
+
+  it('names the client and the user: the token’s login, the code’s, or the login an authorize request names', async () => {
+    const { app, twin } = createApp();
+    await tokenFor(app);
+    await app.request('/user', bearer(OCTOCAT_TOKEN.token));
+    await app.request(`/login/oauth/authorize?client_id=${CI_BOT.clientId}&login=hubot`);
+    const callers = twin.journal.all().map((e) => e.callers);
+    expect(callers.at(-2)).toEqual({ client: GITHUB_BOT.clientId, user: OCTOCAT_TOKEN.login });
+    expect(callers.at(-1)).toEqual({ client: CI_BOT.clientId, user: 'hubot' });
+    // tokenFor's exchange: the code's user, although the code is gone once exchanged.
+    expect(twin.journal.find({ path: TOKEN })[0]!.callers).toEqual({ client: CI_BOT.clientId, user: 'octocat' });
+    const known = (await (await app.request('/__admin/scenarios')).json()) as {
+      callerKinds: { kind: string }[];
+      callers: { kind: string; id: string }[];
+    };
+    expect(known.callerKinds.map((k) => k.kind)).toEqual(['client', 'user']);
+    expect(known.callers).toContainEqual({ kind: 'user', id: 'octocat', name: expect.any(String) });
+    const refused = await app.request('/__admin/scenarios/rules', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ scenario: 'bad_credentials', caller: { user: 'nobody' } }),
+    });
+    expect(refused.status).toBe(400);
+  });
 });
 
 describe('the API host’s User-Agent rule', () => {

@@ -1,7 +1,8 @@
-import type { Operation } from '@doppel/mock-kit';
+import type { CallerHooks, Operation } from '@doppel/mock-kit';
 import type { OAuthContext } from './context.ts';
 import { oauthErrors } from './errors.ts';
-import type { OAuthClient } from './fixtures.ts';
+import type { OAuthClient, OAuthFixtures } from './fixtures.ts';
+import type { OAuthRuntime } from './runtime.ts';
 import { isLive, type TokenRecord } from './tokens.ts';
 
 const AUTHORIZATION = /^(?:bearer|token)\s+(\S+)\s*$/i;
@@ -14,8 +15,13 @@ const TOKEN_API = /^\/applications\/([^/]+)\/(?:token|grant)\/?$/;
  * or not). No header reads as "undefined", which matches no scheme; no token finds nothing in the Map.
  */
 export function tokenOf(c: OAuthContext): TokenRecord | undefined {
-  const presented = AUTHORIZATION.exec(String(c.req.header('authorization')))?.[1];
-  return c.get('twin').state.tokens.get(presented as string);
+  return tokenIn(c.get('twin').state, c.req.header('authorization'));
+}
+
+/** The record of the token an Authorization header presents, if the twin knows it. */
+function tokenIn(state: OAuthRuntime, authorization: string | undefined): TokenRecord | undefined {
+  const presented = AUTHORIZATION.exec(String(authorization))?.[1];
+  return state.tokens.get(presented as string);
 }
 
 /** application/x-www-form-urlencoded decoding (RFC 6749 §2.3.1 encodes both parts so); the raw text if it is not that. */
@@ -42,7 +48,12 @@ function pathDecode(s: string): string {
  * base64 of `id:secret`.
  */
 export function basicCredentials(c: OAuthContext): { id: string; secret: string } | null | undefined {
-  const encoded = BASIC.exec(String(c.req.header('authorization')))?.[1];
+  return basicIn(c.req.header('authorization'));
+}
+
+/** The Basic credentials of an Authorization header (see basicCredentials). */
+function basicIn(authorization: string | undefined): { id: string; secret: string } | null | undefined {
+  const encoded = BASIC.exec(String(authorization))?.[1];
   if (encoded === undefined) return undefined;
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(encoded)) return null;
   const decoded = Buffer.from(encoded, 'base64').toString('utf8');
@@ -120,18 +131,38 @@ export function authenticate(c: OAuthContext, op: Operation): void {
   }
 }
 
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
 /**
- * The tenant is the client_id: from the query, the body, Basic credentials, the token API's path, or (on the API
- * host) the token's client.
+ * Who calls (package README, "Callers"): the OAuth app (its client_id: from the query, the body, Basic credentials,
+ * the token API's path, or the presented token's app) and the GitHub user (the presented token's login, the token a
+ * token API call checks, the code being exchanged, or the login an authorize request names).
  */
-export function tenantOf(c: OAuthContext): string | undefined {
-  const q = c.req.query('client_id');
-  if (q) return q;
-  const fromBody = (c.get('body') as Record<string, unknown> | null | undefined)?.client_id;
-  if (typeof fromBody === 'string') return fromBody;
-  const basic = basicCredentials(c);
-  if (basic) return basic.id;
-  const tokenApi = TOKEN_API.exec(c.req.path)?.[1];
-  if (tokenApi !== undefined) return tokenApi;
-  return tokenOf(c)?.clientId;
-}
+export const oauthCallers: CallerHooks<OAuthFixtures, OAuthRuntime> = {
+  kinds: { client: "the OAuth app (GitHub's client_id)", user: 'the GitHub user (login) the token or code belongs to' },
+  of(req, twin) {
+    const { state } = twin;
+    const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
+    const authorization = req.header('authorization');
+    const basic = basicIn(authorization);
+    const tokenApi = TOKEN_API.exec(req.path)?.[1];
+    const presented = basic || tokenApi !== undefined ? undefined : tokenIn(state, authorization);
+    const checked = tokenApi === undefined ? undefined : state.tokens.get(text(body.access_token) as string);
+    const code = text(body.code) ?? req.query('code');
+    const client = req.query('client_id') || text(body.client_id) || basic?.id || tokenApi || presented?.clientId;
+    const user =
+      presented?.login ??
+      checked?.login ??
+      text(req.notes.login) ??
+      text(req.notes.approvedAs) ??
+      (code === undefined ? undefined : state.codes.get(code)?.login) ??
+      (req.query('login') || undefined);
+    if (client === undefined && user === undefined) return undefined;
+    return { ...(client !== undefined && { client }), ...(user !== undefined && { user }) };
+  },
+  known: (f) => [
+    ...f.apps.map((a) => ({ kind: 'client', id: a.clientId, name: a.name })),
+    ...f.users.map((u) => ({ kind: 'user', id: u.login, ...(u.name !== null && { name: u.name }) })),
+  ],
+  tenant: ['client'],
+};

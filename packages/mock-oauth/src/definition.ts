@@ -1,6 +1,6 @@
 import type { TwinDefinition } from '@doppel/mock-kit';
 import { specFile } from '@doppel/mock-kit';
-import { authenticate, tenantOf } from './auth.ts';
+import { authenticate, oauthCallers } from './auth.ts';
 import { oauthErrors } from './errors.ts';
 import { defaultFixtures, fixturesSchema, type OAuthClient, type OAuthFixtures } from './fixtures.ts';
 import { parseBody } from './format.ts';
@@ -34,7 +34,7 @@ export const oauthTwin: TwinDefinition<OAuthFixtures, OAuthRuntime> = {
   states: oauthStates,
   seed,
   errors: oauthErrors.catalogue,
-  tenantOf,
+  callers: oauthCallers,
   authenticate,
   onInvalid(_c, issues, op) {
     // GitHub's answers to bad input: the token endpoint's error (HTTP 200), an HTML page on the web flow.

@@ -5,3 +5,4 @@ export { CI_BOT, defaultFixtures, fixturesSchema, GITHUB_APP, GITHUB_BOT, type O
 export type { OAuthRuntime } from './runtime.ts';
 export { createApp, startOAuthMock } from './server.ts';
 export { oauthStates, STATE_VALUES } from './states.ts';
+export { knownDifferences } from './known-differences.ts';

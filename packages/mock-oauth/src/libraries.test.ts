@@ -54,7 +54,7 @@ describe('simple-oauth2 (default settings)', () => {
     expect(token.token).toMatchObject({ access_token: expect.stringMatching(/^gho_\w{36}$/), token_type: 'bearer', scope: 'read:user' });
     // It authenticated with Basic, as the journal shows (the body carried no secret).
     const exchange = twin.twin.journal.find({ path: '/login/oauth/access_token' }).at(-1)!;
-    expect(exchange.notes).toEqual({ clientAuth: 'basic' });
+    expect(exchange.notes).toEqual({ clientAuth: 'basic', login: 'octocat' });
     const user = await fetch(`${twin.url}/user`, {
       headers: { authorization: `Bearer ${token.token.access_token}`, 'user-agent': 'simple-oauth2-test' },
     });

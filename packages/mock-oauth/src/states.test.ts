@@ -102,3 +102,15 @@ describe('named states (the Pact provider states)', () => {
     expect(((await emails.json()) as { primary: boolean; email: string }[]).find((e) => e.primary)?.email).toBe('octocat@github.com');
   });
 });
+
+describe('octocat holds a token, with params.token (doppel verify maps a consumer’s stored token to it)', () => {
+  it('makes that token octocat’s too', async () => {
+    const { app, twin } = createApp();
+    twin.useState('octocat holds a token', { token: 'gho_ChatbotStoredToken000000000000000000' });
+    const res = await app.request('/user', {
+      headers: { authorization: 'Bearer gho_ChatbotStoredToken000000000000000000', 'user-agent': 't' },
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { login: string }).login).toBe('octocat');
+  });
+});

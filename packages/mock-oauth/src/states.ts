@@ -86,8 +86,25 @@ export const oauthStates: Record<string, NamedState<OAuthFixtures>> = {
     }),
   },
   'octocat holds a token': {
-    description: 'The default fixtures: octocat holds gho_DoppelOctocatReadUser000000000000000 (scope read:user)',
-    apply: (f) => f,
+    description:
+      'The default fixtures: octocat holds gho_DoppelOctocatReadUser000000000000000 (scope read:user); params.token gives octocat that token too',
+    apply: (f, p) =>
+      p.token === undefined
+        ? f
+        : {
+            ...f,
+            tokens: [
+              ...f.tokens,
+              {
+                token: String(p.token),
+                kind: 'access',
+                clientId: GITHUB_BOT.clientId,
+                login: OCTOCAT.login,
+                scope: 'read:user',
+                expiresInSeconds: null,
+              },
+            ],
+          },
   },
   'the GitHub bot is suspended': {
     description: 'GitHub has suspended the GitHub bot and the CI bot',

@@ -55,12 +55,30 @@ describe('authentication (Ones-User-Id + Ones-Auth-Token)', () => {
     expect((await app.request(`${P}/team/${TEAM_BETA}/projects/my_project`, as(alice))).status).toBe(200);
   });
 
-  it('files each request under its tenant: the team in the path, else the calling user, else none', async () => {
+  it('files each request under its callers: the user (header, or the login’s email) and the team in the path', async () => {
     const { app, twin } = createApp();
     await app.request(`${P}/users/me`, as(alice));
     await app.request(`${P}/team/${TEAM_ALPHA}/projects/my_project`, as(alice));
     await app.request(`${P}/auth/login`, post(undefined, { email: alice.email, password: alice.password }));
     await app.request(`${P}/team/${TEAM_BETA}/projects/my_project?x=/team/Other`, as(alice));
-    expect(twin.journal.all().map((e) => e.tenant)).toEqual([alice.uuid, TEAM_ALPHA, undefined, TEAM_BETA]);
+    await app.request(`${P}/auth/login`, post(undefined, { email: 'nobody@doppel.test', password: 'x' }));
+    expect(twin.journal.all().map((e) => e.callers)).toEqual([
+      { user: alice.uuid },
+      { user: alice.uuid, team: TEAM_ALPHA },
+      { user: alice.uuid },
+      { user: alice.uuid, team: TEAM_BETA },
+      undefined,
+    ]);
+    // The deprecated tenant: the team, else the user.
+    expect(twin.journal.all().map((e) => e.tenant)).toEqual([alice.uuid, TEAM_ALPHA, alice.uuid, TEAM_BETA, undefined]);
+  });
+
+  it('scopes a rule to one user in one team', async () => {
+    const { app } = createApp();
+    const rule = { scenario: 'PERMISSION_DENIED', caller: { user: alice.uuid, team: TEAM_BETA }, times: 1 };
+    expect((await app.request('/__admin/scenarios/rules', post(undefined, rule))).status).toBe(201);
+    expect((await app.request(`${P}/team/${TEAM_ALPHA}/projects/my_project`, as(alice))).status).toBe(200);
+    expect((await app.request(`${P}/team/${TEAM_BETA}/projects/my_project`, as(alice))).status).toBe(403);
+    expect((await app.request(`${P}/team/${TEAM_BETA}/projects/my_project`, as(alice))).status).toBe(200);
   });
 });

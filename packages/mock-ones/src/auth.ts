@@ -1,7 +1,8 @@
-import type { Operation } from '@doppel/mock-kit';
+import type { CallerHooks, Operation } from '@doppel/mock-kit';
 import type { OnesContext } from './context.ts';
 import { onesErrors } from './errors.ts';
-import type { OnesTeamFixture, OnesUserFixture } from './fixtures.ts';
+import type { OnesFixtures, OnesTeamFixture, OnesUserFixture } from './fixtures.ts';
+import type { OnesRuntime } from './runtime.ts';
 
 /**
  * The headers ONES sees for a request a prefix plugin rewrote (README "One request, stage by stage"), by
@@ -31,10 +32,33 @@ export function authenticate(c: OnesContext, op: Operation): void {
   twin.state.accessTimes.set(user.uuid, twin.clock.now() * 1000);
 }
 
-/** The tenant of a request (scenario scope, journal filter): the team in the path, else the calling user. */
-export function tenantOf(c: OnesContext): string | undefined {
-  return /\/team\/([^/?]+)/.exec(c.req.path)?.[1] ?? c.req.header('ones-user-id');
-}
+/**
+ * Who calls (package README, "Callers"): the user (the Ones-User-Id header, or the email or phone a login names)
+ * and the team in the path.
+ */
+export const onesCallers: CallerHooks<OnesFixtures, OnesRuntime> = {
+  kinds: {
+    user: 'the calling user, by uuid (the Ones-User-Id header; a login by its email or phone)',
+    team: 'the team in the path, by uuid',
+  },
+  of(req, twin) {
+    const team = /\/team\/([^/?]+)/.exec(req.path)?.[1];
+    let user = req.header('ones-user-id') || undefined;
+    if (user === undefined && req.path.endsWith('/auth/login') && req.body && typeof req.body === 'object') {
+      const { email, phone } = req.body as Record<string, unknown>;
+      user = twin.fixtures.users.find(
+        (u) => (email !== undefined && u.email === email) || (phone !== undefined && u.phone === phone),
+      )?.uuid;
+    }
+    if (team === undefined && user === undefined) return undefined;
+    return { ...(user !== undefined && { user }), ...(team !== undefined && { team }) };
+  },
+  known: (f) => [
+    ...f.users.map((u) => ({ kind: 'user', id: u.uuid, name: u.name })),
+    ...f.teams.map((t) => ({ kind: 'team', id: t.uuid, name: t.name })),
+  ],
+  tenant: ['team', 'user'],
+};
 
 /** The authenticated user of a secured operation (the kit's `authenticate` hook has already refused anyone else). */
 export function currentUser(c: OnesContext): OnesUserFixture {

@@ -1,6 +1,6 @@
 import type { TwinDefinition } from '@doppel/mock-kit';
 import { specFile } from '@doppel/mock-kit';
-import { authenticate, tenantOf } from './auth.ts';
+import { authenticate, onesCallers } from './auth.ts';
 import { onesErrors } from './errors.ts';
 import { defaultFixtures, fixturesSchema, type OnesFixtures } from './fixtures.ts';
 import { frontDoor } from './plugins/engine.ts';
@@ -23,7 +23,7 @@ export const onesTwin: TwinDefinition<OnesFixtures, OnesRuntime> = {
   states: onesStates,
   seed,
   errors: onesErrors.catalogue,
-  tenantOf,
+  callers: onesCallers,
   beforeRouting: frontDoor,
   authenticate,
   // ONES names the first bad field: a body pointer without its leading slash, a parameter by its name.

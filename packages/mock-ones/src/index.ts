@@ -18,3 +18,4 @@ export type { PluginFunction, PluginRequest, PluginResponse } from './plugins/ty
 export type { OnesRuntime } from './runtime.ts';
 export { createApp, startOnesMock } from './server.ts';
 export { onesStates } from './states.ts';
+export { knownDifferences } from './known-differences.ts';

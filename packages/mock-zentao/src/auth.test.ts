@@ -123,7 +123,9 @@ describe('checkEntry: errors in ZenTao order, always HTTP 200', () => {
     await app.request('/api.php?m=im&f=getGroupChats&code=&token=x');
     const [named, blank] = twin.journal.all();
     expect(named!.tenant).toBe('myAppCode');
+    expect(named!.callers).toEqual({ app: 'myAppCode' });
     expect(blank!.tenant).toBeUndefined();
+    expect(blank!.callers).toBeUndefined();
   });
 });
 

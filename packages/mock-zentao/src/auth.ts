@@ -1,7 +1,9 @@
-import { clientIp, type Operation, rawQuery } from '@doppel/mock-kit';
+import { type CallerHooks, clientIp, type Operation, rawQuery } from '@doppel/mock-kit';
 import type { ZentaoContext } from './context.ts';
 import { zentaoErrors } from './errors.ts';
+import type { ZentaoFixtures } from './fixtures.ts';
 import { ipAllowed } from './ip.ts';
+import type { ZentaoRuntime } from './runtime.ts';
 import { canonicalQuery, httpBuildQuery, md5, type PhpQuery, parseStr, queryToken, timeToken } from './php.ts';
 
 /** PHP's empty() of a $_GET value: absent, '' and '0' are empty ('00' and ' ' are not); the twin takes an array as absent. */
@@ -45,8 +47,16 @@ function hint(raw: string, q: PhpQuery, key: string, received: string): string |
   return undefined;
 }
 
-/** The app code a request names: the tenant that scenario rules can be scoped to. */
-export const tenantOf = (c: ZentaoContext): string | undefined => c.req.query('code') || undefined;
+/** Who calls (package README, "Callers"): the app, by the code the request names. */
+export const zentaoCallers: CallerHooks<ZentaoFixtures, ZentaoRuntime> = {
+  kinds: { app: 'the calling app, by its code (the code= parameter)' },
+  of(req) {
+    const app = req.query('code');
+    return app ? { app } : undefined;
+  },
+  known: (f) => f.apps.map((a) => ({ kind: 'app', id: a.code, ...(a.name !== undefined && { name: a.name }) })),
+  tenant: ['app'],
+};
 
 /**
  * `commonModel::checkEntry`, the kit's `authenticate` hook, in ZenTao's order: m/f, code, token, app, key, IP,

@@ -56,10 +56,16 @@ describe('the ZenTao twin definition', () => {
   });
 
   it('forces an error for one request, or for one app code only', async () => {
-    const { app } = createApp();
+    const fixtures = defaultFixtures();
+    fixtures.apps.push({ code: 'otherApp', key: '0123456789abcdef0123456789abcdef', ip: '*' });
+    const { app } = createApp({ fixtures });
     const q = signed(GROUPS);
     expect(await call(q, { headers: { 'x-doppel-scenario': 'IP_DENIED' } }, app)).toEqual({ errcode: 403, errmsg: '该IP被限制访问' });
-    await app.request('/__admin/scenarios/rules', post({ scenario: 'DATABASE_ERROR', tenant: 'otherApp' }));
+    const unknown = await app.request('/__admin/scenarios/rules', post({ scenario: 'DATABASE_ERROR', caller: { app: 'noSuchApp' } }));
+    expect(await unknown.json()).toMatchObject({
+      error: { code: 'unknown_caller', message: expect.stringContaining('known apps: myAppCode, otherApp') },
+    });
+    await app.request('/__admin/scenarios/rules', post({ scenario: 'DATABASE_ERROR', caller: { app: 'otherApp' } }));
     expect(await call(q, undefined, app)).toEqual(expect.objectContaining({ result: 'success' }));
     await app.request('/__admin/scenarios/rules', post({ scenario: 'INVALID_TOKEN', tenant: 'myAppCode', times: 1 }));
     expect(await call(q, undefined, app)).toEqual({ errcode: 401, errmsg: '无效的token参数' });

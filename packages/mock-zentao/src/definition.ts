@@ -1,6 +1,6 @@
 import type { TwinDefinition } from '@doppel/mock-kit';
 import { specFile } from '@doppel/mock-kit';
-import { checkEntry, tenantOf } from './auth.ts';
+import { checkEntry, zentaoCallers } from './auth.ts';
 import { zentaoErrors } from './errors.ts';
 import { defaultFixtures, fixturesSchema, type ZentaoFixtures } from './fixtures.ts';
 import { zentaoAdminRoutes } from './routes/admin.ts';
@@ -30,7 +30,7 @@ export const zentaoTwin: TwinDefinition<ZentaoFixtures, ZentaoRuntime> = {
   states: zentaoStates,
   seed,
   errors: zentaoErrors.catalogue,
-  tenantOf,
+  callers: zentaoCallers,
   authenticate: checkEntry,
   // Only m/f values can fail the spec here (checkEntry ran first): ZenTao has no such method.
   onInvalid: (c, issues) =>

@@ -6,3 +6,5 @@ export { queryToken } from './php.ts';
 export type { ZentaoRuntime } from './runtime.ts';
 export { createApp, startZentaoMock } from './server.ts';
 export { zentaoStates } from './states.ts';
+export { knownDifferences } from './known-differences.ts';
+export { DOC_PRINTED_TOKEN } from './known-differences.ts';

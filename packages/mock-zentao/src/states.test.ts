@@ -88,3 +88,11 @@ describe('named states (= Pact provider states)', () => {
     expect(zentaoStates['the app was last called at time']!.apply(structuredClone(base), {}).apps[1]).toEqual(other);
   });
 });
+
+describe('the default fixtures with params (doppel verify maps a consumer’s app to it)', () => {
+  it('renames the default app and sets its key; without params it is the defaults', async () => {
+    const twin = await afterState('the default fixtures', { code: 'chatbot', key: '0123456789abcdef0123456789abcdef' });
+    expect(twin.fixtures.apps[0]).toEqual(expect.objectContaining({ code: 'chatbot', key: '0123456789abcdef0123456789abcdef' }));
+    expect((await afterState('the default fixtures')).fixtures.apps[0]).toEqual(expect.objectContaining({ code: 'myAppCode' }));
+  });
+});

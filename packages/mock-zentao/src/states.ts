@@ -7,8 +7,15 @@ import type { ZentaoFixtures } from './fixtures.ts';
  */
 export const zentaoStates: Record<string, NamedState<ZentaoFixtures>> = {
   'the default fixtures': {
-    description: "App myAppCode with the doc's key, users 1/3/4 and the doc's three group chats",
-    apply: (f) => f,
+    description:
+      "App myAppCode with the doc's key, users 1/3/4 and the doc's three group chats; params.code and params.key rename the app and set its key",
+    apply: (f, p) =>
+      p.code === undefined && p.key === undefined
+        ? f
+        : {
+            ...f,
+            apps: f.apps.map((a, i) => (i === 0 ? { ...a, code: String(p.code ?? a.code), key: String(p.key ?? a.key) } : a)),
+          },
   },
   'no group chats': {
     description: 'The default app and users, no chats at all',

@@ -108,6 +108,53 @@ describe('admin client against a twin', () => {
   });
 });
 
+describe('admin client: callers, YAML fixtures, the index, the API description and the live journal', () => {
+  it('replaces the fixtures from YAML text and reports an invalid one with the path and reason', async () => {
+    const { admin, twin } = setup();
+    const yaml = `apps:\n  - { code: yamlApp, key: ${defaultApp.key}, ip: '*' }\nusers: []\nchats: []\n`;
+    expect((await admin.replaceFixtures(yaml)).error).toBeUndefined();
+    expect(twin.fixtures.apps.map((a) => a.code)).toEqual(['yamlApp']);
+    const bad = await admin.replaceFixtures('apps: 7\nusers: []\nchats: []\n');
+    expect(bad.error).toMatchObject({ status: 400, code: 'invalid_fixtures', details: [{ path: '/apps', reason: 'must be array' }] });
+  });
+
+  it('reads the index, the twin’s OpenAPI document and the caller kinds', async () => {
+    const { admin } = setup();
+    const index = unwrap(await admin.index());
+    expect(index).toMatchObject({ twin: 'zentao', console: null, reference: { openapi: '/__admin/openapi.yaml' } });
+    expect(index.routes).toContainEqual(expect.objectContaining({ method: 'GET', path: '/__admin/journal/stream' }));
+    expect(unwrap(await admin.openapi())).toMatchObject({
+      openapi: '3.1.0',
+      paths: expect.objectContaining({ '/api.php': expect.any(Object) }),
+    });
+    expect(unwrap(await admin.openapiYaml())).toMatch(/^openapi: 3\.1\.0/m);
+    const known = unwrap(await admin.scenarios());
+    expect(known.callerKinds.map((k) => k.kind)).toEqual(['app']);
+    expect(known.callers).toEqual([{ kind: 'app', id: defaultApp.code, name: defaultApp.name }]);
+    const rule = unwrap(await admin.addRule({ scenario: 'IP_DENIED', caller: { app: defaultApp.code } }));
+    expect(unwrap(await admin.rules()).rules.map((r) => r.summary)).toEqual([
+      `IP_DENIED on every request for app ${defaultApp.code}, until removed`,
+    ]);
+    expect((await admin.removeRule(rule.id)).error).toBeUndefined();
+    expect(unwrap(await admin.rules()).rules).toEqual([]);
+  });
+
+  it('watches the journal live, filtered by caller, until aborted', async () => {
+    const { admin, zentao, twin } = setup();
+    const abort = new AbortController();
+    const events = admin.watchJournal({ caller: `app:${defaultApp.code}`, status: 200 }, { signal: abort.signal });
+    expect((await events.next()).value).toEqual({ type: 'ready' });
+    await zentao.getGroupChats();
+    const next = (await events.next()).value;
+    expect(next).toMatchObject({ type: 'entry', entry: { callers: { app: defaultApp.code }, status: 200, path: '/api.php' } });
+    await admin.clearJournal();
+    expect((await events.next()).value).toEqual({ type: 'cleared' });
+    abort.abort();
+    await events.return(undefined);
+    expect(twin.journal.listening).toBe(0);
+  });
+});
+
 describe('admin errors that are not the admin API’s', () => {
   it('are `http`, with the status as the message', async () => {
     const admin = createAdminClient({ baseUrl: BASE, fetch: async () => new Response('Bad Gateway', { status: 502 }) });

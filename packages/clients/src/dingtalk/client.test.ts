@@ -182,6 +182,41 @@ describe('typed errors', () => {
     expect((await client.invoke({ connectAssetUri: uri, instanceKey: 'k', input: {} })).error?.code).toBe('4004');
   });
 
+  it('fails the next invoke with 4003 for app dingdoppelselfbuilt only; the suite’s invoke succeeds; the journal names both', async () => {
+    const { app, twin } = createApp();
+    const fetch = (r: Request) => Promise.resolve(app.fetch(r));
+    const asSelfBuilt = createDingTalkClient({ baseUrl: BASE, fetch, ...selfBuilt });
+    const asSuite = createDingTalkClient({ baseUrl: BASE, fetch, ...suite });
+    const admin = createAdminClient({ baseUrl: BASE, fetch });
+    const uri = [...twin.state.assetByUri.keys()].find((u) => u.endsWith(IDS.createTodo))!;
+    const input = { subject: '复现 4003', executorIds: ['u1'] };
+    for (const client of [asSelfBuilt, asSuite]) unwrap(await client.createInstance({ connectAssetUri: uri, instanceKey: 'k' }));
+    const known = unwrap(await admin.scenarios());
+    expect(known.callerKinds.map((k) => k.kind)).toEqual(['app', 'org']);
+    expect(known.callers).toContainEqual({ kind: 'app', id: SELF_BUILT_APP.appKey, name: SELF_BUILT_APP.name });
+    const rule = unwrap(
+      await admin.addRule({
+        scenario: '4003',
+        match: { path: '/v1.0/connector/instances/invoke' },
+        caller: { app: SELF_BUILT_APP.appKey },
+        times: 1,
+      }),
+    );
+    unwrap(await asSuite.invoke({ connectAssetUri: uri, instanceKey: 'k', input }));
+    const refused = await asSelfBuilt.invoke({ connectAssetUri: uri, instanceKey: 'k', input });
+    expect(refused.error).toMatchObject({ kind: 'gateway', code: '4003', status: 403 });
+    unwrap(await asSelfBuilt.invoke({ connectAssetUri: uri, instanceKey: 'k', input }));
+    const invokes = unwrap(await admin.journal({ path: '/v1.0/connector/instances/invoke' })).entries.reverse();
+    expect(invokes.map((e) => [e.callers, e.status, e.rule, e.ruleSummary])).toEqual([
+      [{ app: SUITE.suiteKey, org: DEFAULT_CORP_ID }, 200, undefined, undefined],
+      [{ app: SELF_BUILT_APP.appKey, org: DEFAULT_CORP_ID }, 403, rule.id, rule.summary],
+      [{ app: SELF_BUILT_APP.appKey, org: DEFAULT_CORP_ID }, 200, undefined, undefined],
+    ]);
+    expect(rule.summary).toBe(`4003 on /v1.0/connector/instances/invoke for app ${SELF_BUILT_APP.appKey}, once`);
+    const refusedRule = await admin.addRule({ scenario: '4003', caller: { app: 'dingnosuchapp' } });
+    expect(refusedRule.error).toMatchObject({ status: 400, code: 'unknown_caller' });
+  });
+
   it('reproduces 4003 with one admin call (a rule for the calling corp)', async () => {
     const { client, admin } = setup(suite);
     unwrap(await admin.addRule({ scenario: '4003', tenant: DEFAULT_CORP_ID, times: 1 }));

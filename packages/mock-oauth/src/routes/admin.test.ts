@@ -246,7 +246,7 @@ describe('admin: forced failures through the kit’s scenarios', () => {
       '/__admin/oauth/failures',
       fail({ step: 'user', error: 'bad_credentials', clientId: GITHUB_BOT.clientId }),
     );
-    expect(await added.json()).toMatchObject({ tenant: GITHUB_BOT.clientId, match: { method: 'GET', path: '/user' } });
+    expect(await added.json()).toMatchObject({ caller: { client: GITHUB_BOT.clientId }, match: { method: 'GET', path: '/user' } });
     const fixtureToken = defaultFixtures().tokens[0]!.token; // issued to the GitHub bot
     expect((await app.request('/user', bearer(fixtureToken))).status).toBe(401);
     expect((await app.request('/user', bearer(await tokenFor(app)))).status).toBe(200);

@@ -110,7 +110,7 @@ export const oauthAdminRoutes = new Hono<OAuthEnv>()
     const rule = c.get('twin').rules.add({
       scenario: f.step === 'authorize' ? `authorize_${f.error}` : f.error,
       match: matchOf(f),
-      tenant: f.clientId,
+      ...(f.clientId !== undefined && { caller: { client: f.clientId } }),
       times: f.times,
     });
     return c.json(rule, 201);

@@ -231,7 +231,7 @@ describe('POST /login/oauth/access_token: errors come as HTTP 200 in the request
     for (const [verifier, note] of cases) {
       const code = await codeFor(app, CI_BOT, pkce);
       await expectError(await app.request(TOKEN, formPost(exchangeBody(CI_BOT, code, verifier), JSON_ACCEPT)), 'bad_verification_code');
-      expect(twin.journal.find({ path: TOKEN }).at(-1)?.notes).toEqual({ pkce: note });
+      expect(twin.journal.find({ path: TOKEN }).at(-1)?.notes).toEqual({ login: 'octocat', pkce: note });
       // Burnt: not even the right verifier redeems it now.
       expect(twin.state.codes.get(code)).toBeUndefined();
       expect((await exchange(app, exchangeBody(CI_BOT, code, right))).error).toBe('bad_verification_code');
@@ -257,6 +257,7 @@ describe('POST /login/oauth/access_token: errors come as HTTP 200 in the request
       'bad_verification_code',
     );
     expect(twin.journal.find({ path: TOKEN }).at(-1)?.notes).toEqual({
+      login: 'octocat',
       pkce: 'code_verifier sent for a code issued without code_challenge',
     });
     expect((await exchange(app, exchangeBody(CI_BOT, code))).error).toBe('bad_verification_code');

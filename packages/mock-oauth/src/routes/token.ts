@@ -105,6 +105,8 @@ export const tokenRoutes = new Hono<OAuthEnv>().post('/', (c) => {
   const code = state.codes.get(p.code as string);
   if (!code) replayed(c, p.code as string);
   if (!code || code.clientId !== app.clientId) return oauthErrors.raise('bad_verification_code');
+  // Whose code it was: the journal's `user` caller once the code is gone (package README, "Callers").
+  c.get('notes').login = code.login;
   if (clock.now() >= code.expiresAt) {
     state.codes.delete(code.code);
     return oauthErrors.raise('bad_verification_code');
