@@ -40,7 +40,13 @@ function cpuMs(pid: number): number {
 
 /** One `doppel start` of all four twins on free ports: ms until every twin answers, and RSS then. */
 function cliRun(): Promise<{ ms: number; cpu: number; rss: number }> {
-  const args = ['--conditions=doppel-built', CLI, 'start', ...['dingtalk', 'zentao', 'ones', 'oauth'].flatMap((t) => [`--${t}-port`, '0'])];
+  const args = [
+    '--conditions=doppel-built',
+    CLI,
+    'start',
+    '--no-console',
+    ...['dingtalk', 'zentao', 'ones', 'oauth'].flatMap((t) => [`--${t}-port`, '0']),
+  ];
   const began = performance.now();
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

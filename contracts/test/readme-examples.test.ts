@@ -375,6 +375,7 @@ function runCli(command: string): Promise<CliRun> {
       env[`DOPPEL_${p.toUpperCase()}_PORT`] = '0';
       delete env[`DOPPEL_${p.toUpperCase()}_FIXTURES`];
     }
+    env.DOPPEL_CONSOLE_PORT = '0';
     delete env.DOPPEL_ADMIN_TOKEN;
     delete env.DOPPEL_JOURNAL_SIZE;
     const cli = run('bash', ['-c', line], { cwd: ROOT, env, timeoutMs: 60_000 });

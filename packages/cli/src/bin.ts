@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { normaliseArgs, resolveSettings, StartError, startAll, table, warnings } from './start.ts';
+import { consoleDir } from './console.ts';
+import { normaliseArgs, openConsole, resolveConsolePort, resolveSettings, StartError, startAll, table, warnings } from './start.ts';
 import { twins } from './twins.ts';
 import { registerVerify } from './verify/command.ts';
 
@@ -52,6 +53,12 @@ const start = program
       .env('DOPPEL_JOURNAL_SIZE')
       .argParser(wholeNumber('--journal-size', 1, 1_000_000)),
   )
+  .addOption(
+    new Option('--console-port <port>', 'QA console port (default 4000)')
+      .env('DOPPEL_CONSOLE_PORT')
+      .argParser(wholeNumber('--console-port', 0, 65535)),
+  )
+  .option('--no-console', 'do not serve the QA console')
   .option('--only <names>', `comma-separated twins to start (${twins.map((t) => t.name).join(', ')})`)
   .exitOverride();
 for (const t of twins) {
@@ -67,7 +74,14 @@ for (const t of twins) {
   );
 }
 
-type StartFlags = Record<string, string | number | undefined> & { host: string; adminToken?: string; journalSize?: number; only?: string };
+type StartFlags = Record<string, string | number | boolean | undefined> & {
+  host: string;
+  adminToken?: string;
+  journalSize?: number;
+  only?: string;
+  console: boolean;
+  consolePort?: number;
+};
 
 start.action(async (opts: StartFlags) => {
   try {
@@ -79,22 +93,33 @@ start.action(async (opts: StartFlags) => {
     }
     const chosen = only ? twins.filter((t) => only.includes(t.name)) : twins;
     const flags = Object.fromEntries(Object.entries(opts).map(([k, v]) => [k, v === undefined ? undefined : String(v)]));
+    const settings = resolveSettings(chosen, flags, {});
+    // The console listens first: the twins link its URL from `GET /__admin`.
+    // From source, the console is there once built (`pnpm build`); the installed CLI always ships it.
+    const built = consoleDir() !== undefined;
+    if (opts.console && !built) console.error('doppel: the QA console is not built (run `pnpm build`); starting the twins without it');
+    const qa = opts.console && built ? await openConsole(opts.host, resolveConsolePort(opts.consolePort)) : undefined;
     const running = await startAll({
       host: opts.host,
       twins: chosen,
-      settings: resolveSettings(chosen, flags, {}),
+      settings,
       ...(opts.journalSize !== undefined && { journalSize: opts.journalSize }),
       ...(opts.adminToken !== undefined && { adminToken: opts.adminToken }),
+      ...(qa && { consoleUrl: qa.url }),
+    }).catch(async (err) => {
+      await qa?.close();
+      throw err;
     });
+    qa?.setTwins(running.map((r) => ({ name: r.twin.def.name, title: r.twin.def.title, url: r.url })));
     console.log(`Doppel: ${running.length} twin${running.length === 1 ? '' : 's'} ready (Ctrl-C to stop)\n`);
-    console.log(table(running));
+    console.log(table(running, qa?.url));
     for (const w of warnings(opts.host, running)) console.log(`\n${w}`);
     let stopping = false;
     const stop = async () => {
       if (stopping) return;
       stopping = true;
       console.log('\nDoppel: stopping');
-      await Promise.all(running.map((r) => r.close()));
+      await Promise.all([...running.map((r) => r.close()), qa?.close()]);
       process.exit(0);
     };
     process.on('SIGINT', stop);

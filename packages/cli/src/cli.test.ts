@@ -9,6 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { normaliseArgs, resolveSettings, StartError, startAll, table, warnings } from './start.ts';
 import { twins } from './twins.ts';
 
+// The CLI children these tests start serve the QA console on a free port too (never 4000–4040).
+process.env.DOPPEL_CONSOLE_PORT = '0';
+
 describe('settings', () => {
   it('uses the documented default ports', () => {
     const s = resolveSettings(twins, {}, {});

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { isLoopback, PortInUseError, type RunningTwin, startTwin, type TwinDefinition } from '@doppel/mock-kit';
+import { ConsolePortInUseError, type RunningConsole, startConsole } from './console.ts';
 
 export interface TwinSettings {
   port: number;
@@ -17,6 +18,8 @@ export interface StartAllOptions {
   twins: TwinDefinition<any, any>[];
   settings: Record<string, TwinSettings>;
   log?: (line: string) => void;
+  /** The QA console's URL: each twin's `GET /__admin` links it. */
+  consoleUrl?: string;
 }
 
 /** A twin could not start; `message` is the one line the CLI prints. */
@@ -50,6 +53,28 @@ export function resolveSettings(
   return out;
 }
 
+/** The QA console's default port: below the twins' (4010–4040). */
+export const CONSOLE_PORT = 4000;
+
+/** The console's port: the flag (or DOPPEL_CONSOLE_PORT, which commander reads into it), else 4000. */
+export function resolveConsolePort(flag: number | undefined): TwinSettings {
+  return flag === undefined ? { port: CONSOLE_PORT, portSource: 'default' } : { port: flag, portSource: '--console-port' };
+}
+
+/** Serve the QA console (README "The QA console"); a taken port is a one-line StartError. */
+export async function openConsole(host: string, setting: Pick<TwinSettings, 'port'>): Promise<RunningConsole> {
+  try {
+    return await startConsole({ host, port: setting.port });
+  } catch (err) {
+    if (err instanceof ConsolePortInUseError) {
+      throw new StartError(
+        `doppel: port ${err.port} for the console is already in use; choose another with --console-port <port> or DOPPEL_CONSOLE_PORT, or --no-console`,
+      );
+    }
+    throw new StartError(`doppel: the console did not start: ${(err as Error).message}`);
+  }
+}
+
 /** Start the twins one by one; on any failure, stop those already started and throw a one-line StartError. */
 // biome-ignore lint/suspicious/noExplicitAny: see twins.ts
 export async function startAll(options: StartAllOptions): Promise<RunningTwin<any, any>[]> {
@@ -68,6 +93,7 @@ export async function startAll(options: StartAllOptions): Promise<RunningTwin<an
           ...(options.journalSize && { journalSize: options.journalSize }),
           ...(adminToken !== undefined && { adminToken }),
           ...(options.log && { log: options.log }),
+          ...(options.consoleUrl && { consoleUrl: options.consoleUrl }),
         }),
       );
     } catch (err) {
@@ -113,8 +139,9 @@ export function warnings(host: string, running: RunningTwin<any, any>[]): string
  * that came from a user's fixtures file are not printed (they may be real secrets): the table says where they are.
  */
 // biome-ignore lint/suspicious/noExplicitAny: see twins.ts
-export function table(running: RunningTwin<any, any>[]): string {
+export function table(running: RunningTwin<any, any>[], consoleUrl?: string): string {
   const rows = running.map((r) => [r.twin.def.name, r.url, `${r.url}/__admin`]);
+  if (consoleUrl) rows.push(['console', consoleUrl, '(the QA console: open it in a browser)']);
   const head = ['twin', 'url', 'admin'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) =>
@@ -129,5 +156,6 @@ export function table(running: RunningTwin<any, any>[]): string {
     if (r.twin.fixturesSource !== 'defaults') out.push(`${indent}credentials: see ${r.twin.fixturesSource}`);
     else for (const c of r.twin.def.credentials?.(r.twin.fixtures) ?? []) out.push(`${indent}${c.label}: ${c.value}`);
   });
+  if (consoleUrl) out.push(line(rows.at(-1)!));
   return out.join('\n');
 }

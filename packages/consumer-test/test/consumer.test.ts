@@ -32,6 +32,8 @@ const INSTALL_TIMEOUT = 240_000;
 const env = Object.fromEntries(
   Object.entries(process.env).filter(([k]) => !/^(npm_|pnpm_|NODE_PATH$|NODE_OPTIONS$|TURBO_|VITEST|INIT_CWD$)/i.test(k)),
 );
+// The QA console of `doppel start` on a free port too (never 4000–4040).
+env.DOPPEL_CONSOLE_PORT = '0';
 /** The signed getGroupChats of the root README (the default app's code and key). */
 const SIGNED = '/api.php?m=im&f=getGroupChats&code=myAppCode&token=07a22de5b9c287eaaf5c04320fe48aba';
 
@@ -143,7 +145,8 @@ function serve(cmd: string, args: string[], count: number): Promise<{ child: Chi
     const timer = setTimeout(() => reject(new Error(`no ${count} URLs within 60 s:\n${out}`)), 60_000);
     const look = (chunk: Buffer) => {
       out += chunk;
-      const urls = [...new Set([...out.matchAll(/http:\/\/127\.0\.0\.1:(\d+)(?!\/__admin)\b/g)].map((m) => m[0]))];
+      const twinLines = out.replace(/^console\s.*$/gm, '');
+      const urls = [...new Set([...twinLines.matchAll(/http:\/\/127\.0\.0\.1:(\d+)(?!\/__admin)\b/g)].map((m) => m[0]))];
       if (urls.length >= count && out.includes('ready')) {
         clearTimeout(timer);
         resolve({ child, urls, output: () => out });
@@ -209,6 +212,12 @@ describe('Doppel installed from its tarballs into a fresh npm project', () => {
     const answer = (await (await fetch(`${urls[0]}${SIGNED}`)).json()) as { result: string; data: Record<string, string> };
     expect(answer.result).toBe('success');
     expect(Object.keys(answer.data)).toHaveLength(3);
+    // The QA console's static files ship in @doppel/cli's tarball: the installed CLI serves the page and its script.
+    const consoleUrl = /^console\s+(http:\/\/\S+)/m.exec(output())![1]!;
+    const page = await (await fetch(consoleUrl)).text();
+    const script = /src="\.\/(assets\/[^"]+\.js)"/.exec(page)![1];
+    expect((await fetch(`${consoleUrl}/${script}`)).status).toBe(200);
+    expect(((await (await fetch(`${urls[0]}/__admin`)).json()) as { console: string }).console).toBe(consoleUrl);
     await stop(child);
     expect(output()).toContain('Doppel: stopping');
   });
