@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { EXAMPLE_SPEC, exampleTwin } from '../example/index.ts';
 import { startTwin } from './serve.ts';
@@ -252,5 +252,146 @@ describe('admin: the live journal', () => {
     const res = await app.request('/__admin/journal/stream?status=abc');
     expect(res.status).toBe(400);
     expect(twin.journal.listening).toBe(0);
+  });
+});
+
+describe('admin: exact answers and refusals', () => {
+  const call = async (app: ReturnType<typeof make>['app'], path: string, init?: RequestInit) => {
+    const res = await app.request(path, init);
+    return { status: res.status, body: await res.json() };
+  };
+
+  it('names a missing journal entry or rule without details, and answers removals and clears', async () => {
+    const { app, twin } = make();
+    expect(await call(app, '/__admin/journal/999')).toEqual({
+      status: 404,
+      body: { error: { code: 'not_found', message: 'no journal entry 999' } },
+    });
+    expect(await call(app, '/__admin/scenarios/rules/r999', { method: 'DELETE' })).toEqual({
+      status: 404,
+      body: { error: { code: 'not_found', message: 'no rule r999' } },
+    });
+    const rule = twin.rules.add({ scenario: 'QUOTA' });
+    expect(await call(app, `/__admin/scenarios/rules/${rule.id}`, { method: 'DELETE' })).toEqual({
+      status: 200,
+      body: { removed: rule.id },
+    });
+    expect(await call(app, '/__admin/scenarios/rules', { method: 'DELETE' })).toEqual({ status: 200, body: { cleared: true } });
+    // A DELETE's body is never read.
+    expect(
+      await call(app, '/__admin/journal', { method: 'DELETE', headers: { 'content-type': 'application/json' }, body: '{oops' }),
+    ).toEqual({
+      status: 200,
+      body: { cleared: true },
+    });
+  });
+
+  it('refuses rules without a scenario or fault, and unknown scenarios listing the known ones', async () => {
+    const { app } = make();
+    expect(await call(app, '/__admin/scenarios/rules', json({ times: 1 }))).toEqual({
+      status: 400,
+      body: { error: { code: 'invalid_request', message: 'a rule needs a scenario or a fault' } },
+    });
+    expect(await call(app, '/__admin/scenarios/rules', json({ scenario: 'NOPE' }))).toEqual({
+      status: 404,
+      body: { error: { code: 'unknown_scenario', message: 'unknown scenario "NOPE"', details: Object.keys(exampleTwin.errors) } },
+    });
+  });
+
+  it('refuses invalid JSON and spec violations, joining the messages and listing the issues', async () => {
+    const { app } = make();
+    expect(
+      await call(app, '/__admin/scenarios/rules', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{oops' }),
+    ).toEqual({
+      status: 400,
+      body: { error: { code: 'invalid_json', message: 'the body is not valid JSON (or nests deeper than 512 levels)' } },
+    });
+    expect(await call(app, '/__admin/clock/advance', json({ ms: 'x', seconds: 'y' }))).toEqual({
+      status: 400,
+      body: {
+        error: {
+          code: 'invalid_request',
+          message: '/ms must be integer; /seconds must be number',
+          details: [
+            { in: 'body', name: '/ms', keyword: 'type', message: '/ms must be integer' },
+            { in: 'body', name: '/seconds', keyword: 'type', message: '/seconds must be number' },
+          ],
+        },
+      },
+    });
+  });
+
+  it('refuses an admin body whose declared length is over the limit, before reading it', async () => {
+    const { app } = make();
+    const headers = { 'content-type': 'application/json', 'content-length': String(16 * 1024 * 1024 + 1) };
+    expect(await call(app, '/__admin/fixtures', { method: 'PUT', headers, body: '{}' })).toEqual({
+      status: 413,
+      body: { error: { code: 'payload_too_large', message: 'admin bodies are limited to 16777216 bytes' } },
+    });
+  });
+
+  it('replaces fixtures with an exact answer, and refuses invalid ones and unknown states', async () => {
+    const { app, twin } = make();
+    expect(await call(app, '/__admin/fixtures', json(twin.fixtures, 'PUT'))).toEqual({ status: 200, body: { replaced: true } });
+    const bad = await call(app, '/__admin/fixtures', json({ bogus: 1 }, 'PUT'));
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('invalid_fixtures');
+    expect(bad.body.error.message).toMatch(/^request body: invalid fixtures\n/);
+    expect(bad.body.error.details).toContainEqual({ path: '/bogus', reason: 'is not a known field' });
+    expect(await call(app, '/__admin/states/nope', { method: 'POST' })).toEqual({
+      status: 404,
+      body: { error: { code: 'unknown_state', message: 'unknown state "nope"; known: empty, many things' } },
+    });
+    // A name every object inherits is no state either.
+    for (const inherited of ['toString', 'constructor', '__proto__']) {
+      const res = await call(app, `/__admin/states/${inherited}`, { method: 'POST' });
+      expect(res.status).toBe(404);
+      expect(res.body.error.code).toBe('unknown_state');
+    }
+  });
+
+  it('refuses a clock outside 1970–9999 and an unparseable instant', async () => {
+    const { app } = make();
+    const far = await call(app, '/__admin/clock/advance', json({ ms: 315360000000000 }));
+    expect(far.status).toBe(400);
+    expect(far.body.error.code).toBe('clock_out_of_range');
+    expect(far.body.error.message).toMatch(/^advancing by 315360000000000 ms would take the clock outside 1970 to 9999$/);
+    const early = await call(app, '/__admin/clock', json({ now: '1969-12-31T23:59:59Z' }, 'PUT'));
+    expect(early).toEqual({
+      status: 400,
+      body: { error: { code: 'clock_out_of_range', message: 'the clock can show 1970 to 9999 only, not -1000' } },
+    });
+  });
+
+  it('filters the journal by method, path, status and caller from the query', async () => {
+    const { app } = make();
+    await app.request('/things', K1);
+    await app.request('/things', withKey(json({ name: 'a' })));
+    await app.request('/open');
+    await app.request('/things?limit=0', K1);
+    const ids = async (q: string) =>
+      (
+        (await (await app.request(`/__admin/journal${q}`)).json()) as { entries: { method: string; path: string; status: number }[] }
+      ).entries.map((e) => `${e.method} ${e.path} ${e.status}`);
+    expect(await ids('')).toEqual(['GET /things 422', 'GET /open 200', 'POST /things 201', 'GET /things 200']);
+    expect(await ids('?method=post')).toEqual(['POST /things 201']);
+    expect(await ids('?path=/op*')).toEqual(['GET /open 200']);
+    expect(await ids('?status=422')).toEqual(['GET /things 422']);
+    expect(await ids('?method=get&path=/things')).toEqual(['GET /things 422', 'GET /things 200']);
+    expect(await ids('?caller=nobody')).toEqual([]);
+    expect(await ids('?tenant=nobody')).toEqual([]);
+    expect(await ids('?limit=1')).toEqual(['GET /things 422']);
+  });
+
+  it('serves admin paths with a trailing slash, and counts uptime in seconds', async () => {
+    const realNow = Date.now();
+    const now = vi.spyOn(Date, 'now').mockReturnValue(realNow);
+    const { app } = make();
+    now.mockReturnValue(realNow + 3_400);
+    const health = await call(app, '/__admin/health/');
+    now.mockRestore();
+    expect(health.status).toBe(200);
+    expect(health.body.uptimeSeconds).toBe(3);
+    expect(health.body.stores).toEqual({});
   });
 });

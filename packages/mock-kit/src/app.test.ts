@@ -244,3 +244,163 @@ describe('malformed percent-escapes never crash', () => {
     expect((await app.request('/__admin/states/%E4%zz', { method: 'POST' })).status).toBe(404);
   });
 });
+
+describe('defaultParseBody', () => {
+  it('parses JSON (no type, application/json, +json, text/plain), form fields, and nothing else', async () => {
+    const { defaultParseBody } = await import('./app.ts');
+    expect(defaultParseBody('{"a":1}', undefined)).toEqual({ a: 1 });
+    expect(defaultParseBody('{"a":1}', ' Application/JSON ; charset=utf-8')).toEqual({ a: 1 });
+    expect(defaultParseBody('{"a":1}', 'application/merge-patch+json')).toEqual({ a: 1 });
+    expect(defaultParseBody('{"a":1}', 'text/plain')).toEqual({ a: 1 });
+    expect(defaultParseBody('a=1&b=x+y', 'Application/X-WWW-Form-Urlencoded; charset=utf-8')).toEqual({ a: '1', b: 'x y' });
+    expect(defaultParseBody('{"a":1}', 'application/xml')).toBeUndefined();
+    expect(defaultParseBody('{"a":1}', 'application/json+xml')).toBeUndefined();
+    expect(defaultParseBody('{"a":1}', 'text/html')).toBeUndefined();
+  });
+});
+
+describe('pipeline details a client relies on', () => {
+  it('ConnectionDropped says what happened', () => {
+    const err = new ConnectionDropped();
+    expect(err.name).toBe('ConnectionDropped');
+    expect(err.message).toBe('doppel: connection dropped by a scenario');
+  });
+
+  it('an unknown scenario header is refused with the known names, journaled as unknown_scenario', async () => {
+    const { app, twin } = make();
+    const res = await app.request('/things', { headers: { 'x-key': 'k1', 'x-doppel-scenario': 'NOPE' } });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      error: { code: 'unknown_scenario', message: 'unknown scenario "NOPE"', known: Object.keys(exampleErrors.catalogue) },
+    });
+    expect(twin.journal.all()[0]).toMatchObject({ status: 400, error: 'unknown_scenario' });
+    const { KIT_ERRORS } = await import('./app.ts');
+    expect(KIT_ERRORS.unknownScenario('x', []).template?.description).toBe('The x-doppel-scenario header names no error of this twin');
+    expect(KIT_ERRORS.tooLarge(1).template?.description).toBe("The request body is over the twin's limit");
+  });
+
+  it('a status fault sends its headers, and none without them', async () => {
+    const { app, twin } = make();
+    twin.rules.add({ fault: { type: 'status', status: 503, body: { down: true }, headers: { 'retry-after': '5' } }, times: 1 });
+    const res = await app.request('/things', K1);
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('5');
+    expect(await res.json()).toEqual({ down: true });
+    twin.rules.add({ fault: { type: 'status', status: 502, body: 'bad gateway' }, times: 1 });
+    const plain = await app.request('/things', K1);
+    expect(plain.status).toBe(502);
+    expect(plain.headers.get('retry-after')).toBeNull();
+    expect(await plain.text()).toBe('bad gateway');
+    expect(twin.journal.all().map((e) => [e.status, e.error, e.scenario])).toEqual([
+      [503, 'fault:status', 'fault:status'],
+      [502, 'fault:status', 'fault:status'],
+    ]);
+  });
+
+  it('a defect is logged with the twin, method and path, and its stack is in the journal notes', async () => {
+    const logged: unknown[][] = [];
+    const quiet = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
+      logged.push(args);
+    });
+    const boom = new Error('boom');
+    const { app, twin } = createTwinApp({
+      ...exampleTwin,
+      routes: [['/things', new Hono<ExampleEnv>().get('/', () => Promise.reject(boom))]],
+    });
+    await app.request('/things', K1);
+    quiet.mockRestore();
+    expect(logged).toEqual([['[doppel:example] defect while serving GET /things:', boom]]);
+    expect(twin.journal.all()[0]!.notes?.error).toBe(boom.stack);
+  });
+
+  it('a POST without a body, or with an empty one, is "body is required", not unparseable', async () => {
+    const { app, twin } = make();
+    for (const init of [
+      withKey({ method: 'POST' }),
+      withKey({ method: 'POST', headers: { 'content-type': 'application/json' }, body: '' }),
+    ]) {
+      const res = await app.request('/things', init);
+      expect(res.status).toBe(422);
+      expect(await res.json()).toEqual({ error: 'invalid', issues: ['body is required'] });
+    }
+    expect(twin.journal.all().map((e) => e.body)).toEqual([undefined, undefined]);
+  });
+
+  it('journals an unparseable body as a parse issue, with the text as sent', async () => {
+    const { app, twin } = make();
+    await app.request('/things', withKey({ method: 'POST', headers: { 'content-type': 'application/json' }, body: '{oops' }));
+    const entry = twin.journal.all()[0]!;
+    expect(entry.body).toBe('{oops');
+    expect(entry.notes?.validation).toEqual([
+      { in: 'body', name: '', keyword: 'parse', message: 'body is not valid for its content type' },
+    ]);
+  });
+
+  it('accepts a body of exactly the limit', async () => {
+    const { app } = make({ bodyLimit: 20 });
+    const body = JSON.stringify({ name: 'x'.repeat(9) });
+    expect(body.length).toBe(20);
+    const res = await app.request(
+      '/things',
+      withKey({ method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '20' }, body }),
+    );
+    expect(res.status).toBe(201);
+  });
+
+  it('journals each kind of answer: JSON parsed, text, HTML, form fields, JSON with a Headers object', async () => {
+    const routes = new Hono<ExampleEnv>()
+      .get('/json', (c) => c.json({ a: 1 }))
+      .get('/text', (c) => c.text('{"not":"json"}'))
+      .get('/html', (c) => c.html('<p>hi</p>'))
+      .get('/form', (c) => c.body('token=abc&kind=x', 200, { 'content-type': 'application/x-www-form-urlencoded' }))
+      .get('/plainbody', (c) => c.body('a=1', 200, { 'content-type': 'text/plain' }))
+      .get('/headers', (c) => c.json({ b: 2 }, { headers: new Headers({ 'x-h': '1' }) }))
+      .get('/bytes', (c) => c.body(new Uint8Array([1, 2])));
+    const seen: unknown[] = [];
+    const { app, twin } = createTwinApp({
+      ...exampleTwin,
+      beforeRouting: async (c, next) => {
+        await next();
+        seen.push(capturedBody(c));
+      },
+      routes: [['/things', routes]],
+    });
+    const paths = ['json', 'text', 'html', 'form', 'plainbody', 'headers', 'bytes'];
+    for (const p of paths) await app.request(`/things/${p}`, K1);
+    const journal = twin.journal.all();
+    expect(journal.map((e) => e.responseBody)).toEqual([
+      { a: 1 },
+      '{"not":"json"}',
+      '<p>hi</p>',
+      { token: '****', kind: 'x' },
+      'a=1',
+      { b: 2 },
+      undefined,
+    ]);
+    expect(seen).toEqual([{ a: 1 }, '{"not":"json"}', '<p>hi</p>', 'token=abc&kind=x', 'a=1', { b: 2 }, undefined]);
+  });
+
+  it('a dropped connection journals no response body', async () => {
+    const { app, twin } = make();
+    twin.rules.add({ fault: { type: 'drop' }, times: 1 });
+    await expect(app.request('/things', K1)).rejects.toBeInstanceOf(ConnectionDropped);
+    expect(twin.journal.all()[0]!.responseBody).toBeUndefined();
+  });
+
+  it('answers an unknown admin route in the admin shape, not the platform’s', async () => {
+    const { app } = make();
+    for (const path of ['/__admin/nowhere', '/__admin/journal/1/extra']) {
+      const res = await app.request(path, { method: 'PATCH' });
+      expect(res.status, path).toBe(404);
+      expect(await res.json()).toEqual({ error: { code: 'not_found', message: `no admin route PATCH ${path}` } });
+    }
+    const platform = await app.request('/__administrator', K1);
+    expect(platform.status).toBe(404);
+    expect(await platform.json()).toEqual({ error: 'no_route' });
+  });
+
+  it('rawQuery keeps a query that starts the URL', () => {
+    expect(rawQuery('?a=1')).toBe('a=1');
+    expect(rawQuery('/p?a=1#x?y')).toBe('a=1');
+  });
+});

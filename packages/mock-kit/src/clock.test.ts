@@ -79,3 +79,21 @@ describe('the clock cannot be poisoned', () => {
     expect(clock.now()).toBe(253_402_300_799_999);
   });
 });
+
+describe('clock bounds and offsets', () => {
+  it('may show the epoch itself, counts seconds from the offset, and says why it refuses', () => {
+    let t = 10_000;
+    const clock = createClock(() => t);
+    clock.set(0);
+    expect(clock.now()).toBe(0);
+    clock.set(5_000_000);
+    expect(clock.nowSeconds()).toBe(5_000);
+    t += 2_500;
+    expect(clock.nowSeconds()).toBe(5_002);
+    clock.advance(1_000);
+    expect(clock.now()).toBe(5_003_500);
+    expect(() => clock.set(-1)).toThrow(new RangeError('the clock can show 1970 to 9999 only, not -1'));
+    expect(() => clock.advance(-6_000_000)).toThrow(new RangeError('advancing by -6000000 ms would take the clock outside 1970 to 9999'));
+    expect(clock.now()).toBe(5_003_500);
+  });
+});

@@ -71,3 +71,39 @@ describe('fixtures files', () => {
     }
   });
 });
+
+describe('FixtureError and unreadable files', () => {
+  it('lists each problem at its path ("/" for the document itself)', () => {
+    const err = new FixtureError('f.yaml', [
+      { path: '', reason: 'must be object' },
+      { path: '/things', reason: 'is required' },
+    ]);
+    expect(err.name).toBe('FixtureError');
+    expect(err.message).toBe('f.yaml: invalid fixtures\n  at /: must be object\n  at /things: is required');
+  });
+
+  it('says why a file cannot be read or parsed, at the document itself', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'doppel-fixtures-'));
+    const missing = join(dir, 'missing.yaml');
+    expect(() => readFixtureFile(missing)).toThrow(new FixtureError(missing, [{ path: '', reason: 'cannot be read (ENOENT)' }]));
+    const badYaml = join(dir, 'bad.yaml');
+    writeFileSync(badYaml, 'a: [1,\n');
+    try {
+      readFixtureFile(badYaml);
+      expect.unreachable();
+    } catch (err) {
+      expect((err as FixtureError).problems).toHaveLength(1);
+      expect((err as FixtureError).problems[0]!.path).toBe('');
+      expect((err as FixtureError).problems[0]!.reason).toMatch(/^YAML syntax error at line \d+: \S/);
+    }
+    const badJson = join(dir, 'bad.json');
+    writeFileSync(badJson, '{"a":');
+    try {
+      readFixtureFile(badJson);
+      expect.unreachable();
+    } catch (err) {
+      expect((err as FixtureError).problems[0]!.path).toBe('');
+      expect((err as FixtureError).problems[0]!.reason).toMatch(/^JSON syntax error: /);
+    }
+  });
+});

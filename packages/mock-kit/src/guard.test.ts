@@ -1,7 +1,8 @@
 import { request as httpRequest } from 'node:http';
+import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { exampleTwin } from '../example/index.ts';
-import { isLoopback, loopbackHosts } from './guard.ts';
+import { type AdminGuard, isLoopback, loopbackHosts, refuseAdmin } from './guard.ts';
 import { startTwin } from './serve.ts';
 import { make } from './test-support.ts';
 
@@ -95,5 +96,74 @@ describe('the admin API with a token', () => {
     const { app } = make({ adminToken: 'sesame-sesame' });
     expect((await app.request('/__admin/health')).status).toBe(401);
     expect((await app.request('/__admin/health', { headers: { 'x-doppel-admin-token': 'sesame-sesame' } })).status).toBe(200);
+  });
+});
+
+describe('refuseAdmin: each refusal, exactly', () => {
+  const ask = async (guard: AdminGuard, headers: Record<string, string>) => {
+    const app = new Hono().all('*', (c) => c.json(refuseAdmin(c, guard) ?? null));
+    return (await app.request('/__admin/health', { headers })).json();
+  };
+  const hosts = loopbackHosts('127.0.0.1', 4999);
+
+  it('names the allowed hosts and the Host sent, or "(none)"', async () => {
+    expect(await ask({ hosts }, { host: 'evil.example:4999' })).toEqual([
+      403,
+      'forbidden_host',
+      'the admin API answers only to 127.0.0.1:4999, localhost:4999, [::1]:4999, not Host evil.example:4999',
+    ]);
+    expect(await ask({ hosts }, {})).toEqual([
+      403,
+      'forbidden_host',
+      'the admin API answers only to 127.0.0.1:4999, localhost:4999, [::1]:4999, not Host (none)',
+    ]);
+    expect(await ask({ hosts }, { host: 'LOCALHOST:4999' })).toBeNull();
+  });
+
+  it('lets the twin’s own origin through over http or https, in any case, and names a foreign one', async () => {
+    const host = { host: '127.0.0.1:4999' };
+    expect(await ask({ hosts }, { ...host, origin: 'HTTP://127.0.0.1:4999' })).toBeNull();
+    expect(await ask({ hosts }, { ...host, origin: 'https://127.0.0.1:4999' })).toBeNull();
+    expect(await ask({ hosts }, { ...host, origin: 'http://evil.example' })).toEqual([
+      403,
+      'forbidden_origin',
+      'the admin API refuses browser requests from http://evil.example',
+    ]);
+    expect(await ask({ origins: new Set(['http://console.local']) }, { origin: 'HTTP://Console.local' })).toBeNull();
+  });
+
+  it('refuses an opaque origin and a cross-site fetch, and lets same-origin, none and same-site-less tools through', async () => {
+    const another = [403, 'forbidden_origin', 'the admin API refuses browser requests from another site'];
+    expect(await ask({}, { origin: 'null' })).toEqual(another);
+    expect(await ask({}, { 'sec-fetch-site': 'cross-site' })).toEqual(another);
+    expect(await ask({}, { 'sec-fetch-site': 'same-site' })).toEqual(another);
+    expect(await ask({}, { 'sec-fetch-site': 'same-origin' })).toBeNull();
+    expect(await ask({}, { 'sec-fetch-site': 'none' })).toBeNull();
+    expect(await ask({}, {})).toBeNull();
+  });
+
+  it('takes the token as a Bearer (any case, any spacing) or in its own header, and explains a refusal', async () => {
+    const guard = { token: 'sesame' };
+    const refused = [
+      401,
+      'admin_token_required',
+      "this twin's admin API needs its token (Authorization: Bearer … or x-doppel-admin-token)",
+    ];
+    expect(await ask(guard, {})).toEqual(refused);
+    expect(await ask(guard, { authorization: 'bearer   sesame' })).toBeNull();
+    expect(await ask(guard, { authorization: 'Bearer sesame' })).toBeNull();
+    expect(await ask(guard, { authorization: 'Bearer sesame2' })).toEqual(refused);
+    expect(await ask(guard, { authorization: 'Basic Bearer sesame' })).toEqual(refused);
+    expect(await ask(guard, { authorization: 'Bearer  sesame' })).toBeNull();
+    expect(await ask(guard, { authorization: 'Bearer' })).toEqual(refused);
+    expect(await ask(guard, { 'x-doppel-admin-token': 'sesame' })).toBeNull();
+    expect(await ask(guard, { 'x-doppel-admin-token': 'sesam' })).toEqual(refused);
+  });
+
+  it('isLoopback reads bracketed IPv6 and mapped IPv4, and nothing else as loopback', () => {
+    expect(isLoopback('[::1]')).toBe(true);
+    expect(isLoopback('[::ffff:127.0.0.2]')).toBe(true);
+    expect(isLoopback('127.example.com')).toBe(false);
+    expect(loopbackHosts('::1', 4999)).toEqual(new Set(['[::1]:4999', '127.0.0.1:4999', 'localhost:4999']));
   });
 });

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { type ExampleEnv, exampleTwin } from '../example/index.ts';
 import { createTwinApp } from './app.ts';
-import { Journal, pathMatcher } from './journal.ts';
+import { JOURNAL_BODY_LIMIT, Journal, materialize, pathMatcher, type RawJournalEntry } from './journal.ts';
 import { json, K1, make, withKey } from './test-support.ts';
 
 describe('journal', () => {
@@ -144,5 +144,109 @@ describe('pathMatcher is linear-time', () => {
     expect(pathMatcher('*.(x)+')('/a.xx')).toBe(false);
     expect(pathMatcher('/a*c')('/abcbc')).toBe(true);
     expect(pathMatcher('/a*c')('/abcb')).toBe(false);
+  });
+});
+
+describe('journal: the raw entry as read back', () => {
+  const raw = (over: Partial<RawJournalEntry> = {}): RawJournalEntry => ({
+    id: 1,
+    at: Date.UTC(2026, 0, 2, 3, 4, 5),
+    method: 'GET',
+    url: '/p',
+    headers: new Headers(),
+    body: undefined,
+    status: 200,
+    responseBody: undefined,
+    durationMs: 1.5,
+    ...over,
+  });
+
+  it('merges Node rawHeaders by lower-cased name and ignores a trailing odd name', () => {
+    const e = materialize(raw({ headers: ['Host', 'twin.local', 'X-A', '1', 'x-a', '2', 'Dangling'] }));
+    expect(e.headers).toStrictEqual({ host: 'twin.local', 'x-a': '1, 2' });
+    expect(Object.keys(e.headers)).toEqual(['host', 'x-a']);
+  });
+
+  it('keeps every value of a repeated query parameter, in order', () => {
+    expect(materialize(raw({ url: '/p?a=1&b=x&a=2&a=3' })).query).toEqual({ a: ['1', '2', '3'], b: 'x' });
+  });
+
+  it('parses a JSON response only when flagged as JSON, and keeps unparseable JSON text as it is', () => {
+    expect(materialize(raw({ responseBody: '{"a":1}', responseJson: true })).responseBody).toEqual({ a: 1 });
+    expect(materialize(raw({ responseBody: '{"a":1}' })).responseBody).toBe('{"a":1}');
+    expect(materialize(raw({ responseBody: '{oops', responseJson: true })).responseBody).toBe('{oops');
+  });
+
+  it('masks secrets in a text response body, and in an object one', () => {
+    expect(materialize(raw({ responseBody: 'token=abcdefghijkl&x=1' })).responseBody).toBe('token=****ijkl&x=1');
+    expect(materialize(raw({ responseBody: { token: 'abcdefghijkl', x: 1 } })).responseBody).toEqual({ token: '****ijkl', x: 1 });
+  });
+
+  it('omits empty notes, and keeps time, path and the other fields exactly', () => {
+    const e = materialize(raw({ url: 'http://x/things/a?q=1', notes: {} }));
+    expect(e).toEqual({
+      id: 1,
+      time: '2026-01-02T03:04:05.000Z',
+      method: 'GET',
+      path: '/things/a',
+      query: { q: '1' },
+      headers: {},
+      body: undefined,
+      status: 200,
+      responseBody: undefined,
+      durationMs: 1.5,
+    });
+    expect(materialize(raw({ notes: { scenario: 'X', rule: 'r1', ruleSummary: 'all', other: 1 } }))).toMatchObject({
+      scenario: 'X',
+      rule: 'r1',
+      ruleSummary: 'all',
+      notes: { scenario: 'X', rule: 'r1', ruleSummary: 'all', other: 1 },
+    });
+  });
+
+  it('estimates each entry’s bytes from its URL, bodies and raw headers', () => {
+    const j = new Journal(10);
+    j.record(raw({ url: '/1234' }));
+    expect(j.usage()).toEqual({ entries: 1, bytes: (256 + 5) * 2 });
+    j.clear();
+    j.record(raw({ url: '/1234', body: 'abc', responseBody: 'hello' }));
+    expect(j.usage().bytes).toBe((256 + 5 + 3 + 5) * 2);
+    j.clear();
+    j.record(raw({ url: '/1234', body: { a: 1 }, responseBody: { b: 2 } }));
+    expect(j.usage().bytes).toBe((256 + 5 + JOURNAL_BODY_LIMIT / 16 + JOURNAL_BODY_LIMIT / 16) * 2);
+    j.clear();
+    j.record(raw({ url: '/1234', headers: ['Host', 'abc'] }));
+    expect(j.usage().bytes).toBe((256 + 5 + 4 + 3) * 2);
+  });
+
+  it('refuses a capacity or byte budget that is not a positive integer, saying which', () => {
+    expect(() => new Journal(0)).toThrow(new RangeError('journal size must be a positive integer, got 0'));
+    expect(() => new Journal(1.5)).toThrow('journal size must be a positive integer, got 1.5');
+    expect(() => new Journal(10, undefined, 0)).toThrow(new RangeError('journal bytes must be a positive integer, got 0'));
+    expect(() => new Journal(10, undefined, 2.5)).toThrow('journal bytes must be a positive integer, got 2.5');
+    expect(new Journal(1, undefined, 1).maxBytes).toBe(1);
+  });
+
+  it('filters by method in any case, and finds everything without a path filter', () => {
+    const j = new Journal(10);
+    j.record(raw({ id: 1, method: 'GET', url: '/a' }));
+    j.record(raw({ id: 2, method: 'POST', url: '/b', status: 201 }));
+    expect(j.find({ method: 'post' }).map((e) => e.id)).toEqual([2]);
+    expect(j.find({ status: 200 }).map((e) => e.id)).toEqual([1]);
+    expect(j.find().map((e) => e.id)).toEqual([1, 2]);
+    expect(j.count({ method: 'get' })).toBe(1);
+  });
+});
+
+describe('pathMatcher: edge cases', () => {
+  it('treats "*" as a wildcard even where the path has a literal "*", and compares every other character', () => {
+    expect(pathMatcher('/a*')('/a*x')).toBe(true);
+    expect(pathMatcher('/a*')('/bx')).toBe(false);
+    expect(pathMatcher('/a*c')('/abd')).toBe(false);
+    expect(pathMatcher('/a*c')('/abcbc')).toBe(true);
+    expect(pathMatcher('*')('')).toBe(true);
+    expect(pathMatcher('/a')('/ab')).toBe(false);
+    expect(pathMatcher('/a')('/a')).toBe(true);
+    expect(pathMatcher('/a**')('/a')).toBe(true);
   });
 });

@@ -181,3 +181,17 @@ describe('maskText', () => {
     expect(twin.journal.all()[0]!.body).toBe('{"name":"n","password":"****ter2"');
   });
 });
+
+describe('body limit option', () => {
+  it('accepts 0 and refuses a negative or fractional limit, saying which', () => {
+    expect(make({ bodyLimit: 0 }).twin.bodyLimit).toBe(0);
+    expect(() => make({ bodyLimit: -1 })).toThrow(new RangeError('body limit must be a whole number of bytes, got -1'));
+    expect(() => make({ bodyLimit: 1.5 })).toThrow(new RangeError('body limit must be a whole number of bytes, got 1.5'));
+  });
+
+  it('names the source of invalid fixtures: options or a replacement', () => {
+    expect(() => make({ fixtures: { things: 3 } as never })).toThrow(/^options\.fixtures: invalid fixtures\n/);
+    const { twin } = make();
+    expect(() => twin.replaceFixtures({ things: 3 })).toThrow(/^request: invalid fixtures\n/);
+  });
+});

@@ -45,3 +45,23 @@ describe('masking', () => {
     expect(maskRecord({ code: 'abcdefghijkl' }, /^code$/)).toEqual({ code: '****ijkl' });
   });
 });
+
+describe('maskDeep depth', () => {
+  it('masks down to 20 levels of objects or arrays, and leaves what is deeper as it is', () => {
+    const nest = (levels: number, leaf: unknown, asArray = false): unknown => {
+      let v = leaf;
+      for (let i = 0; i < levels; i++) v = asArray ? [v] : { n: v };
+      return v;
+    };
+    const dig = (v: unknown, levels: number, asArray = false): unknown => {
+      for (let i = 0; i < levels; i++) v = asArray ? (v as unknown[])[0] : (v as { n: unknown }).n;
+      return v;
+    };
+    expect(dig(maskDeep(nest(20, { token: 'abcdefghijkl' })), 20)).toEqual({ token: '****ijkl' });
+    expect(dig(maskDeep(nest(21, { token: 'abcdefghijkl' })), 21)).toEqual({ token: 'abcdefghijkl' });
+    expect(dig(maskDeep(nest(20, { token: 'abcdefghijkl' }, true)), 20, true)).toEqual({ token: '****ijkl' });
+    expect(dig(maskDeep(nest(21, { token: 'abcdefghijkl' }, true)), 21, true)).toEqual({ token: 'abcdefghijkl' });
+    expect(maskDeep(null)).toBeNull();
+    expect(maskDeep('token=x')).toBe('token=x');
+  });
+});

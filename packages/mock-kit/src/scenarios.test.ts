@@ -313,3 +313,28 @@ describe('scenarios over HTTP', () => {
     expect((await app.request('/things', { headers: { 'x-key': 'k1', 'x-doppel-scenario': 'toString' } })).status).toBe(400);
   });
 });
+
+describe('RuleBook: body fields and unlimited rules', () => {
+  it('a body pattern needs a present scalar field of an object body', () => {
+    const book = new RuleBook();
+    book.add({ scenario: 'X', match: { body: { length: '*', name: '*' } } });
+    for (const body of ['abcdef', ['a'], { length: 1, name: null }, { length: 1, name: { a: 1 } }, { length: 1 }, { name: 'n' }]) {
+      expect(book.take(req({ body })), JSON.stringify(body)).toBeUndefined();
+    }
+    expect(book.take(req({ body: { length: 0, name: false } }))?.scenario).toBe('X');
+    // A string body has no fields, not even its length.
+    const lengthOnly = new RuleBook();
+    lengthOnly.add({ scenario: 'Y', match: { body: { length: '*' } } });
+    expect(lengthOnly.take(req({ body: 'abcdef' }))).toBeUndefined();
+    expect(lengthOnly.take(req({ body: { length: 6 } }))?.scenario).toBe('Y');
+  });
+
+  it('a rule without times applies every time, counting its hits and keeping no remaining count', () => {
+    const book = new RuleBook();
+    const r = book.add({ scenario: 'X' });
+    expect(r).not.toHaveProperty('remaining');
+    for (let i = 1; i <= 3; i++) expect(book.take(req())).toEqual(expect.objectContaining({ hits: i }));
+    expect(book.take(req())).not.toHaveProperty('remaining');
+    expect(book.size).toBe(1);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileSchema, sampleFromSchema, schemaProblems } from './schema.ts';
+import { compileSchema, describeErrors, sampleFromSchema, schemaProblems } from './schema.ts';
 
 describe('compileSchema and schemaProblems', () => {
   it('compiles a schema object once and reuses it', () => {
@@ -96,5 +96,72 @@ describe('patterns from data run in linear time', () => {
     expect(schemaProblems(schema, 'aaaa')).toEqual([]);
     expect(schemaProblems({ type: 'string', pattern: 'b' }, 'abc')).toEqual([]);
     expect(() => compileSchema({ type: 'string', pattern: '(?<=a)b' })).toThrow();
+  });
+});
+
+describe('sampleFromSchema: edge cases', () => {
+  it('names a top-level string "value", answers null for a non-schema, infers object and array from their keywords', () => {
+    expect(sampleFromSchema({ type: 'string' })).toBe('value-sample');
+    expect(sampleFromSchema(true)).toBeNull();
+    expect(sampleFromSchema('string')).toBeNull();
+    expect(sampleFromSchema(null)).toBeNull();
+    expect(sampleFromSchema({ properties: { a: { type: 'string' } } })).toEqual({ a: 'a-sample' });
+    expect(sampleFromSchema({ items: { type: 'integer' } })).toEqual([0]);
+    expect(sampleFromSchema({})).toEqual({});
+  });
+
+  it('fills exactly 32 levels of nesting, then null', () => {
+    const nested = (levels: number): unknown =>
+      levels === 0 ? { type: 'string' } : { type: 'object', properties: { x: nested(levels - 1) } };
+    const leaf = (value: unknown, levels: number): unknown => {
+      let cur = value;
+      for (let i = 0; i < levels; i++) cur = (cur as { x: unknown }).x;
+      return cur;
+    };
+    expect(leaf(sampleFromSchema(nested(32)), 32)).toBe('x-sample');
+    expect(leaf(sampleFromSchema(nested(33)), 33)).toBeNull();
+  });
+
+  it('stops on a schema that refers to itself through properties, items, oneOf or allOf', () => {
+    const viaProps: Record<string, unknown> = { type: 'object', properties: {} };
+    (viaProps.properties as Record<string, unknown>).self = viaProps;
+    const viaItems: Record<string, unknown> = { type: 'array' };
+    viaItems.items = viaItems;
+    const viaOneOf: Record<string, unknown> = {};
+    viaOneOf.oneOf = [viaOneOf];
+    const viaAllOf: Record<string, unknown> = {};
+    viaAllOf.allOf = [viaAllOf];
+    expect(JSON.stringify(sampleFromSchema(viaProps))).toBe(`${'{"self":'.repeat(33)}null${'}'.repeat(33)}`);
+    expect(JSON.stringify(sampleFromSchema(viaItems))).toBe(`${'['.repeat(33)}null${']'.repeat(33)}`);
+    expect(sampleFromSchema(viaOneOf)).toBeNull();
+    expect(sampleFromSchema(viaAllOf)).toEqual({});
+  });
+
+  it('clamps only to a numeric maximum, steps only by a positive multipleOf, and rounds integers up', () => {
+    expect(sampleFromSchema({ type: 'integer' })).toBe(0);
+    expect(sampleFromSchema({ type: 'integer', maximum: -2 })).toBe(-2);
+    expect(sampleFromSchema({ type: 'integer', maximum: 10 })).toBe(0);
+    expect(sampleFromSchema({ type: 'number', minimum: 1, multipleOf: 5 })).toBe(5);
+    expect(sampleFromSchema({ type: 'number', minimum: 1, multipleOf: 0 })).toBe(1);
+    expect(sampleFromSchema({ type: 'number', minimum: 1, multipleOf: -2 })).toBe(1);
+    expect(sampleFromSchema({ type: 'number', minimum: 1, multipleOf: '5' })).toBe(1);
+    expect(sampleFromSchema({ type: 'integer', exclusiveMinimum: 0.5 })).toBe(2);
+    expect(sampleFromSchema({ type: 'number', minimum: 0.25 })).toBe(0.25);
+  });
+
+  it('uses a known format’s sample, else the named text padded to minLength', () => {
+    expect(sampleFromSchema({ type: 'string', format: 'email' })).toBe('user@example.com');
+    expect(sampleFromSchema({ type: 'string', format: 'unknown-format' })).toBe('value-sample');
+    expect(sampleFromSchema({ type: 'string', minLength: 20 })).toBe('value-samplexxxxxxxx');
+  });
+});
+
+describe('describeErrors', () => {
+  it('is empty without errors, and says "is invalid" for an error without a message', () => {
+    expect(describeErrors(null)).toEqual([]);
+    expect(describeErrors(undefined)).toEqual([]);
+    expect(describeErrors([{ keyword: 'custom', instancePath: '/a', schemaPath: '#', params: {} }])).toEqual([
+      { path: '/a', keyword: 'custom', reason: 'is invalid' },
+    ]);
   });
 });

@@ -1,6 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, unlinkSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
 import { exampleTwin } from '../example/index.ts';
-import { startTwin } from './serve.ts';
+import { PortInUseError, startTwin } from './serve.ts';
 
 const K1 = { headers: { 'x-key': 'k1' } };
 
@@ -29,6 +33,103 @@ describe('startTwin', () => {
       expect(running.twin.journal.all().map((e) => e.status)).toEqual([0, 200]);
     } finally {
       await running.close();
+    }
+  });
+});
+
+describe('startTwin: errors, addresses and the fixtures watcher', () => {
+  it('PortInUseError names the port and host', () => {
+    const err = new PortInUseError(1234, '::1');
+    expect(err).toBeInstanceOf(Error);
+    expect(err.name).toBe('PortInUseError');
+    expect(err.message).toBe('port 1234 on ::1 is already in use');
+    expect([err.port, err.host]).toEqual([1234, '::1']);
+  });
+
+  it('passes any other listen error through as it is', async () => {
+    const failed = await startTwin(exampleTwin, { host: '192.0.2.1' }).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(failed).not.toBeInstanceOf(PortInUseError);
+    expect(failed).toMatchObject({ code: 'EADDRNOTAVAIL' });
+  });
+
+  it('on loopback has no token, and shows an IPv6 host in brackets', async () => {
+    const running = await startTwin(exampleTwin, { host: '::1' });
+    try {
+      expect(running.url).toBe(`http://[::1]:${running.port}`);
+      expect(Object.keys(running)).not.toContain('adminToken');
+      expect((await fetch(`${running.url}/__admin/health`)).status).toBe(200);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('off loopback answers the admin API under any Host name, given the token', async () => {
+    const running = await startTwin(exampleTwin, { host: '0.0.0.0' });
+    try {
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = httpRequest(
+          {
+            host: '127.0.0.1',
+            port: running.port,
+            path: '/__admin/health',
+            headers: { host: `my-machine.local:${running.port}`, authorization: `Bearer ${running.adminToken}` },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+      expect(status).toBe(200);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('reloads on change and on a re-created file (not at start, not on removal), saying so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'doppel-serve-'));
+    const f = join(dir, 'fixtures.yaml');
+    writeFileSync(f, 'things: []\nkeys: {}\n');
+    const lines: string[] = [];
+    const running = await startTwin(exampleTwin, { fixturesFile: f, log: (l) => lines.push(l) });
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      expect(lines).toEqual([]);
+      writeFileSync(f, 'things: [{ id: a, name: A }]\nkeys: {}\n');
+      await expect.poll(() => lines.length, { timeout: 10_000 }).toBe(1);
+      expect(lines).toEqual([`[doppel:example] fixtures reloaded from ${f}`]);
+      unlinkSync(f);
+      await new Promise((r) => setTimeout(r, 400));
+      writeFileSync(f, 'things: [{ id: b, name: B }]\nkeys: {}\n');
+      await expect.poll(() => running.twin.state.things.has('b'), { timeout: 10_000 }).toBe(true);
+      expect(lines).toEqual([`[doppel:example] fixtures reloaded from ${f}`, `[doppel:example] fixtures reloaded from ${f}`]);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('logs to the console by default, and does not watch with watch: false', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'doppel-serve-'));
+    const f = join(dir, 'fixtures.yaml');
+    writeFileSync(f, 'things: []\nkeys: {}\n');
+    const logged = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const watching = await startTwin(exampleTwin, { fixturesFile: f });
+    const still = await startTwin(exampleTwin, { fixturesFile: f, watch: false });
+    try {
+      writeFileSync(f, 'things: [{ id: c, name: C }]\nkeys: {}\n');
+      await expect.poll(() => watching.twin.state.things.has('c'), { timeout: 10_000 }).toBe(true);
+      expect(logged).toHaveBeenCalledWith(`[doppel:example] fixtures reloaded from ${f}`);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(still.twin.state.things.has('c')).toBe(false);
+    } finally {
+      logged.mockRestore();
+      await watching.close();
+      await still.close();
     }
   });
 });

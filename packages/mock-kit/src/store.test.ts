@@ -86,3 +86,30 @@ describe('BoundedMap', () => {
     expect(() => new BoundedMap(0, () => 0)).toThrow(RangeError);
   });
 });
+
+describe('BoundedMap edges', () => {
+  it('accepts a size of 1 and names a bad size', () => {
+    const one = new BoundedMap<string, number>(1, () => 0);
+    one.set('a', 1).set('b', 2);
+    expect([...one.entries()]).toEqual([['b', 2]]);
+    expect(() => new BoundedMap(0, () => 0)).toThrow(new RangeError("a store's size must be a positive integer, got 0"));
+  });
+
+  it('an entry expires at its instant, not after; has, delete and clear act on it', () => {
+    let now = 100;
+    const m = new BoundedMap<string, number>(10, () => now);
+    m.set('a', 1, 200).set('b', 2);
+    expect(m.has('a')).toBe(true);
+    expect(m.has('zz')).toBe(false);
+    now = 200;
+    expect([...m.entries()]).toEqual([['b', 2]]);
+    expect(m.has('a')).toBe(false);
+    expect(m.delete('b')).toBe(true);
+    expect(m.delete('b')).toBe(false);
+    expect(m.get('b')).toBeUndefined();
+    m.set('c', 3);
+    m.clear();
+    expect(m.size).toBe(0);
+    expect(m.get('c')).toBeUndefined();
+  });
+});

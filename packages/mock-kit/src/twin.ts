@@ -241,7 +241,9 @@ export class Twin<F, S> {
 
   /** Reset, then seed the named state. Throws RangeError for an unknown name. */
   useState(name: string, params: Record<string, unknown> = {}): void {
-    const state = this.def.states?.[name];
+    // Own names only: `toString` or `__proto__` is no state.
+    const states = this.def.states ?? {};
+    const state = Object.hasOwn(states, name) ? states[name] : undefined;
     if (!state)
       throw new RangeError(
         `unknown state "${name}"; known: ${this.stateNames()
