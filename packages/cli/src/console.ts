@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, request as httpRequest, type Server
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isLoopback } from '@doppel/mock-kit';
+import { isLoopback, loopbackHosts, refuseAdmin } from '@doppel/mock-kit';
 
 export interface ConsoleTwin {
   name: string;
@@ -50,14 +50,6 @@ const CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-
 /** Headers the proxy passes to the twin: what the admin API reads, and the token. */
 const FORWARD = ['accept', 'content-type', 'content-length', 'authorization', 'x-doppel-admin-token', 'last-event-id'];
 
-/** The Host values a loopback-bound console answers to (as the twins', packages/mock-kit/src/guard.ts). */
-const loopbackHosts = (host: string, port: number) =>
-  new Set(
-    [`${host.includes(':') ? `[${host}]` : host}:${port}`, `127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].map((h) =>
-      h.toLowerCase(),
-    ),
-  );
-
 export class ConsolePortInUseError extends Error {
   constructor(readonly port: number) {
     super(`port ${port} is already in use`);
@@ -74,17 +66,15 @@ export async function startConsole(options: { host: string; port: number; dir?: 
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code, message } }));
   };
 
-  /** The twins' guard, for the console's own origin: its Host only (DNS rebinding), no page of another origin. */
-  const refused = (req: IncomingMessage): string | undefined => {
-    const host = (req.headers.host ?? '').toLowerCase();
-    if (hosts && !hosts.has(host)) return `the console answers only to ${[...hosts].join(', ')}, not Host ${host || '(none)'}`;
-    const origin = req.headers.origin;
-    if (origin !== undefined && origin.toLowerCase() !== `http://${host}`) return `the console refuses requests from ${origin}`;
-    const site = req.headers['sec-fetch-site'];
-    if (origin === undefined && site !== undefined && site !== 'same-origin' && site !== 'none')
-      return 'the console refuses requests from another site';
-    return undefined;
-  };
+  /** The twins' own guard (packages/mock-kit/src/guard.ts), for the console's origin: its Host only, no other page. */
+  const refused = (req: IncomingMessage) =>
+    refuseAdmin(
+      (name) => {
+        const v = req.headers[name];
+        return Array.isArray(v) ? v[0] : v;
+      },
+      { hosts },
+    );
 
   const proxy = (req: IncomingMessage, res: ServerResponse, twin: ConsoleTwin, path: string) => {
     const target = new URL(path, twin.url);
@@ -125,7 +115,7 @@ export async function startConsole(options: { host: string; port: number; dir?: 
 
   const server = createServer((req, res) => {
     const why = refused(req);
-    if (why) return fail(res, 403, 'forbidden', why);
+    if (why) return fail(res, why[0], why[1], why[2]);
     const url = new URL(req.url ?? '/', 'http://console');
     const twinPath = /^\/twins\/([a-z0-9-]+)(\/__admin(?:\/.*)?)$/.exec(url.pathname);
     if (twinPath) {

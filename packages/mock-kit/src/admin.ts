@@ -76,7 +76,7 @@ export function adminRoutes<F, S>(twin: Twin<F, S>): Hono<TwinEnv<F, S>> {
   // Every admin request passes the guard (host, origin, token), then is validated against admin.yaml (or the
   // twin's spec for its own admin routes).
   admin.use('*', async (c, next) => {
-    const refused = refuseAdmin(c, twin.adminGuard);
+    const refused = refuseAdmin((name) => c.req.header(name), twin.adminGuard);
     if (refused) return adminError(c, ...refused);
     const path = c.req.path;
     const matched = adminSpec.match(c.req.method, path) ?? twin.spec.match(c.req.method, path);

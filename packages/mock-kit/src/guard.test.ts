@@ -101,7 +101,7 @@ describe('the admin API with a token', () => {
 
 describe('refuseAdmin: each refusal, exactly', () => {
   const ask = async (guard: AdminGuard, headers: Record<string, string>) => {
-    const app = new Hono().all('*', (c) => c.json(refuseAdmin(c, guard) ?? null));
+    const app = new Hono().all('*', (c) => c.json(refuseAdmin((name) => c.req.header(name), guard) ?? null));
     return (await app.request('/__admin/health', { headers })).json();
   };
   const hosts = loopbackHosts('127.0.0.1', 4999);

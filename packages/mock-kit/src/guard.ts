@@ -1,6 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
-import type { Context } from 'hono';
 
 /**
  * Who may drive a twin's admin API. Bound to loopback, the admin API stays open to the developer's own
@@ -40,27 +39,30 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** Why this admin request is refused (status, code, message), or undefined when it may pass. */
-export function refuseAdmin(c: Context, guard: AdminGuard): [401 | 403, string, string] | undefined {
-  const host = (c.req.header('host') ?? '').toLowerCase();
+/**
+ * Why this admin request is refused (status, code, message), or undefined when it may pass. `header` reads a
+ * request header by lower-case name: a twin passes Hono's, the QA console's proxy Node's.
+ */
+export function refuseAdmin(header: (name: string) => string | undefined, guard: AdminGuard): [401 | 403, string, string] | undefined {
+  const host = (header('host') ?? '').toLowerCase();
   if (guard.hosts && !guard.hosts.has(host)) {
     return [403, 'forbidden_host', `the admin API answers only to ${[...guard.hosts].join(', ')}, not Host ${host || '(none)'}`];
   }
-  const origin = c.req.header('origin');
+  const origin = header('origin');
   if (origin !== undefined && origin !== 'null') {
     const own = origin.toLowerCase() === `http://${host}` || origin.toLowerCase() === `https://${host}`;
     if (!own && !guard.origins?.has(origin.toLowerCase())) {
       return [403, 'forbidden_origin', `the admin API refuses browser requests from ${origin}`];
     }
   } else {
-    const site = c.req.header('sec-fetch-site');
+    const site = header('sec-fetch-site');
     if (origin === 'null' || (site !== undefined && site !== 'same-origin' && site !== 'none')) {
       return [403, 'forbidden_origin', 'the admin API refuses browser requests from another site'];
     }
   }
   if (guard.token !== undefined) {
-    const bearer = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
-    const presented = c.req.header(ADMIN_TOKEN_HEADER) ?? bearer;
+    const bearer = /^Bearer\s+(.+)$/i.exec(header('authorization') ?? '')?.[1];
+    const presented = header(ADMIN_TOKEN_HEADER) ?? bearer;
     if (presented === undefined || !sameSecret(presented, guard.token)) {
       return [401, 'admin_token_required', `this twin's admin API needs its token (Authorization: Bearer … or ${ADMIN_TOKEN_HEADER})`];
     }

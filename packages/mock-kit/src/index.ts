@@ -9,7 +9,7 @@ export {
   type TwinApp,
 } from './app.ts';
 export { ADMIN_BODY_LIMIT, ADMIN_SPEC, adminError } from './admin.ts';
-export { ADMIN_TOKEN_HEADER, type AdminGuard, isLoopback } from './guard.ts';
+export { ADMIN_TOKEN_HEADER, type AdminGuard, isLoopback, loopbackHosts, refuseAdmin } from './guard.ts';
 export { CLOCK_MAX, type Clock, clockInRange, createClock } from './clock.ts';
 export { specFile } from './spec-file.ts';
 export { BoundedMap } from './store.ts';
