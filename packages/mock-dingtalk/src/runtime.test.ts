@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { connectAssetUri, DEFAULT_CORP_ID, type DingTalkFixtures, defaultFixtures, IDS, SELF_BUILT_APP, SUITE } from './fixtures.ts';
+import { DEFAULT_CORP_ID, type DingTalkFixtures, defaultFixtures, IDS, SELF_BUILT_APP, SUITE } from './fixtures.ts';
 import { key, versionIdOf } from './runtime.ts';
-import { call, createApp, frozenClock, post } from './test-helpers.ts';
-
-const CUSTOMER = connectAssetUri(DEFAULT_CORP_ID, IDS.createCustomer);
+import { call, createApp, CUSTOMER, frozenClock, post } from './test-helpers.ts';
 
 function seeded(patch: Partial<DingTalkFixtures>) {
   return createApp({ fixtures: { ...defaultFixtures(), ...patch }, clock: frozenClock() });

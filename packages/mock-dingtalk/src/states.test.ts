@@ -1,22 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { schemaProblems } from '@doppel/mock-kit';
 import { describe, expect, it } from 'vitest';
-import {
-  connectAssetUri,
-  DEFAULT_CORP_ID,
-  defaultFixtures,
-  IDS,
-  ISV_CORP_ID,
-  OFFICIAL_CORP_ID,
-  SELF_BUILT_APP,
-  SUITE,
-} from './fixtures.ts';
+import { connectAssetUri, DEFAULT_CORP_ID, defaultFixtures, IDS, OFFICIAL_CORP_ID, SELF_BUILT_APP, SUITE } from './fixtures.ts';
 import { dingtalkStates, STATE_INSTANCE_KEY, STATE_TOKENS } from './states.ts';
-import { call, createApp, post, selfBuiltToken, suiteToken } from './test-helpers.ts';
-
-const CUSTOMER = connectAssetUri(DEFAULT_CORP_ID, IDS.createCustomer);
-const ORDER = connectAssetUri(ISV_CORP_ID, IDS.createOrder);
-const TODO = connectAssetUri(OFFICIAL_CORP_ID, IDS.createTodo);
+import { call, createApp, CUSTOMER, ORDER, post, selfBuiltToken, suiteToken, TODO } from './test-helpers.ts';
 
 async function inState(name: string, params?: Record<string, unknown>) {
   const created = createApp();

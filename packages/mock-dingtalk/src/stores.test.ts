@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { connectAssetUri, DEFAULT_CORP_ID, type DingTalkFixtures, defaultFixtures, IDS } from './fixtures.ts';
-import { call, createApp, frozenClock, selfBuiltToken, suiteToken } from './test-helpers.ts';
+import { type DingTalkFixtures, defaultFixtures } from './fixtures.ts';
+import { call, createApp, CUSTOMER, frozenClock, selfBuiltToken, suiteToken } from './test-helpers.ts';
 
-const CUSTOMER = connectAssetUri(DEFAULT_CORP_ID, IDS.createCustomer);
 const GOOD_INPUT = JSON.stringify({ name: '张三', mobile: '13800000000', level: 'A' });
 const CONNECTORS = '/v1.0/connector/assets/connectors?type=official';
 

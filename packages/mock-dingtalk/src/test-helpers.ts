@@ -1,6 +1,6 @@
 import { type Clock, createClock } from '@doppel/mock-kit';
 import type { DingTalkApp } from './context.ts';
-import { DEFAULT_CORP_ID, SELF_BUILT_APP, SUITE } from './fixtures.ts';
+import { connectAssetUri, DEFAULT_CORP_ID, IDS, ISV_CORP_ID, OFFICIAL_CORP_ID, SELF_BUILT_APP, SUITE } from './fixtures.ts';
 import { createApp } from './server.ts';
 
 export const post = (body: unknown, headers: Record<string, string> = {}) => ({
@@ -37,3 +37,8 @@ export function call(app: DingTalkApp, token: string, path: string, body?: unkno
 export const frozenClock = (): Clock => createClock(() => Date.UTC(2024, 4, 1));
 
 export { createApp };
+
+/** The three actions the tests use most: 创建客户 (the default org's own), 创建销售订单 (the ISV's), 创建待办 (official). */
+export const CUSTOMER = connectAssetUri(DEFAULT_CORP_ID, IDS.createCustomer);
+export const ORDER = connectAssetUri(ISV_CORP_ID, IDS.createOrder);
+export const TODO = connectAssetUri(OFFICIAL_CORP_ID, IDS.createTodo);

@@ -1,21 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { DingTalkApp } from '../context.ts';
-import {
-  connectAssetUri,
-  DEFAULT_CORP_ID,
-  defaultFixtures,
-  IDS,
-  ISV_CORP_ID,
-  OFFICIAL_CORP_ID,
-  OTHER_CORP_ID,
-  SELF_BUILT_APP,
-  SUITE,
-} from '../fixtures.ts';
-import { call, createApp, frozenClock, post, selfBuiltToken, suiteToken } from '../test-helpers.ts';
+import { DEFAULT_CORP_ID, defaultFixtures, IDS, OTHER_CORP_ID, SELF_BUILT_APP, SUITE } from '../fixtures.ts';
+import { call, createApp, CUSTOMER, frozenClock, ORDER, post, selfBuiltToken, suiteToken, TODO } from '../test-helpers.ts';
 
-const ORDER = connectAssetUri(ISV_CORP_ID, IDS.createOrder);
-const CUSTOMER = connectAssetUri(DEFAULT_CORP_ID, IDS.createCustomer);
-const TODO = connectAssetUri(OFFICIAL_CORP_ID, IDS.createTodo);
 const goodCustomer = JSON.stringify({ name: '张三', mobile: '13800000000', level: 'A' });
 
 const json = async <T>(app: DingTalkApp, path: string) => (await (await app.request(path)).json()) as T;

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  connectAssetUri,
   DEFAULT_CORP_ID,
   defaultFixtures,
   IDS,
@@ -11,10 +10,7 @@ import {
   SELF_BUILT_APP,
   SUITE,
 } from '../fixtures.ts';
-import { call, createApp, suiteToken } from '../test-helpers.ts';
-
-const ORDER = connectAssetUri(ISV_CORP_ID, IDS.createOrder);
-const CUSTOMER = connectAssetUri(DEFAULT_CORP_ID, IDS.createCustomer);
+import { call, createApp, CUSTOMER, ORDER, suiteToken } from '../test-helpers.ts';
 
 const pageOf = (corpId: string, clientId: string, uri: string) =>
   `/connect/authority?${new URLSearchParams({ corpId, clientId, connectAssetUri: uri })}`;

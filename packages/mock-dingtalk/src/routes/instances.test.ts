@@ -1,13 +1,10 @@
 import { schemaProblems } from '@doppel/mock-kit';
 import { describe, expect, it } from 'vitest';
 import type { DingTalkApp } from '../context.ts';
-import { type ActionFixture, connectAssetUri, DEFAULT_CORP_ID, defaultFixtures, IDS, ISV_CORP_ID, OFFICIAL_CORP_ID } from '../fixtures.ts';
+import { type ActionFixture, connectAssetUri, DEFAULT_CORP_ID, defaultFixtures, IDS, OFFICIAL_CORP_ID } from '../fixtures.ts';
 import type { ExecutionRecord } from '../runtime.ts';
-import { call, createApp, frozenClock, selfBuiltToken, suiteToken } from '../test-helpers.ts';
+import { call, createApp, CUSTOMER, frozenClock, ORDER, selfBuiltToken, suiteToken, TODO } from '../test-helpers.ts';
 
-const CUSTOMER = connectAssetUri(DEFAULT_CORP_ID, IDS.createCustomer);
-const ORDER = connectAssetUri(ISV_CORP_ID, IDS.createOrder);
-const TODO = connectAssetUri(OFFICIAL_CORP_ID, IDS.createTodo);
 const goodCustomer = JSON.stringify({ name: '张三', mobile: '13800000000', level: 'A' });
 
 interface Invoked {
