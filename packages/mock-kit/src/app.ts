@@ -5,6 +5,7 @@ import { adminError, adminRoutes } from './admin.ts';
 import { type ErrorTemplate, Refusal, render, templateOf } from './errors.ts';
 import { cut, JOURNAL_BODY_LIMIT, type RawJournalEntry } from './journal.ts';
 import { parseJson } from './json.ts';
+import { TwinRouter } from './router.ts';
 import type { ValidationIssue } from './openapi.ts';
 import {
   type Callers,
@@ -43,20 +44,47 @@ export function defaultParseBody(raw: string, contentType: string | undefined): 
 
 const CAPTURED = Symbol('doppel.responseBody');
 const CAPTURED_JSON = Symbol('doppel.responseIsJson');
-type Capturing = Context & { [CAPTURED]?: unknown; [CAPTURED_JSON]?: boolean };
+/** Set once a handler calls `c.header()` or `c.status()`: Hono then has headers or a status to merge. */
+const PREPARED = Symbol('doppel.preparedHeaders');
+type Capturing = Context & { [CAPTURED]?: unknown; [CAPTURED_JSON]?: boolean; [PREPARED]?: boolean };
 const JSON_TYPE = { 'content-type': 'application/json' };
+
+/**
+ * The headers of a JSON answer as one plain object, or undefined when Hono must build them (a value that is not a
+ * string). A plain object is what @hono/node-server writes without building a `Headers` first.
+ */
+function plainJsonHeaders(headers: Record<string, unknown>): Record<string, string> | undefined {
+  let typed = false;
+  for (const k in headers) {
+    if (typeof headers[k] !== 'string') return undefined;
+    if (k.length === 12 && k.toLowerCase() === 'content-type') typed = true;
+  }
+  return (typed ? headers : { ...JSON_TYPE, ...headers }) as Record<string, string>;
+}
 
 /**
  * Remember what a handler answers as it builds the response, so the journal never clones a Response
  * (a clone tees the body stream and takes @hono/node-server off its fast path). Hono defines these
  * helpers per instance, so they are wrapped per request. `c.json` is serialised here, once, and the
  * journal keeps that text: one flat string per entry is far cheaper for the garbage collector than the
- * object graph it came from.
+ * object graph it came from. When the handler has set no header or status on the context, the answer is
+ * built here as Hono would build it, but with plain-object headers: no `Headers` object is made and
+ * @hono/node-server writes them as they are.
  */
 function captureBodies(c: Capturing): void {
   const body = c.body as (value: unknown, ...rest: unknown[]) => Response;
   const json = c.json as (value: unknown, ...rest: unknown[]) => Response;
+  const header = c.header as (...args: unknown[]) => void;
+  const status = c.status as (...args: unknown[]) => void;
   const anyC = c as unknown as Record<string, unknown>;
+  anyC.header = (...args: unknown[]) => {
+    c[PREPARED] = true;
+    return header(...args);
+  };
+  anyC.status = (...args: unknown[]) => {
+    c[PREPARED] = true;
+    return status(...args);
+  };
   anyC.json = (value: unknown, arg?: unknown, headers?: unknown) => {
     const plainHeaders = headers === undefined || (typeof headers === 'object' && !(headers instanceof Headers));
     const plainArg = arg === undefined || typeof arg === 'number' || !((arg as ResponseInit).headers instanceof Headers);
@@ -67,6 +95,10 @@ function captureBodies(c: Capturing): void {
     const text = JSON.stringify(value);
     c[CAPTURED] = text;
     c[CAPTURED_JSON] = true;
+    if ((arg === undefined || typeof arg === 'number') && !c[PREPARED] && !c.finalized) {
+      const plain = headers === undefined ? JSON_TYPE : plainJsonHeaders(headers as Record<string, unknown>);
+      if (plain) return new Response(text, { status: (arg as number | undefined) ?? 200, headers: plain });
+    }
     return body(text, arg, headers ? { ...JSON_TYPE, ...(headers as object) } : JSON_TYPE);
   };
   anyC.body = (value: unknown, ...rest: unknown[]) => {
@@ -156,7 +188,7 @@ function statusFault(status: number, body: unknown, headers: Record<string, stri
 export function createTwinApp<F, S>(def: TwinDefinition<F, S>, options: TwinOptions<F> = {}): TwinApp<F, S> {
   const twin = new TwinClass(def, options);
   // Not strict: `/things/` is `/things`, as the spec matcher has it.
-  const app = new Hono<TwinEnv<F, S>>({ strict: false });
+  const app = new Hono<TwinEnv<F, S>>({ strict: false, router: new TwinRouter() });
   const parseBody = def.parseBody ?? defaultParseBody;
   type C = TwinContext<F, S>;
 
