@@ -1,4 +1,5 @@
-// pnpm bench [--seconds 5] [--connections 32] [--pipelining 1] [--only zentao]
+// pnpm bench [--seconds 5] [--connections 32] [--pipelining 1] [--only zentao] [--source]
+// Measures the built twins (`pnpm build` first), as a user installs them; --source runs the TypeScript through tsx.
 // Loads each twin's hot endpoint over loopback, beside a bare Hono app serving the same bytes in the same run,
 // and prints requests/s, p50/p99 latency and the ratio twin/bare. Bounded in time; loopback only.
 //
@@ -15,7 +16,7 @@ import autocannon from 'autocannon';
 import { runPeers } from './peers.ts';
 import { runSoak } from './soak.ts';
 import { runStartup } from './startup.ts';
-import { cpu, type Load, options, printTable, server } from './shared.ts';
+import { cpu, type Load, options, printTable, server, twinCodeFrom, twinsBuilt } from './shared.ts';
 import { targets } from './targets/index.ts';
 
 const { values } = parseArgs({
@@ -30,6 +31,7 @@ const { values } = parseArgs({
     startup: { type: 'boolean', default: false },
     runs: { type: 'string' },
     warmup: { type: 'string', default: '2' },
+    source: { type: 'boolean', default: false },
   },
 });
 const clamp = (v: string, lo: number, hi: number) => Math.min(Math.max(Number(v) || lo, lo), hi);
@@ -41,6 +43,14 @@ const load: Load = { connections, pipelining };
 const chosen = values.only ? targets.filter((t) => values.only!.split(',').includes(t.name)) : targets;
 if (chosen.length === 0) {
   console.error(`--only ${values.only}: no such target (${targets.map((t) => t.name).join(', ')})`);
+  process.exit(2);
+}
+
+twinCodeFrom.source = values.source;
+if (!values.source && !twinsBuilt()) {
+  console.error(
+    'pnpm bench measures the built twins, as installed: run `pnpm build` first (or pass --source to run the TypeScript sources through tsx)',
+  );
   process.exit(2);
 }
 
@@ -65,7 +75,9 @@ async function run(s: { url: string; child: ChildProcess }, t: (typeof targets)[
 }
 
 async function runBare() {
-  console.log(`doppel bench: ${seconds}s per run, ${connections} connections, loopback, journal on\n`);
+  console.log(
+    `doppel bench: ${seconds}s per run, ${connections} connections, loopback, journal on, ${values.source ? 'TypeScript sources (tsx)' : 'built packages'}\n`,
+  );
   const rows: string[][] = [
     ['twin', 'endpoint', 'twin req/s', 'bare req/s', 'ratio', 'twin p50/p99 ms', 'bare p50/p99 ms', 'CPU µs/req twin/bare', 'CPU ratio'],
   ];

@@ -1,5 +1,6 @@
 // What both modes of `pnpm bench` share: the bench servers (serve.ts, each in its own process) and the load.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type autocannon from 'autocannon';
@@ -8,6 +9,21 @@ import type { BenchTarget } from './targets/types.ts';
 
 const tsx = createRequire(import.meta.url).resolve('tsx/cli');
 const serveScript = fileURLToPath(new URL('./serve.ts', import.meta.url));
+
+/**
+ * Which code of the twins the bench servers run: the built packages (what `npm install` gives a user: tsc's
+ * JavaScript, the pre-parsed JSON specs) unless `--source`, which runs the TypeScript sources through tsx.
+ * serve.ts and the targets are compiled by tsx either way; the twins' code under load is what is measured.
+ */
+export const twinCodeFrom = { source: false };
+const twinCode = () => (twinCodeFrom.source ? [] : ['--conditions=doppel-built']);
+
+/** Whether every twin package has been built (`pnpm build`), for the measurements of built code. */
+export function twinsBuilt(): boolean {
+  return ['mock-kit', 'mock-dingtalk', 'mock-zentao', 'mock-ones', 'mock-oauth'].every((p) =>
+    existsSync(fileURLToPath(new URL(`../packages/${p}/dist/index.js`, import.meta.url))),
+  );
+}
 
 export interface Served {
   url: string;
@@ -24,7 +40,7 @@ export async function server(
   opts: { prefix?: string[]; answerFile?: string; soak?: boolean } = {},
 ): Promise<Served> {
   // --expose-gc lets the soak mode measure memory after a full collection.
-  const node = opts.soak ? [process.execPath, '--expose-gc'] : [process.execPath];
+  const node = [process.execPath, ...(opts.soak ? ['--expose-gc'] : []), ...twinCode()];
   const argv = [...node, tsx, serveScript, name, opts.soak ? 'soak' : kind, ...(opts.answerFile ? [opts.answerFile] : [])];
   const [cmd, ...args] = [...(opts.prefix ?? []), ...argv];
   const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
@@ -74,7 +90,7 @@ export function printTable(rows: string[][]): void {
 
 /** The twin's answer to the target's request, recorded once by serve.ts in its own process. */
 export function recordAnswer(name: string): Recorded {
-  const out = execFileSync(process.execPath, [tsx, serveScript, name, 'record'], {
+  const out = execFileSync(process.execPath, [...twinCode(), tsx, serveScript, name, 'record'], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     timeout: 120_000,
