@@ -25,6 +25,10 @@ export default {
   ignoreStatic: true,
   reporters: ['clear-text', 'progress', 'json', 'html'],
   jsonReporter: { fileName: `reports/mutation/${pkg}.json` },
+  // `pnpm mutation` reuses the previous run's results where neither the mutated code nor the tests covering it
+  // changed (StrykerJS's incremental mode); `pnpm mutation --full` ignores them.
+  incremental: true,
+  incrementalFile: `reports/mutation/${pkg}.incremental.json`,
   htmlReporter: { fileName: `reports/mutation/${pkg}.html` },
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true, reportMutants: true },
   thresholds: { high: 85, low: 70, break: null },

@@ -1,11 +1,14 @@
-// `pnpm mutation [package…]`: StrykerJS over the kit and every twin (or the packages named), one after the
+// `pnpm mutation [--full] [package…]`: StrykerJS over the kit and every twin (or the packages named), one after the
 // other, then one line per package with its mutation score. Not part of `pnpm test`: it takes minutes.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const all = ['mock-kit', 'mock-zentao', 'mock-dingtalk', 'mock-ones', 'mock-oauth'];
-const asked = process.argv.slice(2).filter((a) => a !== '--');
+const args = process.argv.slice(2).filter((a) => a !== '--');
+// --full: every mutant again, not only those whose code or covering tests changed since the last run.
+const full = args.includes('--full');
+const asked = args.filter((a) => a !== '--full');
 const unknown = asked.filter((p) => !all.includes(p));
 if (unknown.length) {
   console.error(`unknown package: ${unknown.join(', ')} (known: ${all.join(', ')})`);
@@ -15,7 +18,7 @@ const config = resolve('stryker.config.mjs');
 const scores = [];
 for (const name of asked.length ? asked : all) {
   console.log(`\n== mutation testing ${name}`);
-  const run = spawnSync('npx', ['stryker', 'run', config], { stdio: 'inherit', env: { ...process.env, DOPPEL_MUTATE: name, DOPPEL_MUTATION: '1' } });
+  const run = spawnSync('npx', ['stryker', 'run', config, ...(full ? ['--force'] : [])], { stdio: 'inherit', env: { ...process.env, DOPPEL_MUTATE: name, DOPPEL_MUTATION: '1' } });
   const report = join('reports/mutation', `${name}.json`);
   if (run.status !== 0 || !existsSync(report)) {
     scores.push(`${name}: failed to run`);
