@@ -30,21 +30,48 @@ describe('the authority page', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     expect(res.headers.get('x-acs-request-id')).toBeTruthy();
     const html = await res.text();
-    expect(html).toContain(`<dd id="corp">Doppel 测试企业 (${DEFAULT_CORP_ID})</dd>`);
-    expect(html).toContain(`<dd id="client">${SUITE.suiteKey}</dd>`);
-    expect(html).toContain('<dd id="connector">云进销存 ERP</dd>');
-    expect(html).toContain(`<dd id="asset">创建销售订单 — ${ORDER}</dd>`);
-    expect(html).toContain('<dd id="status" data-authorized="false">未授权</dd>');
+    // DingTalk's authorization page, in Chinese: the app asks the organisation for one connect asset.
+    expect(html).toMatch(/^<!doctype html>\n<html lang="zh-CN">/);
+    expect(html).toContain('<h1>授权</h1>');
+    expect(html).toContain('<h2 id="app-name">Doppel 三方应用</h2>');
+    expect(html).toContain(`<p class="kind" id="client">第三方企业应用 · ${SUITE.suiteKey}</p>`);
+    expect(html).toContain('申请获得 <span id="corp-name">Doppel 测试企业</span> 的以下授权：');
+    expect(html).toContain(
+      '使用三方连接器 <span class="what" id="connector">云进销存 ERP</span> 的执行动作 <span class="what" id="asset">创建销售订单</span>',
+    );
+    expect(html).toContain(`<span class="uri" id="asset-uri">${ORDER}</span>`);
+    expect(html).toContain(`<dd id="corp">Doppel 测试企业（${DEFAULT_CORP_ID}）</dd>`);
+    expect(html).toContain('<span class="badge" id="status" data-authorized="false">未授权</span>');
+    expect(html).not.toContain('id="message"');
     expect(html).toContain(`<input type="hidden" name="corpId" value="${DEFAULT_CORP_ID}">`);
     expect(html).toContain(`<input type="hidden" name="clientId" value="${SUITE.suiteKey}">`);
     expect(html).toContain(`<input type="hidden" name="connectAssetUri" value="${ORDER}">`);
-    expect(html).toContain('<button type="submit" name="decision" value="grant">');
-    expect(html).toContain('<button type="submit" name="decision" value="revoke">');
-    expect(html).toContain('<input type="text" name="login" id="login" autocomplete="username" value="">');
+    // Grant first, so Enter in a field grants; both fields labelled.
+    expect(html).toMatch(
+      /<button type="submit" name="decision" value="grant" class="primary">同意授权<\/button>\s*<button type="submit" name="decision" value="revoke" class="secondary">取消授权<\/button>/,
+    );
+    expect(html).toContain('<p class="hint" id="sign-in-hint">请以组织管理员身份登录后授权</p>');
+    expect(html).toContain('<label for="login">管理员账号</label>');
+    expect(html).toContain('<label for="password">密码</label>');
+    expect(html).toContain('<input type="text" name="login" id="login" autocomplete="username" aria-describedby="sign-in-hint" value="">');
     expect(html).toContain('<input type="password" name="password" id="password" autocomplete="current-password">');
-    expect(html).toContain('<h1>连接资产授权</h1>\n\n<dl>');
+    // DingTalk's blue, inline CSS only: nothing fetched from anywhere (no font, image, script or stylesheet).
+    expect(html).toContain('<style>');
+    expect(html).toContain('background:#007fff');
+    expect(html).not.toMatch(/<link|<script|<img|<iframe|@import|url\(|https?:/);
     const self = await (await app.request(pageOf(DEFAULT_CORP_ID, SELF_BUILT_APP.appKey, ORDER))).text();
-    expect(self).toContain('<dd id="status" data-authorized="true">已授权</dd>');
+    expect(self).toContain('<span class="badge" id="status" data-authorized="true">已授权</span>');
+    expect(self).toContain(`<p class="kind" id="client">企业内部应用 · ${SELF_BUILT_APP.appKey}</p>`);
+    expect(self).toContain('<h2 id="app-name">Doppel 自建应用</h2>');
+  });
+
+  it('names an integration flow and a self-built connector as DingTalk does', async () => {
+    const { app } = createApp();
+    const flow = CUSTOMER.replace(IDS.createCustomer, IDS.syncCustomersFlow);
+    const html = await (await app.request(pageOf(DEFAULT_CORP_ID, SUITE.suiteKey, flow))).text();
+    expect(html).toContain(
+      '使用企业自建连接器 <span class="what" id="connector">Doppel CRM</span> 的集成流 <span class="what" id="asset">客户同步集成流</span>',
+    );
   });
 
   it('grants and revokes at once for the signed-in administrator, saying so; the suite can then use the asset, and not after the revoke', async () => {
@@ -54,13 +81,13 @@ describe('the authority page', () => {
     const granted = await app.request('/connect/authority', decision({ ...fields, decision: 'grant' }));
     expect(granted.status).toBe(200);
     const grantedHtml = await granted.text();
-    expect(grantedHtml).toContain('<p id="message">已同意授权</p>');
+    expect(grantedHtml).toContain('<p id="message" class="msg ok" role="status">已同意授权</p>');
     expect(grantedHtml).toContain('data-authorized="true"');
     expect((await call(app, token, '/v1.0/connector/instances', { connectAssetUri: ORDER, instanceKey: 'k' })).status).toBe(200);
 
     const revoked = await app.request('/connect/authority', decision({ ...fields, decision: 'revoke' }));
     const revokedHtml = await revoked.text();
-    expect(revokedHtml).toContain('<p id="message">已取消授权</p>');
+    expect(revokedHtml).toContain('<p id="message" class="msg ok" role="status">已取消授权</p>');
     expect(revokedHtml).toContain('data-authorized="false"');
     expect((await call(app, token, '/v1.0/connector/instances', { connectAssetUri: ORDER, instanceKey: 'k' })).status).toBe(403);
   });
@@ -81,11 +108,16 @@ describe('the authority page', () => {
     ['an unknown client', DEFAULT_CORP_ID, 'nobody', ORDER, '应用 nobody 不存在'],
     ['an unknown organisation', 'dingnobody', SUITE.suiteKey, ORDER, '组织 dingnobody 不存在'],
     ['an unknown asset before an unknown client', DEFAULT_CORP_ID, 'nobody', 'dca://nope', '连接资产 dca://nope 不存在'],
-  ])('says 404 for %s, naming it', async (_label, corpId, clientId, uri, text) => {
+  ])('says 404 for %s, naming it, in the same look and without a form', async (_label, corpId, clientId, uri, text) => {
     const { app } = createApp();
     const res = await app.request(pageOf(corpId, clientId, uri));
     expect(res.status).toBe(404);
-    expect(await res.text()).toBe(`<!doctype html><meta charset="utf-8"><title>不存在</title><p>${text}</p>`);
+    const html = await res.text();
+    expect(html).toMatch(/^<!doctype html>\n<html lang="zh-CN">/);
+    expect(html).toContain('<h2>无法授权</h2>');
+    expect(html).toContain(`<p id="message" class="msg err" role="alert">${text}</p>`);
+    expect(html).toContain('<style>');
+    expect(html).not.toContain('<form');
     expect(res.headers.get('x-acs-request-id')).toBeTruthy();
   });
 
@@ -93,6 +125,33 @@ describe('the authority page', () => {
     const { app } = createApp();
     const res = await app.request(pageOf(DEFAULT_CORP_ID, `<b a='x'>&"`, ORDER));
     expect(await res.text()).toContain('应用 &#60;b a=&#39;x&#39;&#62;&#38;&#34; 不存在');
+  });
+
+  it('escapes the names from the fixtures, the asset URI and the typed login', async () => {
+    const f = defaultFixtures();
+    const evil = (what: string) => `<script>alert("${what}")</script>&'`;
+    const escaped = (what: string) => `&#60;script&#62;alert(&#34;${what}&#34;)&#60;/script&#62;&#38;&#39;`;
+    f.orgs[0]!.name = evil('org');
+    f.suites[0]!.name = evil('suite');
+    f.connectors.find((c) => c.id === IDS.erp)!.name = evil('connector');
+    f.actions.find((a) => a.id === IDS.createOrder)!.name = evil('action');
+    const { app } = createApp({ fixtures: f });
+    const html = await (await app.request(pageOf(DEFAULT_CORP_ID, SUITE.suiteKey, ORDER))).text();
+    expect(html).toContain(`<h2 id="app-name">${escaped('suite')}</h2>`);
+    expect(html).toContain('<span class="avatar" aria-hidden="true">&#60;</span>');
+    expect(html).toContain(`<span id="corp-name">${escaped('org')}</span>`);
+    expect(html).toContain(`<dd id="corp">${escaped('org')}（${DEFAULT_CORP_ID}）</dd>`);
+    expect(html).toContain(`<span class="what" id="connector">${escaped('connector')}</span>`);
+    expect(html).toContain(`<span class="what" id="asset">${escaped('action')}</span>`);
+    expect(html).not.toContain('<script');
+    const refused = await app.request(
+      '/connect/authority',
+      decision({ corpId: DEFAULT_CORP_ID, clientId: SUITE.suiteKey, connectAssetUri: ORDER, decision: 'grant', login: '"><script>x' }),
+    );
+    expect(refused.status).toBe(401);
+    const refusedHtml = await refused.text();
+    expect(refusedHtml).toContain('value="&#34;&#62;&#60;script&#62;x"');
+    expect(refusedHtml).not.toContain('<script');
   });
 
   it('records no decision for an unknown asset, client or organisation', async () => {
@@ -151,7 +210,7 @@ describe('the authority page requires the organisation administrator to sign in'
     const before = [...twin.state.grants];
     const r = await attempt(app, extra);
     expect(r.status).toBe(401);
-    expect(r.html).toContain(`<p id="message">${message}</p>`);
+    expect(r.html).toContain(`<p id="message" class="msg err" role="alert">${message}</p>`);
     expect(r.html).toContain('data-authorized="false"');
     expect(r.authorized).toBe(false);
     expect([...twin.state.grants]).toEqual(before);
@@ -161,7 +220,9 @@ describe('the authority page requires the organisation administrator to sign in'
   it('keeps the typed login on a refused sign-in, never the password', async () => {
     const { app } = createApp();
     const r = await attempt(app, { login: ORG_ADMIN.login, password: 'wrong-"pw"' });
-    expect(r.html).toContain(`<input type="text" name="login" id="login" autocomplete="username" value="${ORG_ADMIN.login}">`);
+    expect(r.html).toContain(
+      `<input type="text" name="login" id="login" autocomplete="username" aria-describedby="sign-in-hint" value="${ORG_ADMIN.login}">`,
+    );
     expect(r.html).not.toContain('wrong-');
   });
 
@@ -184,7 +245,7 @@ describe('the authority page requires the organisation administrator to sign in'
     const { app } = createApp({ fixtures: f });
     const r = await attempt(app, signIn());
     expect(r.status).toBe(401);
-    expect(r.html).toContain('<p id="message">该组织未设置管理员，无法在此授权</p>');
+    expect(r.html).toContain('<p id="message" class="msg err" role="alert">该组织未设置管理员，无法在此授权</p>');
     expect(r.authorized).toBe(false);
     const viaAdmin = await app.request('/__admin/authorizations', {
       method: 'POST',
