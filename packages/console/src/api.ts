@@ -90,3 +90,28 @@ export function matches(e: JournalEntry, f: JournalView): boolean {
   if (status && !String(e.status).startsWith(status.replace(/x+$/i, ''))) return false;
   return true;
 }
+
+/** A refused admin call as the console shows it: the twin's code, message and details (`[{path, reason}]` for fixtures). */
+export interface AdminFailure {
+  code?: string;
+  message?: string;
+  details?: unknown;
+}
+
+/**
+ * `PUT /__admin/fixtures` with the editor's text as it is, as YAML (`application/yaml`) or JSON: the twin parses and
+ * validates it, so its own error (a path and a reason) is what the console shows.
+ */
+export async function sendFixtures(twin: TwinInfo, text: string, format: 'yaml' | 'json'): Promise<{ error?: AdminFailure }> {
+  const url = new URL(`twins/${twin.name}/__admin/fixtures`, document.baseURI).href;
+  const res = await withToken(
+    new Request(url, {
+      method: 'PUT',
+      headers: { 'content-type': format === 'yaml' ? 'application/yaml' : 'application/json' },
+      body: text,
+    }),
+  );
+  if (res.ok) return {};
+  const body = (await res.json().catch(() => ({}))) as { error?: AdminFailure };
+  return { error: body.error ?? { code: 'http', message: `HTTP ${res.status}` } };
+}

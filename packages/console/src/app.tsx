@@ -12,8 +12,12 @@ import {
   operationsOf,
   type TwinInfo,
 } from './api.ts';
-
-type Say = (text: string, error?: boolean) => void;
+import { ClockPanel } from './clock.tsx';
+import { EntryDetail } from './entry.tsx';
+import { FixturesPanel } from './fixtures.tsx';
+import { PlatformView, platformViewOf } from './platform.tsx';
+import { describeError, type Say } from './shared.tsx';
+import { faultOf, shortTitle } from './views.ts';
 
 export function App() {
   const [twins, setTwins] = useState<TwinInfo[]>();
@@ -32,8 +36,15 @@ export function App() {
         <h1>Doppel console</h1>
         <nav aria-label="Twins" class="tabs">
           {twins?.map((t, i) => (
-            <button type="button" key={t.name} aria-pressed={i === current} onClick={() => setCurrent(i)}>
-              {t.title}
+            <button
+              type="button"
+              key={t.name}
+              aria-pressed={i === current}
+              aria-label={t.title}
+              title={t.title}
+              onClick={() => setCurrent(i)}
+            >
+              {shortTitle(t.title)}
             </button>
           ))}
         </nav>
@@ -58,14 +69,6 @@ export function App() {
     </>
   );
 }
-
-const describeError = (err: unknown) => {
-  const e = err as { code?: string; message?: string; details?: unknown };
-  const known = Array.isArray(e.details)
-    ? ` (${e.details.map((d) => (typeof d === 'object' && d ? Object.values(d).join(' ') : String(d))).join(', ')})`
-    : '';
-  return `${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}${known}`;
-};
 
 function TwinView({ twin, say }: { twin: TwinInfo; say: Say }) {
   const admin = useMemo(() => adminOf(twin), [twin]);
@@ -101,47 +104,84 @@ function TwinView({ twin, say }: { twin: TwinInfo; say: Say }) {
     await refresh();
     return !r.error;
   };
+  const [panel, setPanel] = useState<Panel>('rules');
+  const [tick, setTick] = useState(0);
+  const onEntry = useCallback(
+    (entry: JournalEntry) => {
+      setTick((t) => t + 1);
+      if (entry.rule) void refreshRules();
+    },
+    [refreshRules],
+  );
+  const platform = platformViewOf(twin.name);
+  const panels: [Panel, string][] = [
+    ['rules', 'Errors & rules'],
+    ['fixtures', 'Fixtures'],
+    ['clock', 'Clock'],
+    ...(platform ? [['platform', platform] as [Panel, string]] : []),
+  ];
+  const wide = panel === 'fixtures';
+  const rulesPanel = (
+    <>
+      {catalogue && <MakeFail catalogue={catalogue} operations={operations} onAdd={(rule, text) => act(text, admin.addRule(rule))} />}
+      <Rules
+        rules={rules}
+        onRemove={(r) => act(`Removed: ${r.summary}`, admin.removeRule(r.id))}
+        onClear={() => act('Removed every rule', admin.clearRules())}
+      />
+      {states && (
+        <section aria-labelledby="states-h">
+          <h2 id="states-h">Named states</h2>
+          <ul class="states">
+            {states.states.map((s) => (
+              <li key={s.name}>
+                <button
+                  type="button"
+                  aria-pressed={states.active === s.name}
+                  onClick={() => act(`State ${s.name} selected`, admin.useState(s.name))}
+                >
+                  {s.name}
+                </button>
+                <span>{s.description}</span>
+              </li>
+            ))}
+          </ul>
+          <button type="button" class="danger" onClick={() => act(`${twin.title} reset`, admin.reset())}>
+            Reset {twin.title}
+          </button>
+        </section>
+      )}
+      {catalogue && <Catalogue catalogue={catalogue} />}
+    </>
+  );
 
   return (
-    <main class="twin">
+    <main class={`twin ${wide ? 'wide' : panel === 'platform' ? 'roomy' : ''}`}>
       <section class="controls" aria-label={`${twin.title} controls`}>
         <p class="where">
-          {twin.title} answers at <code>{twin.url}</code>
+          {twin.title} answers at <code>{twin.url}</code> ·{' '}
+          <a href={`reference.html?twin=${encodeURIComponent(twin.name)}`} target="_blank" rel="noopener">
+            API reference
+          </a>
         </p>
-        {catalogue && <MakeFail catalogue={catalogue} operations={operations} onAdd={(rule, text) => act(text, admin.addRule(rule))} />}
-        <Rules
-          rules={rules}
-          onRemove={(r) => act(`Removed: ${r.summary}`, admin.removeRule(r.id))}
-          onClear={() => act('Removed every rule', admin.clearRules())}
-        />
-        {states && (
-          <section aria-labelledby="states-h">
-            <h2 id="states-h">Named states</h2>
-            <ul class="states">
-              {states.states.map((s) => (
-                <li key={s.name}>
-                  <button
-                    type="button"
-                    aria-pressed={states.active === s.name}
-                    onClick={() => act(`State ${s.name} selected`, admin.useState(s.name))}
-                  >
-                    {s.name}
-                  </button>
-                  <span>{s.description}</span>
-                </li>
-              ))}
-            </ul>
-            <button type="button" class="danger" onClick={() => act(`${twin.title} reset`, admin.reset())}>
-              Reset {twin.title}
+        <nav class="panels" aria-label={`${twin.title} views`}>
+          {panels.map(([id, label]) => (
+            <button type="button" key={id} aria-pressed={panel === id} onClick={() => setPanel(id)}>
+              {label}
             </button>
-          </section>
-        )}
-        {catalogue && <Catalogue catalogue={catalogue} />}
+          ))}
+        </nav>
+        {panel === 'fixtures' && <FixturesPanel twin={twin} admin={admin} say={say} onChanged={() => void refresh()} />}
+        {panel === 'clock' && <ClockPanel twin={twin} admin={admin} say={say} />}
+        {panel === 'platform' && <PlatformView twin={twin} admin={admin} say={say} tick={tick} />}
+        {panel === 'rules' && rulesPanel}
       </section>
-      <Journal admin={admin} callers={catalogue?.callers ?? []} onRuleHit={refreshRules} say={say} />
+      <Journal admin={admin} twin={twin.name} callers={catalogue?.callers ?? []} onEntry={onEntry} say={say} />
     </main>
   );
 }
+
+type Panel = 'rules' | 'fixtures' | 'clock' | 'platform';
 
 type Times = 'once' | 'n' | 'forever';
 
@@ -159,15 +199,34 @@ function MakeFail({
   const [scenario, setScenario] = useState(catalogue.scenarios[0]?.name ?? '');
   const [times, setTimes] = useState<Times>('once');
   const [n, setN] = useState(3);
+  const [answer, setAnswer] = useState<'error' | 'fault'>('error');
+  const [fault, setFault] = useState<'delay' | 'status' | 'drop'>('status');
+  const [delay, setDelay] = useState(0);
+  const [faultMs, setFaultMs] = useState(2000);
+  const [status, setStatus] = useState(503);
+  const [faultBody, setFaultBody] = useState('');
   const chosen = op === '' ? undefined : operations[Number(op)];
   const who = catalogue.callers.find((c) => `${c.kind}:${c.id}` === caller);
   const howMany = times === 'once' ? 'once' : times === 'n' ? `${n} times` : 'until cleared';
-  const sentence = `Make the next ${chosen ? `${chosen.method} ${chosen.path}` : 'request'}${who ? ` from ${who.kind} ${who.id}` : ''} fail with ${scenario}, ${howMany}`;
+  const target = `${chosen ? `${chosen.method} ${chosen.path}` : 'request'}${who ? ` from ${who.kind} ${who.id}` : ''}`;
+  const outcome =
+    answer === 'error'
+      ? `fail with ${scenario}${delay > 0 ? ` after ${delay} ms` : ''}`
+      : fault === 'delay'
+        ? `wait ${faultMs} ms, then get the normal answer`
+        : fault === 'drop'
+          ? 'be dropped (the connection closes, no answer)'
+          : `answer HTTP ${status}${faultBody.trim() ? ' with that body' : ''}`;
+  const sentence = `Make the next ${target} ${outcome}, ${howMany}`;
   const submit = async (e: Event) => {
     e.preventDefault();
+    const what =
+      answer === 'error'
+        ? { scenario, ...(delay > 0 && { fault: { type: 'delay' as const, ms: delay } }) }
+        : { fault: faultOf(fault, faultMs, status, faultBody) };
     await onAdd(
       {
-        scenario,
+        ...what,
         ...(chosen && { match: { method: chosen.method, path: chosen.path } }),
         ...(who && { caller: { [who.kind]: who.id } }),
         ...(times !== 'forever' && { times: times === 'once' ? 1 : n }),
@@ -175,6 +234,8 @@ function MakeFail({
       `Rule added: ${sentence}`,
     );
   };
+  const num = (set: (v: number) => void, min: number) => (e: Event) =>
+    set(Math.max(min, Number((e.target as HTMLInputElement).value) || min));
   return (
     <form class="make-fail" onSubmit={submit} aria-labelledby="fail-h">
       <h2 id="fail-h">Make the next … fail with …</h2>
@@ -201,16 +262,69 @@ function MakeFail({
           ))}
         </select>
       </label>
-      <label>
-        Error
-        <select aria-label="Error" value={scenario} onChange={(e) => setScenario((e.target as HTMLSelectElement).value)}>
-          {catalogue.scenarios.map((s) => (
-            <option key={s.name} value={s.name}>
-              {s.name} · HTTP {s.status} · {s.description}
-            </option>
-          ))}
-        </select>
-      </label>
+      <fieldset>
+        <legend>Answer with</legend>
+        <label class="inline">
+          <input type="radio" name="answer" value="error" checked={answer === 'error'} onChange={() => setAnswer('error')} /> the platform's
+          error
+        </label>
+        <label class="inline">
+          <input type="radio" name="answer" value="fault" checked={answer === 'fault'} onChange={() => setAnswer('fault')} /> a generic
+          fault
+        </label>
+      </fieldset>
+      {answer === 'error' ? (
+        <>
+          <label>
+            Error
+            <select aria-label="Error" value={scenario} onChange={(e) => setScenario((e.target as HTMLSelectElement).value)}>
+              {catalogue.scenarios.map((s) => (
+                <option key={s.name} value={s.name}>
+                  {s.name} · HTTP {s.status} · {s.description}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Delay before answering (ms, 0 for none)
+            <input aria-label="Delay before answering (ms)" type="number" min={0} step={100} value={delay} onInput={num(setDelay, 0)} />
+          </label>
+        </>
+      ) : (
+        <>
+          <label>
+            Fault
+            <select aria-label="Fault" value={fault} onChange={(e) => setFault((e.target as HTMLSelectElement).value as typeof fault)}>
+              <option value="status">HTTP status (any body)</option>
+              <option value="delay">delay (then the normal answer)</option>
+              <option value="drop">drop (close the connection, no answer)</option>
+            </select>
+          </label>
+          {fault === 'delay' && (
+            <label>
+              Delay (ms)
+              <input aria-label="Delay (ms)" type="number" min={1} step={100} value={faultMs} onInput={num(setFaultMs, 1)} />
+            </label>
+          )}
+          {fault === 'status' && (
+            <>
+              <label>
+                HTTP status
+                <input aria-label="HTTP status" type="number" min={100} max={599} value={status} onInput={num(setStatus, 100)} />
+              </label>
+              <label>
+                Response body (JSON or text; empty for none)
+                <textarea
+                  aria-label="Response body"
+                  rows={3}
+                  value={faultBody}
+                  onInput={(e) => setFaultBody((e.target as HTMLTextAreaElement).value)}
+                />
+              </label>
+            </>
+          )}
+        </>
+      )}
       <fieldset>
         <legend>How many</legend>
         {(
@@ -303,7 +417,19 @@ function Catalogue({ catalogue }: { catalogue: Scenarios }) {
 
 const LIMIT = 200;
 
-function Journal({ admin, callers, onRuleHit, say }: { admin: Admin; callers: KnownCaller[]; onRuleHit: () => void; say: Say }) {
+function Journal({
+  admin,
+  twin,
+  callers,
+  onEntry,
+  say,
+}: {
+  admin: Admin;
+  twin: string;
+  callers: KnownCaller[];
+  onEntry: (entry: JournalEntry) => void;
+  say: Say;
+}) {
   const [entries, setEntries] = useState<JournalEntry[]>([]);
   const [live, setLive] = useState(false);
   const [filter, setFilter] = useState<JournalView>({ caller: '', path: '', status: '' });
@@ -325,7 +451,7 @@ function Journal({ admin, callers, onRuleHit, say }: { admin: Admin; callers: Kn
           } else if (event.type === 'cleared') setEntries([]);
           else {
             add([event.entry]);
-            if (event.entry.rule) onRuleHit();
+            onEntry(event.entry);
           }
         }
       } catch (err) {
@@ -335,7 +461,7 @@ function Journal({ admin, callers, onRuleHit, say }: { admin: Admin; callers: Kn
       }
     })();
     return () => stop.abort();
-  }, [admin, onRuleHit, say]);
+  }, [admin, onEntry, say]);
   const shown = entries.filter((e) => matches(e, filter));
   const entry = entries.find((e) => e.id === open);
   const set = (k: keyof JournalView) => (e: Event) => setFilter({ ...filter, [k]: (e.target as HTMLInputElement).value });
@@ -401,57 +527,7 @@ function Journal({ admin, callers, onRuleHit, say }: { admin: Admin; callers: Kn
       {shown.length === 0 && (
         <p class="muted">{entries.length ? 'No request matches the filters.' : 'No request yet: call the twin and it shows here.'}</p>
       )}
-      {entry && <EntryDetail entry={entry} onClose={() => setOpen(undefined)} />}
+      {entry && <EntryDetail entry={entry} admin={admin} twin={twin} onClose={() => setOpen(undefined)} />}
     </section>
-  );
-}
-
-const show = (v: unknown) => (v === undefined ? '(none)' : typeof v === 'string' ? v : JSON.stringify(v, null, 2));
-
-function EntryDetail({ entry, onClose }: { entry: JournalEntry; onClose: () => void }) {
-  return (
-    <article class="detail" aria-label={`Journal entry ${entry.id}`}>
-      <header>
-        <h3>
-          #{entry.id} {entry.method} {entry.path} → {entry.status}
-          {entry.error ? ` ${entry.error}` : ''}
-        </h3>
-        <button type="button" onClick={onClose}>
-          Close
-        </button>
-      </header>
-      <dl>
-        <dt>time</dt>
-        <dd>
-          {entry.time} · {entry.durationMs} ms
-        </dd>
-        <dt>callers</dt>
-        <dd>{callersText(entry) || '(none known)'}</dd>
-        <dt>rule</dt>
-        <dd class="rule">
-          {entry.rule
-            ? `${entry.rule}: ${entry.ruleSummary ?? ''}`
-            : entry.scenario
-              ? `x-doppel-scenario ${entry.scenario}`
-              : '(none: the twin answered)'}
-        </dd>
-      </dl>
-      <div class="exchange">
-        <div>
-          <h4>Request</h4>
-          <pre>{show({ body: entry.body, query: entry.query, headers: entry.headers })}</pre>
-        </div>
-        <div>
-          <h4>Response</h4>
-          <pre>{show(entry.responseBody)}</pre>
-          {entry.notes && (
-            <>
-              <h4>Notes</h4>
-              <pre>{show(entry.notes)}</pre>
-            </>
-          )}
-        </div>
-      </div>
-    </article>
   );
 }
