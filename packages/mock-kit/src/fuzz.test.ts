@@ -106,7 +106,12 @@ const parse = (text: string): unknown => {
 };
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-describe('fuzz: the requests it sends', async () => {
+/**
+ * 2,400 requests of one seed to a recorder, and what they were, sorted out. Run inside each test, never at describe
+ * level: StrykerJS links a mutant only to the tests that ran its code, and code run while a file is collected counts
+ * for none of them (so every mutant of the request builder survived). The same seed sends the same requests.
+ */
+async function sample() {
   const spec = compileSpec(fuzzDoc, 'fuzz-doc');
   const { app, sent } = recorder();
   const signed: boolean[] = [];
@@ -127,21 +132,27 @@ describe('fuzz: the requests it sends', async () => {
     .filter((s) => !s.text.includes('[[[[[[[['))
     .map((s) => parse(s.text))
     .filter(isObj);
+  return { spec, sent, signed, report, gets, posts, bodies, objects };
+}
 
-  it('alternates the operations, sends every request, and counts the outcomes', () => {
+describe('fuzz: the requests it sends', () => {
+  it('alternates the operations, sends every request, and counts the outcomes', async () => {
+    const { sent, report } = await sample();
     expect(report).toEqual({ seed: 4242, sent: 2400, outcomes: { '2xx': 2400 }, failures: [], failed: 0 });
     expect(sent.map((s) => s.method)).toEqual(Array.from({ length: 2400 }, (_, i) => (i % 2 === 0 ? 'GET' : 'POST')));
     expect(sent.every((s) => s.headers.authorization === 'Bearer t')).toBe(true);
   });
 
-  it('sends about a third of the requests valid (the rest mutated), as sign() is told', () => {
+  it('sends about a third of the requests valid (the rest mutated), as sign() is told', async () => {
+    const { signed } = await sample();
     expect(signed).toHaveLength(2400);
     const valid = signed.filter(Boolean).length;
     expect(valid).toBeGreaterThan(2400 * 0.28);
     expect(valid).toBeLessThan(2400 * 0.39);
   });
 
-  it('sends valid bodies: JSON the schema accepts, and form fields for a form type', () => {
+  it('sends valid bodies: JSON the schema accepts, and form fields for a form type', async () => {
+    const { posts } = await sample();
     const validJson = posts.filter(
       (s) => s.headers['content-type'] === 'application/json' && schemaProblems(THING, parse(s.text)).length === 0,
     );
@@ -152,7 +163,8 @@ describe('fuzz: the requests it sends', async () => {
     expect(forms.some((f) => /^-?\d+$/.test(new URLSearchParams(f.text).get('size') ?? ''))).toBe(true);
   });
 
-  it('mutates bodies every documented way', () => {
+  it('mutates bodies every documented way', async () => {
+    const { posts, bodies, objects } = await sample();
     const values = objects.flatMap((o) => Object.entries(o));
     // wrong type: one field replaced by null, 42, 'text', [], {} or true.
     // (The same pick chooses the field and the value, so on this two-field object 42 and 'text' land where they fit.)
@@ -195,7 +207,8 @@ describe('fuzz: the requests it sends', async () => {
     expect(bodies.some((b) => /^\{"(name|size)":1e400,"n2":9007199254740993,"/.test(b))).toBe(true);
   });
 
-  it('sends wrong content types and none', () => {
+  it('sends wrong content types and none', async () => {
+    const { posts } = await sample();
     const types = new Set(posts.map((s) => s.headers['content-type']));
     for (const t of ['text/plain', 'application/xml', 'multipart/form-data', 'application/x-www-form-urlencoded', 'application/json']) {
       expect(types, t).toContain(t);
@@ -208,7 +221,8 @@ describe('fuzz: the requests it sends', async () => {
     expect(posts.filter((s) => s.headers['content-type'] === 'multipart/form-data').every((s) => !/^[a-z]+=/.test(s.text))).toBe(true);
   });
 
-  it('fills path, query and header parameters, valid and mutated', () => {
+  it('fills path, query and header parameters, valid and mutated', async () => {
+    const { gets } = await sample();
     expect(gets.every((s) => s.bytes.length === 0)).toBe(true);
     const ids = gets.map((s) => s.url.pathname.slice('/items/'.length));
     expect(ids.every((id) => id.length > 0 && !id.includes('/'))).toBe(true);
@@ -238,6 +252,7 @@ describe('fuzz: the requests it sends', async () => {
   });
 
   it('the same seed sends the same requests, another seed others', async () => {
+    const { spec, sent } = await sample();
     const again = recorder();
     await fuzz(again.app, spec, { seed: 4242, requests: 60, headers: { authorization: 'Bearer t' } });
     expect(again.sent.map((s) => `${s.method} ${s.url} ${s.text.slice(0, 50)}`)).toEqual(

@@ -221,6 +221,43 @@ describe('probeBadInput: what it reports', () => {
     expect(got.filter((g) => g.startsWith('HEAD'))).toEqual(Array(4 * (1 + 9 + 3 * 11)).fill('HEAD '));
   });
 
+  it('reports a throw on a request without a body with no body, and the first 300 characters of the error', async () => {
+    const app = new Hono().get('*', () => {
+      throw new Error('g'.repeat(400));
+    });
+    app.onError((err) => {
+      throw err;
+    });
+    const failures = await probeBadInput(app, compileSpec({ paths: { '/g': { get: { responses: {} } } } }, 'probe-throw'));
+    expect(failures.length).toBeGreaterThan(0);
+    expect(failures[0]).toEqual({
+      method: 'GET',
+      url: 'http://twin.test/g',
+      contentType: undefined,
+      body: undefined,
+      status: 'threw',
+      answer: `Error: ${'g'.repeat(293)}`,
+    });
+  });
+
+  it('reports at most the first 120 characters of the body it sent', async () => {
+    const app = new Hono().post('*', async (c) => ((await c.req.text()).length > 120 ? c.text('too long', 500) : c.json({}, 400)));
+    const failures = await probeBadInput(app, compileSpec(doc, 'probe-long'));
+    expect(failures.length).toBeGreaterThan(0);
+    expect(failures.every((f) => f.status === 500 && f.body!.length === 120 && f.answer === 'too long')).toBe(true);
+  });
+
+  it('reads an answer without a content type, and closes an event stream whatever its parameters', async () => {
+    const app = new Hono()
+      .get('/none', () => new Response(null, { status: 204 }))
+      .get(
+        '/stream',
+        () => new Response(new ReadableStream({ start() {} }), { headers: { 'content-type': 'text/event-stream; charset=utf-8' } }),
+      );
+    const spec = compileSpec({ paths: { '/none': { get: { responses: {} } }, '/stream': { get: { responses: {} } } } }, 'probe-types');
+    expect(await probeBadInput(app, spec)).toEqual([]);
+  }, 10_000);
+
   it('closes an event stream it is answered with instead of waiting for its end', async () => {
     const app = new Hono().all(
       '*',
