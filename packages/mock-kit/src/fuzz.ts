@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { Hono } from 'hono';
 import { generateSync } from 'json-schema-faker';
-import type { LoadedSpec } from './openapi.ts';
+import { deref, type LoadedSpec, type OperationParameter } from './openapi.ts';
 import { compileSchema, describeErrors } from './schema.ts';
 
 /**
@@ -75,56 +75,29 @@ const MUTATIONS = [
 ] as const;
 type Mutation = (typeof MUTATIONS)[number];
 
-interface Param {
-  name: string;
-  in: 'query' | 'header' | 'path' | 'cookie';
-  required?: boolean;
-  schema?: Json;
-}
+type Param = OperationParameter;
 
 interface Target {
   label: string;
   method: string;
   path: string;
-  params: Param[];
+  params: readonly Param[];
   bodyTypes: [string, Json | undefined][];
   responses: Json;
 }
 
-function deref(doc: Json, node: unknown): Json {
-  let cur = node as Json;
-  for (let i = 0; i < 20 && cur && typeof cur.$ref === 'string'; i++) {
-    cur = (cur.$ref as string)
-      .slice(2)
-      .split('/')
-      .reduce<unknown>((o, k) => (o as Json)?.[k.replace(/~1/g, '/').replace(/~0/g, '~')], doc) as Json;
-  }
-  return cur ?? {};
-}
-
+/** What the fuzzer sends to: each operation with the parameters and body the spec compiler resolved for it. */
 function targets(spec: LoadedSpec): Target[] {
-  const doc = spec.doc;
-  const out: Target[] = [];
-  for (const op of spec.operations) {
-    const item = (doc.paths as Json)[op.path] as Json;
-    const opDoc = item[op.method.toLowerCase()] as Json;
-    const shared = ((item.parameters as unknown[]) ?? []).map((p) => deref(doc, p) as unknown as Param);
-    const own = ((opDoc.parameters as unknown[]) ?? []).map((p) => deref(doc, p) as unknown as Param);
-    const params = [...shared.filter((s) => !own.some((o) => o.name === s.name && o.in === s.in)), ...own];
-    const body = opDoc.requestBody ? deref(doc, opDoc.requestBody) : undefined;
-    const bodyTypes = Object.entries((body?.content ?? {}) as Record<string, Json>).map(
+  return spec.operations.map((op) => ({
+    label: `${op.method} ${op.path}`,
+    method: op.method,
+    path: op.path,
+    params: op.parameters,
+    bodyTypes: Object.entries((op.requestBody?.content ?? {}) as Record<string, Json>).map(
       ([type, media]) => [type, media.schema as Json | undefined] as [string, Json | undefined],
-    );
-    out.push({
-      label: `${op.method} ${op.path}`,
-      method: op.method,
-      path: op.path,
-      params,
-      bodyTypes,
-      responses: (opDoc.responses ?? {}) as Json,
-    });
-  }
-  return out;
+    ),
+    responses: op.responses,
+  }));
 }
 
 /** A schema with the document's components beside it, so json-schema-faker resolves `#/components/...`. */

@@ -63,18 +63,22 @@ describe('compileSpec: operations', () => {
 // Specs are compiled inside each test, never at describe level: StrykerJS links a mutant only to the tests that
 // ran its code, and code run while a file is collected counts for none of them.
 describe('compileSpec: match', () => {
-  const matchSpec = () => compileSpec({
-    paths: {
-      '/pets/{petId}': { get: { responses: {} } },
-      '/pets/mine': { get: { responses: {} } },
-      '/v1.0/things': { get: { responses: {} } },
-      '/files/{name}.json': { get: { responses: {} } },
-    },
-  });
+  const matchSpec = () =>
+    compileSpec({
+      paths: {
+        '/pets/{petId}': { get: { responses: {} } },
+        '/pets/mine': { get: { responses: {} } },
+        '/v1.0/things': { get: { responses: {} } },
+        '/files/{name}.json': { get: { responses: {} } },
+      },
+    });
 
   it('prefers static segments over templated ones, whatever the declaration order', () => {
     expect(matchSpec().match('GET', '/pets/mine')).toEqual({ op: expect.objectContaining({ path: '/pets/mine' }), params: {} });
-    expect(matchSpec().match('GET', '/pets/42')).toEqual({ op: expect.objectContaining({ path: '/pets/{petId}' }), params: { petId: '42' } });
+    expect(matchSpec().match('GET', '/pets/42')).toEqual({
+      op: expect.objectContaining({ path: '/pets/{petId}' }),
+      params: { petId: '42' },
+    });
   });
 
   it('captures templated segments, decoded, with an optional trailing slash, and only for the method', () => {
@@ -176,6 +180,34 @@ describe('compileSpec: parameters', () => {
       { in: 'query', name: 'limit', keyword: 'maximum', message: 'limit must be <= 100' },
       { in: 'header', name: 'x-tenant', keyword: 'required', message: 'x-tenant is required' },
     ]);
+  });
+
+  it("lists an operation's parameters resolved: the path's, unless redeclared, then its own, and those of an operation without any", () => {
+    const doc2: Json = {
+      components: { parameters: { A: { name: 'a', in: 'query', required: true } } },
+      paths: {
+        '/a': {
+          parameters: [{ $ref: '#/components/parameters/A' }, { name: 'h', in: 'header', required: true }],
+          get: { parameters: [{ name: 'a', in: 'query', required: false }], responses: {} },
+          delete: { responses: { '204': { description: 'gone' } } },
+        },
+      },
+    };
+    const get = op(doc2, 'GET', '/a');
+    expect(get.parameters).toEqual([
+      { name: 'h', in: 'header', required: true },
+      { name: 'a', in: 'query', required: false },
+    ]);
+    // The operation's own optional `a` replaces the path's required one.
+    expect(get.validate(req({ headers: { h: '1' } }))).toEqual([]);
+    const del = op(doc2, 'DELETE', '/a');
+    expect(del.parameters.map((p) => p.name)).toEqual(['a', 'h']);
+    expect(del.validate(req())).toEqual([
+      { in: 'query', name: 'a', keyword: 'required', message: 'a is required' },
+      { in: 'header', name: 'h', keyword: 'required', message: 'h is required' },
+    ]);
+    expect(del.responses).toEqual({ '204': { description: 'gone' } });
+    expect(del.requestBody).toBeUndefined();
   });
 
   it('keeps path-level parameters the operation does not redeclare', () => {

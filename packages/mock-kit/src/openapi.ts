@@ -28,6 +28,12 @@ export interface Operation {
   secured: boolean;
   /** Vendor extensions (`x-…`) of the operation. */
   extensions: Json;
+  /** Its parameters, `$ref`s resolved: the path's, unless the operation redeclares one (same name and `in`), then its own. */
+  parameters: readonly OperationParameter[];
+  /** Its request body, `$ref` resolved, if it has one. */
+  requestBody: Json | undefined;
+  /** Its responses, as written. */
+  responses: Json;
   validate(req: RequestParts): ValidationIssue[];
 }
 
@@ -42,7 +48,7 @@ export interface RequestParts {
   skipBody?: boolean;
 }
 
-interface ParamSpec {
+export interface OperationParameter {
   name: string;
   in: 'query' | 'header' | 'path' | 'cookie';
   required?: boolean;
@@ -59,7 +65,8 @@ export interface LoadedSpec {
   schema(name: string): ValidateFunction;
 }
 
-function deref(doc: Json, node: unknown): Json {
+/** A node of the document with its `$ref` chain followed (local refs only; a cycle stops after 20 steps). */
+export function deref(doc: Json, node: unknown): Json {
   let cur = node as Json;
   for (let i = 0; i < 20 && cur && typeof cur.$ref === 'string'; i++) {
     const ref = cur.$ref as string;
@@ -87,7 +94,7 @@ function rebaseRefs(node: unknown, base: string): unknown {
 function issuesFrom(errors: ErrorObject[] | null | undefined, where: ValidationIssue['in']): ValidationIssue[] {
   return describeErrors(errors).map(({ path, keyword, reason }) => {
     // A parameter is named by the first segment (`/maxResults` → `maxResults`); a body problem by its pointer.
-    const name = where === 'body' ? path : (path.split('/')[1] ?? '');
+    const name = where === 'body' ? path : path.slice(1).split('/')[0]!;
     return { in: where, name, keyword, message: `${name || 'body'} ${reason}` };
   });
 }
@@ -146,11 +153,11 @@ export function compileSpec(doc: Json, label = 'spec'): LoadedSpec {
   const operations: Operation[] = [];
   const paths = (doc.paths ?? {}) as Record<string, Json>;
   for (const [path, item] of Object.entries(paths)) {
-    const shared = ((item.parameters as unknown[]) ?? []).map((p) => deref(doc, p) as unknown as ParamSpec);
+    const shared = ((item.parameters as unknown[]) ?? []).map((p) => deref(doc, p) as unknown as OperationParameter);
     for (const method of METHODS) {
       const opDoc = item[method] as Json | undefined;
       if (!opDoc) continue;
-      const own = ((opDoc.parameters as unknown[]) ?? []).map((p) => deref(doc, p) as unknown as ParamSpec);
+      const own = ((opDoc.parameters as unknown[]) ?? []).map((p) => deref(doc, p) as unknown as OperationParameter);
       const params = [...shared.filter((s) => !own.some((o) => o.name === s.name && o.in === s.in)), ...own];
       const groups: Record<'query' | 'header' | 'path', (() => ValidateFunction) | undefined> = {
         query: undefined,
@@ -192,6 +199,9 @@ export function compileSpec(doc: Json, label = 'spec'): LoadedSpec {
         operationId: opDoc.operationId as string | undefined,
         secured,
         extensions,
+        parameters: params,
+        requestBody: bodyDoc,
+        responses: (opDoc.responses ?? {}) as Json,
         validate(req) {
           const issues: ValidationIssue[] = [];
           for (const where of ['path', 'query', 'header'] as const) {

@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import type { LoadedSpec } from './openapi.ts';
+import { deref, type LoadedSpec } from './openapi.ts';
 
 /** One request the probe sent that a twin answered with a 5xx, or that made it throw. */
 export interface ProbeFailure {
@@ -84,15 +84,11 @@ export async function probeBadInput(app: Hono<any>, spec: LoadedSpec, options: P
 
   for (const op of spec.operations) {
     if (options.skip?.includes(`${op.method} ${op.path}`)) continue;
-    const opDoc = ((spec.doc.paths as Json)[op.path] as Json)[op.method.toLowerCase()] as Json;
-    const params = ((opDoc.parameters as Json[] | undefined) ?? []).map((p) =>
-      typeof p.$ref === 'string' ? (((spec.doc.components as Json).parameters as Json)[p.$ref.split('/').pop()!] as Json) : p,
-    );
-    const queryNames = params.filter((p) => p.in === 'query').map((p) => String(p.name));
+    const queryNames = op.parameters.filter((p) => p.in === 'query').map((p) => p.name);
     const enums = new Map(
-      params
-        .filter((p) => p.in === 'query' && Array.isArray((p.schema as Json | undefined)?.enum))
-        .map((p) => [String(p.name), (p.schema as Json).enum as unknown[]]),
+      op.parameters
+        .filter((p) => p.in === 'query' && Array.isArray(p.schema && deref(spec.doc, p.schema).enum))
+        .map((p) => [p.name, deref(spec.doc, p.schema).enum as unknown[]]),
     );
     for (const pathValue of ['x', '0', '%E4%B8%AD', 'a'.repeat(300)]) {
       const path = op.path.replace(/\{[^}]+\}/g, pathValue);
@@ -106,13 +102,9 @@ export async function probeBadInput(app: Hono<any>, spec: LoadedSpec, options: P
       }
       for (const q of queries) await send(op.method, path, q);
       if (op.method === 'GET' || op.method === 'DELETE') continue;
-      const media = ((opDoc.requestBody as Json | undefined)?.content ?? {}) as Record<string, Json>;
-      const schema = Object.values(media)[0]?.schema as Json | undefined;
-      const resolved =
-        typeof schema?.$ref === 'string'
-          ? (((spec.doc.components as Json).schemas as Json)[schema.$ref.split('/').pop()!] as Json)
-          : schema;
-      const typed = wrongTyped(resolved).map((b) => JSON.stringify(b));
+      const media = (op.requestBody?.content ?? {}) as Record<string, Json>;
+      const schema = Object.values(media)[0]?.schema;
+      const typed = wrongTyped(schema === undefined ? undefined : deref(spec.doc, schema)).map((b) => JSON.stringify(b));
       for (const type of CONTENT_TYPES) {
         for (const body of [...BODIES, ...typed]) await send(op.method, path, queries[0]!, type, body);
       }
