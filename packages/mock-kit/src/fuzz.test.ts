@@ -522,3 +522,188 @@ describe('formatReport', () => {
     );
   });
 });
+
+describe('fuzz: bodies that are not objects, and the query it builds', () => {
+  const doc = {
+    paths: {
+      '/s': { post: { requestBody: { content: { 'application/json': { schema: { type: 'string', maxLength: 5 } } } }, responses: {} } },
+      '/arr': {
+        post: {
+          requestBody: { content: { 'application/json': { schema: { type: 'array', items: { type: 'integer' } } } } },
+          responses: {},
+        },
+      },
+      '/f': {
+        post: {
+          requestBody: { content: { 'application/x-www-form-urlencoded': { schema: { type: 'string', maxLength: 5 } } } },
+          responses: {},
+        },
+      },
+      '/three': {
+        get: {
+          parameters: ['a', 'b', 'c'].map((name) => ({ name, in: 'query', required: true, schema: { type: 'string', minLength: 1 } })),
+          responses: {},
+        },
+      },
+      '/plain': { get: { responses: {} } },
+      '/h': { get: { parameters: [{ name: 'X-Uni', in: 'header', required: true, schema: { enum: ['中x'] } }], responses: {} } },
+      '/g': { get: { requestBody: { content: { 'application/json': { schema: { type: 'object' } } } }, responses: {} } },
+    },
+  };
+
+  async function run() {
+    const { app, sent } = recorder();
+    const valid: boolean[] = [];
+    const report = await fuzz(app, compileSpec(doc, 'shapes'), {
+      seed: 77,
+      requests: 1400,
+      sign: (_path, query, isValid) => {
+        valid.push(isValid);
+        return query;
+      },
+    });
+    return { report, sent, valid, to: (path: string) => sent.filter((s) => s.url.pathname === path) };
+  }
+
+  it('mutates a string or array body as a value, never as an object of its characters or items', async () => {
+    const { report, to } = await run();
+    // (Every answer is an undeclared 200: these operations declare no responses.)
+    expect(report.failures.filter((f) => f.kind !== 'undeclared status')).toEqual([]);
+    const texts = [...to('/s'), ...to('/arr')].map((s) => s.text);
+    expect(texts.some((t) => /^\{"0":/.test(t))).toBe(false);
+    const strings = to('/s').map((s) => s.text);
+    expect(strings).toContain('{"doppelExtra":"x"}');
+    expect(strings).toContain(JSON.stringify('y'.repeat(100_000)));
+    expect(strings).toContain(JSON.stringify('中文\u0000'));
+    expect(strings).toContain('{"field":1e400,"n2":9007199254740993}');
+    expect(strings).toContain('{}');
+  });
+
+  it('sends a form body of a value that is not an object as nothing, not its characters', async () => {
+    const { to } = await run();
+    const forms = to('/f').filter((s) => s.headers['content-type'] === 'application/x-www-form-urlencoded');
+    expect(forms.length).toBeGreaterThan(0);
+    expect(forms.some((s) => s.text === '')).toBe(true);
+    expect(forms.some((s) => /^0=/.test(s.text))).toBe(false);
+  });
+
+  it('leaves out at most one required query parameter, duplicates only for that mutation, and names no header after a query one', async () => {
+    const { sent, valid } = await run();
+    const three = sent.map((s, i) => ({ s, valid: valid[i]! })).filter(({ s }) => s.url.pathname === '/three');
+    expect(three.length).toBeGreaterThan(100);
+    for (const { s } of three) expect(['a', 'b', 'c'].filter((n) => !s.url.searchParams.has(n)).length).toBeLessThanOrEqual(1);
+    const validOnes = three.filter((t) => t.valid);
+    expect(validOnes.length).toBeGreaterThan(10);
+    for (const { s } of validOnes) expect(['a', 'b', 'c'].map((n) => s.url.searchParams.getAll(n).length)).toEqual([1, 1, 1]);
+    expect(three.some(({ s }) => s.url.searchParams.getAll('a').length === 2)).toBe(true);
+    expect(sent.some((s) => 'a' in s.headers || 'b' in s.headers || 'c' in s.headers)).toBe(false);
+  });
+
+  it('adds its own query to an operation without parameters, and strips what a header cannot carry', async () => {
+    const { to } = await run();
+    const searches = to('/plain').map((s) => s.url.search);
+    expect(searches).toContain('?bad=%ZZ%');
+    expect(searches).toContain('?doppelExtra=1');
+    const uni = to('/h').map((s) => s.headers['x-uni']);
+    expect(uni.filter((v) => v !== undefined).every((v) => v === 'x')).toBe(true);
+    expect(uni).toContain('x');
+  });
+
+  it('never sends a body with a GET, even one whose spec documents a request body', async () => {
+    const { to } = await run();
+    const gets = to('/g');
+    expect(gets.length).toBeGreaterThan(100);
+    expect(gets.every((s) => s.bytes.length === 0)).toBe(true);
+  });
+});
+
+describe('fuzz: more of what it reports', () => {
+  const ok = { description: 'ok', content: { 'application/json': { schema: THING }, 'text/plain': { schema: { type: 'string' } } } };
+  const doc = {
+    paths: {
+      '/one': { get: { responses: { '200': ok } } },
+      '/two': { get: { responses: { '200': ok } } },
+      '/h': { head: { responses: { '200': ok } } },
+      '/post': { post: { requestBody: { content: { 'application/json': { schema: THING } } }, responses: { '200': ok } } },
+      '/sse': { get: { responses: { '200': { description: 'events', content: { 'text/event-stream': {} } } } } },
+    },
+  };
+  const spec = () => compileSpec(doc, 'more');
+
+  it('reports each operation failing the same way, and a throw by its first 300 characters, without an after()', async () => {
+    const app = new Hono().get('*', () => {
+      throw new Error('e'.repeat(400));
+    });
+    app.onError((err) => {
+      throw err;
+    });
+    const report = await fuzz(app, spec(), { seed: 5, requests: 4, only: ['GET /one', 'GET /two'] });
+    expect(report.failures.map((f) => [f.kind, f.operation, f.detail])).toEqual([
+      ['threw', 'GET /one', `Error: ${'e'.repeat(293)}`],
+      ['threw', 'GET /two', `Error: ${'e'.repeat(293)}`],
+    ]);
+  });
+
+  it('names every declared content type, at most three schema problems, and 160 characters of the body', async () => {
+    const xml = await fuzz(
+      new Hono().get('*', (c) => c.body('<x/>', 200, { 'content-type': 'application/xml' })),
+      spec(),
+      { seed: 5, requests: 1, only: ['GET /one'] },
+    );
+    expect(xml.failures.map((f) => f.detail)).toEqual(['application/xml is not among application/json, text/plain for 200']);
+    const body = JSON.stringify({ name: 1, size: 's', a: 'z'.repeat(300) });
+    const four = await fuzz(
+      new Hono().get('*', (c) => c.body(JSON.stringify([1, 2]), 200, { 'content-type': 'application/json' })),
+      compileSpec(
+        {
+          paths: {
+            '/x': {
+              get: {
+                responses: {
+                  '200': {
+                    description: 'ok',
+                    content: { 'application/json': { schema: { type: 'array', items: { type: 'string' }, minItems: 3, maxItems: 0 } } },
+                  },
+                },
+              },
+            },
+          },
+        },
+        'four',
+      ),
+      { seed: 5, requests: 1 },
+    );
+    expect(four.failures[0]!.detail.split('; ')).toHaveLength(3);
+    const long = await fuzz(
+      new Hono().get('*', (c) => c.body(body, 200, { 'content-type': 'application/json' })),
+      spec(),
+      {
+        seed: 5,
+        requests: 1,
+        only: ['GET /one'],
+      },
+    );
+    expect(long.failures[0]!.detail).toBe(`/name must be string; /size must be integer in ${body.slice(0, 160)}`);
+  });
+
+  it('shows a body of invalid UTF-8 as such', async () => {
+    const app = new Hono().post('*', async (c) => {
+      const bytes = new Uint8Array(await c.req.arrayBuffer());
+      return bytes.includes(0xff) ? c.text('bad bytes', 500) : c.json({ name: 'n', size: 1 });
+    });
+    const report = await fuzz(app, spec(), { seed: 6, requests: 300, only: ['POST /post'] });
+    expect(report.failures.map((f) => [f.kind, f.body])).toEqual([['server error', '<invalid UTF-8 bytes>']]);
+  });
+
+  it('checks no body of a HEAD answer, and closes an event stream whatever its parameters', async () => {
+    const app = new Hono()
+      .get('/h', () => new Response('not json', { status: 200, headers: { 'content-type': 'application/json' } }))
+      .get(
+        '/sse',
+        () => new Response(new ReadableStream({ start() {} }), { headers: { 'content-type': 'text/event-stream; charset=utf-8' } }),
+      );
+    const report = await fuzz(app, spec(), { seed: 6, requests: 6, only: ['HEAD /h', 'GET /sse'] });
+    expect(report.failures.map((f) => [f.kind, f.operation, f.status, f.detail])).toEqual([]);
+    expect(report.sent).toBe(6);
+  }, 10_000);
+});
