@@ -3,6 +3,10 @@
 // package's sources and runs its own vitest suite against each mutant. Reports go to reports/mutation/<package>.
 const pkg = process.env.DOPPEL_MUTATE ?? 'mock-kit';
 const dir = `packages/${pkg}`;
+// `pnpm mutation <package> --files a.ts,b.ts`: only those sources are mutated, into a partial report that
+// scripts/mutation.mjs merges into the package's last full one.
+const files = process.env.DOPPEL_MUTATE_FILES?.split(',').filter(Boolean);
+const report = files ? `${pkg}.partial` : pkg;
 
 // pnpm links plugins beside the project, not beside Stryker's core, so the runner is named by path.
 const vitestRunner = new URL('./node_modules/@stryker-mutator/vitest-runner/dist/src/index.js', import.meta.url).pathname;
@@ -12,7 +16,7 @@ export default {
   plugins: [vitestRunner],
   testRunner: 'vitest',
   vitest: { configFile: `${dir}/vitest.config.ts`, dir },
-  mutate: [
+  mutate: files?.map((f) => `${dir}/src/${f}`) ?? [
     `${dir}/src/**/*.ts`,
     `!${dir}/src/**/*.test.ts`,
     `!${dir}/src/generated/**`,
@@ -24,12 +28,12 @@ export default {
   // Static mutants (module-level constants) would each rerun the whole suite; they are reported as ignored.
   ignoreStatic: true,
   reporters: ['clear-text', 'progress', 'json', 'html'],
-  jsonReporter: { fileName: `reports/mutation/${pkg}.json` },
+  jsonReporter: { fileName: `reports/mutation/${report}.json` },
   // `pnpm mutation` reuses the previous run's results where neither the mutated code nor the tests covering it
   // changed (StrykerJS's incremental mode); `pnpm mutation --full` ignores them.
-  incremental: true,
+  incremental: !files,
   incrementalFile: `reports/mutation/${pkg}.incremental.json`,
-  htmlReporter: { fileName: `reports/mutation/${pkg}.html` },
+  htmlReporter: { fileName: `reports/mutation/${report}.html` },
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true, reportMutants: true },
   thresholds: { high: 85, low: 70, break: null },
   concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 2),
