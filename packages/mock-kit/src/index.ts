@@ -24,7 +24,9 @@ export { isSecretName, maskDeep, maskValue } from './mask.ts';
 export { type LoadedSpec, loadSpec, type Operation, safeDecode, schemaIssues, type ValidationIssue } from './openapi.ts';
 export { type Fault, type Rule, RuleBook, type RuleInput, summarize } from './scenarios.ts';
 export { compileSchema, describeErrors, sampleFromSchema, type SchemaProblem, schemaProblems } from './schema.ts';
-export { PortInUseError, type RunningTwin, type StartOptions, startTwin } from './serve.ts';
+export { PortInUseError, type RunningTwin, type StartOptions, startTwin, storeOf } from './serve.ts';
+export { connectStore, isRedisUrl, RedisStore, type RedisStoreOptions, StoreContention } from './redis-store.ts';
+export { Cell, type Op, type Shared, Space, Tx } from './shared.ts';
 export {
   type CallerFacts,
   type CallerHooks,

@@ -4,8 +4,7 @@ import { SmartRouter } from 'hono/router/smart-router';
 import { TrieRouter } from 'hono/router/trie-router';
 
 /** Whether a route or request path is the admin API's (`/__admin` and below). */
-export const isAdminPath = (path: string): boolean =>
-  path.startsWith('/__admin') && (path.length === 8 || path.charAt(8) === '/');
+export const isAdminPath = (path: string): boolean => path.startsWith('/__admin') && (path.length === 8 || path.charAt(8) === '/');
 
 /**
  * A twin's router: the admin API and the platform's routes in two routers. Hono's fastest router (RegExpRouter,
