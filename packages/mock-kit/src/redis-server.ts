@@ -3,6 +3,7 @@ import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { Redis } from 'ioredis';
 
 /**
  * A throwaway redis-server for tests of the shared store: on a free loopback port, in a temporary directory, with no
@@ -12,6 +13,10 @@ import { delimiter, join } from 'node:path';
 export interface TestRedis {
   url: string;
   port: number;
+  /** Empty the database (between tests). */
+  flush(): Promise<void>;
+  /** A client of it, for a test's own look at what Redis holds (closed by `stop`). */
+  client(): Redis;
   stop(): Promise<void>;
 }
 
@@ -67,7 +72,23 @@ export async function startRedisServer(): Promise<TestRedis> {
     if (ready) {
       proc.stdout!.resume();
       proc.stderr!.resume();
-      return { url: `redis://127.0.0.1:${port}/0`, port, stop: () => stop(proc, dir) };
+      let client: Redis | undefined;
+      const open = () => {
+        client ??= new Redis(port, '127.0.0.1');
+        return client;
+      };
+      return {
+        url: `redis://127.0.0.1:${port}/0`,
+        port,
+        client: open,
+        flush: async () => {
+          await open().flushdb();
+        },
+        stop: async () => {
+          await client?.quit().catch(() => {});
+          await stop(proc, dir);
+        },
+      };
     }
     await stop(proc, dir);
     // The port was taken between finding it and binding it: try another.

@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { exampleTwin } from '../example/index.ts';
 import { redisServerPath, startRedisServer, type TestRedis } from './redis-server.ts';
@@ -13,7 +12,6 @@ const K1 = { 'x-key': 'k1' };
 
 describe.skipIf(!available)('two replicas of the example twin on one Redis', () => {
   let redis: TestRedis;
-  let admin: Redis;
   const running: Replica[] = [];
   const replica = async (options: StartOptions<ExampleFixtures> = {}): Promise<Replica> => {
     const r = await startTwin(exampleTwin, { store: redis.url, ...options });
@@ -30,16 +28,14 @@ describe.skipIf(!available)('two replicas of the example twin on one Redis', () 
 
   beforeAll(async () => {
     redis = await startRedisServer();
-    admin = new Redis(redis.url);
   });
   afterAll(async () => {
     await Promise.all(running.map((r) => r.close()));
-    await admin?.quit();
     await redis?.stop();
   });
   beforeEach(async () => {
     await Promise.all(running.splice(0).map((r) => r.close()));
-    await admin.flushdb();
+    await redis.flush();
   });
 
   it('fires a rule set on A on B, and `times: 2` exactly twice across both', async () => {
@@ -143,7 +139,7 @@ describe.skipIf(!available)('two replicas of the example twin on one Redis', () 
       expect(journal.map((e) => e.query.i)).toEqual(['40', '41', '42', '43', '44']);
     }
     // The log keeps what follows the snapshot before the last one: at most two snapshots' worth.
-    expect(await admin.xlen('doppel:example:log')).toBeLessThanOrEqual(20);
+    expect(await redis.client().xlen('doppel:example:log')).toBeLessThanOrEqual(20);
     const c = await replica(options);
     const journal = await journalOf<{ id: number; query: { i: string } }>(c);
     expect(journal.map((e) => [e.id, e.query.i])).toEqual([
