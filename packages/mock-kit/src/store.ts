@@ -182,6 +182,10 @@ export class BoundedMap<K, V> implements Shared {
     for (const [k, e] of this.map) if (e.expiresAt > now) yield [k, e.value];
   }
 
+  [Symbol.iterator](): IterableIterator<[K, V]> {
+    return this.entries();
+  }
+
   keys(): K[] {
     return [...this.entries()].map(([k]) => k);
   }
