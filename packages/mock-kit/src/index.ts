@@ -12,7 +12,7 @@ export { ADMIN_BODY_LIMIT, ADMIN_SPEC, adminError } from './admin.ts';
 export { ADMIN_TOKEN_HEADER, type AdminGuard, isLoopback, loopbackHosts, refuseAdmin } from './guard.ts';
 export { CLOCK_MAX, type Clock, clockInRange, createClock } from './clock.ts';
 export { specFile } from './spec-file.ts';
-export { BoundedMap } from './store.ts';
+export { BoundedList, BoundedMap } from './store.ts';
 export { clientIp } from './net.ts';
 export { type DriftReport, drift } from './drift.ts';
 export { defineErrors, type ErrorCatalogue, type ErrorOverrides, type ErrorTemplate, type Errors, Refusal, render } from './errors.ts';

@@ -308,3 +308,106 @@ export class BoundedMap<K, V> implements Shared {
     this.evicted = d.evicted;
   }
 }
+
+/**
+ * A list that cannot grow without bound (an inbox): items are appended, and past `max` the oldest go, in batches of
+ * `slack` more than needed so a full list costs an append one array shift per many appends rather than one each.
+ * A kit container like BoundedMap: a shared store (shared.ts) keeps it in step across replicas.
+ */
+export class BoundedList<T> implements Shared {
+  private list: T[] = [];
+  /** Items dropped because the list was full. */
+  evicted = 0;
+  private space: Space | undefined;
+  private name = '';
+
+  constructor(
+    readonly max: number,
+    /** How many more than needed go when the list is trimmed (default: a tenth of `max`). */
+    private readonly slack = Math.floor(max / 10),
+  ) {
+    if (!Number.isSafeInteger(max) || max < 1) throw new RangeError(`a store's size must be a positive integer, got ${max}`);
+  }
+
+  /** The items, oldest first (read-only: change the list with `push` and `clear`). */
+  items(): readonly T[] {
+    if (this.space !== undefined) {
+      const tx = this.space.current();
+      if (tx) {
+        tx.read(this.name);
+        const ov = tx.overlays.get(this) as { cleared: boolean; added: T[] } | undefined;
+        if (ov) return [...(ov.cleared ? [] : this.list), ...ov.added];
+      }
+    }
+    return this.list;
+  }
+
+  get length(): number {
+    return this.items().length;
+  }
+
+  push(item: T): void {
+    if (this.space !== undefined) {
+      const tx = this.space.current();
+      if (tx) {
+        this.overlay(tx).added.push(item);
+        tx.write(this.name);
+        tx.ops.push([this.name, 'push', item]);
+        return;
+      }
+    }
+    this.list.push(item);
+    const over = this.list.length - this.max;
+    if (over > 0) {
+      const drop = Math.min(this.list.length, over + this.slack);
+      this.list.splice(0, drop);
+      this.evicted += drop;
+    }
+  }
+
+  clear(): void {
+    if (this.space !== undefined) {
+      const tx = this.space.current();
+      if (tx) {
+        tx.overlays.set(this, { cleared: true, added: [] });
+        tx.write(this.name);
+        tx.ops.push([this.name, 'clear']);
+        return;
+      }
+    }
+    this.list = [];
+  }
+
+  usage(): { size: number; max: number; evicted: number } {
+    return { size: this.length, max: this.max, evicted: this.evicted };
+  }
+
+  private overlay(tx: Tx): { cleared: boolean; added: T[] } {
+    let ov = tx.overlays.get(this) as { cleared: boolean; added: T[] } | undefined;
+    if (!ov) {
+      ov = { cleared: false, added: [] };
+      tx.overlays.set(this, ov);
+    }
+    return ov;
+  }
+
+  bindShared(space: Space, name: string): void {
+    this.space = space;
+    this.name = name;
+  }
+
+  applyShared(action: string, args: unknown[]): void {
+    if (action === 'push') this.push(args[0] as T);
+    else if (action === 'clear') this.clear();
+  }
+
+  dumpShared(): unknown {
+    return { items: this.list, evicted: this.evicted };
+  }
+
+  restoreShared(dump: unknown): void {
+    const d = dump as { items: T[]; evicted: number };
+    this.list = [...d.items];
+    this.evicted = d.evicted;
+  }
+}
