@@ -108,6 +108,9 @@ export class RedisStore {
   private readonly attempts: number;
   private poll: NodeJS.Timeout | undefined;
   private syncing: Promise<void> | undefined;
+  /** The tail of this replica's queue of transactions that lost a conflict (see `transact`). */
+  private queue: Promise<void> = Promise.resolve();
+  private queued = 0;
 
   private constructor(
     private readonly twin: Twin<unknown, unknown>,
@@ -181,29 +184,62 @@ export class RedisStore {
   /**
    * Run `fn` as a transaction on the fresh shared state and commit what it changed; run it again (on the newer
    * state) while another replica's change conflicts. Throws StoreContention past the attempts.
+   *
+   * The first attempt runs alongside this replica's other requests. One that lost a conflict runs again in this
+   * replica's queue, one at a time: requests that all change one thing (a counter every call increments) then take
+   * turns instead of refusing each other again and again.
    */
   async transact<T>(fn: () => T | Promise<T>): Promise<T> {
-    await this.sync();
-    for (let attempt = 1; ; attempt++) {
-      const tx = new Tx(this.applied);
-      let result: T | undefined;
-      let thrown: unknown;
-      let failed = false;
-      try {
-        result = await this.space.run(tx, fn);
-      } catch (err) {
-        failed = true;
-        thrown = err;
-      } finally {
-        tx.done = true;
+    // While the queue has work, join it: the requests alongside are likely to want the same thing.
+    if (this.queued === 0) {
+      await this.sync();
+      const first = await this.attempt(fn);
+      if (first.done) return first.value();
+      this.conflicts += 1;
+    }
+    this.queued += 1;
+    let release!: () => void;
+    const turn = this.queue;
+    this.queue = new Promise<void>((r) => {
+      release = r;
+    });
+    await turn;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        await this.sync();
+        const next = await this.attempt(fn);
+        if (next.done) return next.value();
+        this.conflicts += 1;
+        if (attempt >= this.attempts) throw new StoreContention(attempt);
       }
-      if (tx.ops.length === 0 || (await this.commit(tx))) {
+    } finally {
+      this.queued -= 1;
+      release();
+    }
+  }
+
+  /** One attempt: run `fn` in a new transaction and commit it; `done` false when the commit was refused. */
+  private async attempt<T>(fn: () => T | Promise<T>): Promise<{ done: true; value: () => T } | { done: false }> {
+    const tx = new Tx(this.applied);
+    let result: T | undefined;
+    let thrown: unknown;
+    let failed = false;
+    try {
+      result = await this.space.run(tx, fn);
+    } catch (err) {
+      failed = true;
+      thrown = err;
+    } finally {
+      tx.done = true;
+    }
+    if (tx.ops.length !== 0 && !(await this.commit(tx))) return { done: false };
+    return {
+      done: true,
+      value: () => {
         if (failed) throw thrown;
         return result as T;
-      }
-      this.conflicts += 1;
-      if (attempt >= this.attempts) throw new StoreContention(attempt);
-    }
+      },
+    };
   }
 
   private async commit(tx: Tx): Promise<boolean> {
