@@ -84,7 +84,7 @@ export class StoreContention extends Error {
 }
 
 export interface RedisStoreOptions {
-  /** Write a snapshot (and trim the log) every this many changes; default 1000. */
+  /** Write a snapshot (and trim the log) every this many changes, more rarely for a large state; default 1000. */
   snapshotEvery?: number;
   /** How often a transaction is tried before the request gets a 503; default 50. */
   attempts?: number;
@@ -111,6 +111,8 @@ export class RedisStore {
   /** The tail of this replica's queue of transactions that lost a conflict (see `transact`). */
   private queue: Promise<void> = Promise.resolve();
   private queued = 0;
+  /** The size of the last snapshot this replica wrote or read: a larger state is snapshotted less often. */
+  private snapshotBytes = 0;
 
   private constructor(
     private readonly twin: Twin<unknown, unknown>,
@@ -150,6 +152,7 @@ export class RedisStore {
     const { snap, log, ver } = this.keys;
     const init = JSON.stringify(this.space.dump());
     const [v, data, since] = await this.redis.doppelLoad(snap, log, ver, init);
+    this.snapshotBytes = data.length;
     this.space.restore(JSON.parse(data) as Record<string, unknown>);
     this.applied = Number(v);
     if (!this.applyEntries(since)) throw new Error('doppel: the shared log does not follow its snapshot');
@@ -269,13 +272,25 @@ export class RedisStore {
         this.applied = v;
       }
     }
-    if (v % this.snapshotEvery === 0 && this.applied === v) void this.snapshot(v);
+    if (v % this.snapshotInterval() === 0 && this.applied === v) void this.snapshot(v);
     return true;
+  }
+
+  /**
+   * Every how many changes a snapshot is written: `snapshotEvery`, doubled until the snapshot costs at most about
+   * 1 KiB per change it covers (a twin with 300,000 fixture codes is not re-written every thousand requests).
+   * A power-of-two multiple, so replicas that estimate the size differently still agree on some versions.
+   */
+  private snapshotInterval(): number {
+    let interval = this.snapshotEvery;
+    while (interval * 1024 < this.snapshotBytes && interval < 2 ** 40) interval *= 2;
+    return interval;
   }
 
   /** Write the local copy as the snapshot of version `v` (it must be at `v`), and trim what it replaces. */
   private async snapshot(v: number): Promise<void> {
     const data = JSON.stringify(this.space.dump());
+    this.snapshotBytes = data.length;
     const { snap, log, kv, minv } = this.keys;
     try {
       await this.redis.doppelSnapshot(snap, log, kv, minv, v, data);
