@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { exampleTwin } from '../example/index.ts';
 import { redisServerPath, startRedisServer, type TestRedis } from './redis-server.ts';
@@ -162,5 +165,20 @@ describe.skipIf(!available)('two replicas of the example twin on one Redis', () 
     while (!text.includes('/things/t1') && Date.now() < deadline) text += new TextDecoder().decode((await reader.read()).value);
     controller.abort();
     expect(text).toContain('/things/t1');
+  });
+
+  it('hot-reloads a fixtures file for every replica: the reload is a change like any other', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'doppel-shared-'));
+    const f = join(dir, 'fixtures.yaml');
+    writeFileSync(f, 'things: []\nkeys: { k1: tenant-a }\n');
+    const lines: string[] = [];
+    await replica({ fixturesFile: f, log: (l) => lines.push(l) });
+    const b = await replica({ watch: false });
+    expect((await call(b, '/things/r')).status).toBe(404);
+    writeFileSync(f, 'things: [{ id: r, name: reloaded }]\nkeys: { k1: tenant-a }\n');
+    await expect.poll(() => lines.length, { timeout: 10_000 }).toBe(1);
+    expect(await (await call(b, '/things/r')).json()).toEqual({ id: 'r', name: 'reloaded' });
+    const health = (await (await call(b, '/__admin/health')).json()) as { fixtures: string };
+    expect(health.fixtures).toBe(f);
   });
 });
