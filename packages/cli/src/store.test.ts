@@ -72,6 +72,52 @@ describe.skipIf(!available)('doppel start --store redis://…', () => {
     }
   });
 
+  it('loses nothing when a replica is killed mid-run (SIGKILL) and started again', async () => {
+    await redis.flush();
+    const a = await startCli(['--store', redis.url]);
+    let code: string;
+    try {
+      const q = new URLSearchParams({
+        client_id: 'Ov23liDoppelCiBot0001',
+        redirect_uri: 'http://localhost:3000/github/oauth',
+        scope: 'repo',
+      });
+      const authorized = await fetch(`${a.url}/login/oauth/authorize?${q}`, { redirect: 'manual' });
+      code = new URL(authorized.headers.get('location')!).searchParams.get('code')!;
+      const rule = await fetch(`${a.url}/__admin/scenarios/rules`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ scenario: 'server_error', match: { path: '/user' }, times: 1 }),
+      });
+      expect(rule.status).toBe(201);
+    } finally {
+      const exited = new Promise((r) => a.child.once('exit', r));
+      a.child.kill('SIGKILL');
+      await exited;
+    }
+    const again = await startCli([], { DOPPEL_STORE: redis.url });
+    try {
+      const body = new URLSearchParams({
+        client_id: 'Ov23liDoppelCiBot0001',
+        client_secret: 'doppel-ci-bot-secret-0123456789abcdef0000',
+        code,
+      });
+      const token = (await (
+        await fetch(`${again.url}/login/oauth/access_token`, { method: 'POST', headers: { accept: 'application/json' }, body })
+      ).json()) as { access_token: string; scope: string };
+      expect(token.access_token).toMatch(/^gho_/);
+      expect(token.scope).toBe('repo');
+      const user = await fetch(`${again.url}/user`, {
+        headers: { authorization: `Bearer ${token.access_token}`, 'user-agent': 'doppel-test' },
+      });
+      expect(user.status).toBe(500);
+      const journal = (await (await fetch(`${again.url}/__admin/journal`)).json()) as { entries: { path: string }[] };
+      expect(journal.entries.map((e) => e.path).reverse()).toEqual(['/login/oauth/authorize', '/login/oauth/access_token', '/user']);
+    } finally {
+      await stopCli(again.child);
+    }
+  });
+
   it('refuses a store it cannot open, in one line, with exit code 2', async () => {
     const child = spawn(
       process.execPath,

@@ -319,6 +319,13 @@ export class RedisStore {
   }
 }
 
+/** An error of the Redis client (connection lost, command refused), as opposed to one the twin threw. */
+function isRedisError(err: unknown): boolean {
+  const name = (err as { name?: string } | undefined)?.name ?? '';
+  const message = String((err as { message?: string } | undefined)?.message ?? '');
+  return /ReplyError|MaxRetriesPerRequestError|AbortError/.test(name) || /Connection is closed|ECONNREFUSED|ECONNRESET/.test(message);
+}
+
 /** Read a request body up to `max` bytes (a body past the twin's limit is refused by the kit anyway). */
 async function readUpTo(req: Request, max: number): Promise<Uint8Array<ArrayBuffer>> {
   const reader = req.body!.getReader();
@@ -355,11 +362,19 @@ export function transactionalFetch(store: RedisStore, fetch: Fetch, bodyLimit: n
       headers.set('content-length', String(body.byteLength));
       make = () => new Request(req.url, { method: req.method, headers, body, signal: req.signal });
     }
+    let ran = false;
     try {
-      return await store.transact(() => fetch(make(), env, ctx));
+      return await store.transact(() => {
+        ran = true;
+        return fetch(make(), env, ctx);
+      });
     } catch (err) {
-      if (!(err instanceof StoreContention)) throw err;
-      return new Response(JSON.stringify({ message: err.message }), { status: 503, headers: { 'content-type': 'application/json' } });
+      // A request the twin answered but could not commit (or could not even start: Redis unreachable) is a 503.
+      // What the twin itself threw (a dropped connection) goes on as it would in memory.
+      const storeFailed = err instanceof StoreContention || !ran || isRedisError(err);
+      if (!storeFailed) throw err;
+      const message = err instanceof StoreContention ? err.message : `doppel: the shared store is unreachable (${(err as Error).message})`;
+      return new Response(JSON.stringify({ message }), { status: 503, headers: { 'content-type': 'application/json' } });
     }
   };
 }
@@ -374,6 +389,7 @@ export async function connectStore<F, S>(
   options: RedisStoreOptions = {},
 ): Promise<RedisStore> {
   const store = await RedisStore.open(twinApp.twin, url, options);
+  twinApp.twin.storeStatus = () => ({ kind: 'redis', version: store.applied, conflicts: store.conflicts });
   const fetch = twinApp.app.fetch;
   twinApp.app.fetch = transactionalFetch(store, fetch, twinApp.twin.bodyLimit);
   return store;

@@ -143,6 +143,8 @@ describe.skipIf(!available)('two replicas of the example twin on one Redis', () 
     }
     // The log keeps what follows the snapshot before the last one: at most two snapshots' worth.
     expect(await redis.client().xlen('doppel:example:log')).toBeLessThanOrEqual(20);
+    // The versions of the keys written are pruned with it (here: nothing but the journal was written).
+    expect(await redis.client().hlen('doppel:example:kv')).toBeLessThanOrEqual(20);
     const c = await replica(options);
     const journal = await journalOf<{ id: number; query: { i: string } }>(c);
     expect(journal.map((e) => [e.id, e.query.i])).toEqual([
@@ -181,4 +183,20 @@ describe.skipIf(!available)('two replicas of the example twin on one Redis', () 
     const health = (await (await call(b, '/__admin/health')).json()) as { fixtures: string };
     expect(health.fixtures).toBe(f);
   });
+
+  it('says in health where the state is, and answers 503 when Redis cannot be reached', async () => {
+    const own = await startRedisServer();
+    const r = await startTwin(exampleTwin, { store: own.url });
+    try {
+      const health = (await (await call(r, '/__admin/health')).json()) as { store: { kind: string; version: number } };
+      expect(health.store).toMatchObject({ kind: 'redis', version: 0 });
+      await own.stop();
+      const res = await call(r, '/things');
+      expect(res.status).toBe(503);
+      expect(((await res.json()) as { message: string }).message).toMatch(/^doppel: the shared store is unreachable/);
+    } finally {
+      await r.close();
+      await own.stop();
+    }
+  }, 30_000);
 });

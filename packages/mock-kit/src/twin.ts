@@ -196,6 +196,8 @@ export class Twin<F, S> {
    * store keeps in step, and the transaction of the request being served.
    */
   readonly space: Space | undefined;
+  /** What `/__admin/health` says of a shared store (set when one is connected); none: memory. */
+  storeStatus: (() => { kind: 'redis'; version: number; conflicts: number }) | undefined;
   private readonly check: (value: unknown, source: string) => F;
   private readonly fixtureCell: Cell<FixturesState<F>>;
   private runtime!: S;
