@@ -108,6 +108,7 @@ export class RedisStore {
   private readonly attempts: number;
   private poll: NodeJS.Timeout | undefined;
   private syncing: Promise<void> | undefined;
+  private nextSync: Promise<void> | undefined;
   /** The tail of this replica's queue of transactions that lost a conflict (see `transact`). */
   private queue: Promise<void> = Promise.resolve();
   private queued = 0;
@@ -170,13 +171,26 @@ export class RedisStore {
     return true;
   }
 
-  /** Bring the local copy up to the shared version: one round trip. */
+  /**
+   * Bring the local copy up to the shared version: one round trip. Concurrent requests share a read of the log, but
+   * only one sent after they arrived: a change another replica committed before a request came must be seen by it.
+   */
   sync(): Promise<void> {
-    // Concurrent requests on this replica share one read of the log.
-    this.syncing ??= this.readLog().finally(() => {
-      this.syncing = undefined;
-    });
-    return this.syncing;
+    if (!this.syncing) {
+      const read = this.readLog().finally(() => {
+        if (this.syncing === read) this.syncing = undefined;
+      });
+      this.syncing = read;
+      return read;
+    }
+    // A read is in flight, sent before this call: the next one, shared by everyone who came meanwhile.
+    this.nextSync ??= this.syncing
+      .catch(() => {})
+      .then(() => {
+        this.nextSync = undefined;
+        return this.sync();
+      });
+    return this.nextSync;
   }
 
   private async readLog(): Promise<void> {
