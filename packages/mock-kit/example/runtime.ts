@@ -3,7 +3,7 @@ import type { ExampleFixtures } from './fixtures.ts';
 
 /** The live, mutable state the handlers read and change; seeded from fixtures on start, reset and state changes. */
 export interface ExampleRuntime {
-  /** A kit container, so a shared store (package README, "A shared QA twin") keeps it in step across replicas. */
+  /** A kit container, so a shared store (the kit's README, "A shared QA twin") keeps it in step across replicas. */
   things: BoundedMap<string, { id: string; name: string }>;
   /** When the demo token expires, on the twin's clock. */
   tokenExpiresAt: number;

@@ -3,7 +3,7 @@ import { type Op, type Space, Tx } from './shared.ts';
 import type { Twin } from './twin.ts';
 
 /**
- * The Redis store: replicas of one twin pointed at one Redis act as one twin (package README, "A shared QA twin").
+ * The Redis store: replicas of one twin pointed at one Redis act as one twin (the kit's README, "A shared QA twin").
  *
  * Redis keeps, under `doppel:<twin>:`,
  * - `ver`: the version of the shared state (how many changes were committed);

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 /**
- * The seam between a twin's state and where it is kept (package README, "A shared QA twin").
+ * The seam between a twin's state and where it is kept (the kit's README, "A shared QA twin").
  *
  * In memory (the default) nothing here is used: every container (BoundedMap, Cell, the journal, the rule book)
  * reads and writes its own fields, and the only cost is one `space === undefined` check per call.

@@ -159,7 +159,7 @@ export interface TwinOptions<F> {
   clock?: Clock;
   /**
    * Where the twin's state lives: `memory` (the default) or `redis://host:port/db`, shared by every replica pointed
-   * at it (package README, "A shared QA twin"). `startTwin` connects it; `DOPPEL_STORE` is read by the CLI.
+   * at it (the kit's README, "A shared QA twin"). `startTwin` connects it (and reads `DOPPEL_STORE`).
    */
   store?: string;
 }
