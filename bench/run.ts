@@ -10,6 +10,7 @@
 // pnpm bench --soak [--seconds 60]: each twin's growth endpoint, RSS after warm-up, at the end and idle: see soak.ts.
 //
 // pnpm bench --store redis [--seconds 5]: each hot path with the Redis store beside the memory store: see store.ts.
+// pnpm bench --soak --store redis: the soak, each twin on a Redis store, with Redis's memory at the end.
 //
 // pnpm bench --startup [--runs 10]: `doppel start` and start<Platform>Mock start-up times and RSS, built packages: see startup.ts.
 import type { ChildProcess } from 'node:child_process';
@@ -19,6 +20,7 @@ import { runPeers } from './peers.ts';
 import { runSoak } from './soak.ts';
 import { runStartup } from './startup.ts';
 import { runStore } from './store.ts';
+import { startRedisServer } from '@doppel/mock-kit/testing';
 import { cpu, type Load, options, printTable, server, twinCodeFrom, twinsBuilt } from './shared.ts';
 import { targets } from './targets/index.ts';
 
@@ -63,7 +65,15 @@ if (values.store !== undefined && values.store !== 'redis') {
   process.exit(2);
 }
 
-if (values.store === 'redis') {
+if (values.store === 'redis' && values.soak) {
+  const redis = await startRedisServer();
+  try {
+    const usedMemory = async () => Number(/used_memory:(\d+)/.exec(await redis.client().info('memory'))?.[1] ?? 0);
+    await runSoak(chosen, { seconds, load, redis: { url: redis.url, flush: redis.flush, usedMemory } });
+  } finally {
+    await redis.stop();
+  }
+} else if (values.store === 'redis') {
   await runStore(chosen, { seconds, load, source: values.source });
 } else if (values.startup) {
   await runStartup(clamp(values.runs ?? '10', 1, 50));

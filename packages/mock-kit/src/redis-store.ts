@@ -46,6 +46,7 @@ return {1, nv, since}
 const LOAD = `
 local v = redis.call('HGET', KEYS[1], 'v')
 if not v then
+  if ARGV[1] == '' then return {'', '', {}} end
   v = redis.call('GET', KEYS[3]) or '0'
   redis.call('HSET', KEYS[1], 'v', v, 'data', ARGV[1])
 end
@@ -151,8 +152,9 @@ export class RedisStore {
   /** Replace the local copy with the snapshot and the changes after it. */
   private async load(): Promise<void> {
     const { snap, log, ver } = this.keys;
-    const init = JSON.stringify(this.space.dump());
-    const [v, data, since] = await this.redis.doppelLoad(snap, log, ver, init);
+    // Ask first without this replica's own state (it can be large): only the first replica's is wanted.
+    let [v, data, since] = await this.redis.doppelLoad(snap, log, ver, '');
+    if (v === '') [v, data, since] = await this.redis.doppelLoad(snap, log, ver, JSON.stringify(this.space.dump()));
     this.snapshotBytes = data.length;
     this.space.restore(JSON.parse(data) as Record<string, unknown>);
     this.applied = Number(v);
