@@ -9,6 +9,9 @@
 //
 // pnpm bench --soak [--seconds 60]: each twin's growth endpoint, RSS after warm-up, at the end and idle: see soak.ts.
 //
+// pnpm bench --store redis [--seconds 5]: each hot path with the Redis store beside the memory store: see store.ts.
+// pnpm bench --soak --store redis: the soak, each twin on a Redis store, with Redis's memory at the end.
+//
 // pnpm bench --startup [--runs 10]: `doppel start` and start<Platform>Mock start-up times and RSS, built packages: see startup.ts.
 import type { ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -16,6 +19,8 @@ import autocannon from 'autocannon';
 import { runPeers } from './peers.ts';
 import { runSoak } from './soak.ts';
 import { runStartup } from './startup.ts';
+import { runStore } from './store.ts';
+import { startRedisServer } from '@doppel/mock-kit/testing';
 import { cpu, type Load, options, printTable, server, twinCodeFrom, twinsBuilt } from './shared.ts';
 import { targets } from './targets/index.ts';
 
@@ -32,6 +37,7 @@ const { values } = parseArgs({
     runs: { type: 'string' },
     warmup: { type: 'string', default: '2' },
     source: { type: 'boolean', default: false },
+    store: { type: 'string' },
   },
 });
 const clamp = (v: string, lo: number, hi: number) => Math.min(Math.max(Number(v) || lo, lo), hi);
@@ -54,7 +60,22 @@ if (!values.source && !twinsBuilt()) {
   process.exit(2);
 }
 
-if (values.startup) {
+if (values.store !== undefined && values.store !== 'redis') {
+  console.error(`--store ${values.store}: the bench compares the memory store with redis (--store redis)`);
+  process.exit(2);
+}
+
+if (values.store === 'redis' && values.soak) {
+  const redis = await startRedisServer();
+  try {
+    const usedMemory = async () => Number(/used_memory:(\d+)/.exec(await redis.client().info('memory'))?.[1] ?? 0);
+    await runSoak(chosen, { seconds, load, redis: { url: redis.url, flush: redis.flush, usedMemory } });
+  } finally {
+    await redis.stop();
+  }
+} else if (values.store === 'redis') {
+  await runStore(chosen, { seconds, load, source: values.source });
+} else if (values.startup) {
   await runStartup(clamp(values.runs ?? '10', 1, 50));
 } else if (values.soak) {
   await runSoak(chosen, { seconds, load });

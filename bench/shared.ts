@@ -37,13 +37,16 @@ export interface Served {
 export async function server(
   name: string,
   kind: 'twin' | 'bare',
-  opts: { prefix?: string[]; answerFile?: string; soak?: boolean } = {},
+  opts: { prefix?: string[]; answerFile?: string; soak?: boolean; env?: Record<string, string> } = {},
 ): Promise<Served> {
   // --expose-gc lets the soak mode measure memory after a full collection.
   const node = [process.execPath, ...(opts.soak ? ['--expose-gc'] : []), ...twinCode()];
   const argv = [...node, tsx, serveScript, name, opts.soak ? 'soak' : kind, ...(opts.answerFile ? [opts.answerFile] : [])];
   const [cmd, ...args] = [...(opts.prefix ?? []), ...argv];
-  const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const child = spawn(cmd!, args, {
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    ...(opts.env && { env: { ...process.env, ...opts.env } }),
+  });
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout!.once('data', (d) => resolve(String(d).trim()));
     child.once('error', reject);

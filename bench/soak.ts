@@ -34,10 +34,21 @@ async function storeSizes(s: Served): Promise<Record<string, { size: number; max
 const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function runSoak(targets: BenchTarget[], opts: { seconds: number; load: Load }): Promise<void> {
+/**
+ * `redis`: each twin on a Redis store (`pnpm bench --soak --store redis`), and the table gains Redis's memory at the
+ * end of each soak (`INFO memory`), flushed before the next.
+ */
+export interface SoakRedis {
+  url: string;
+  flush(): Promise<void>;
+  usedMemory(): Promise<number>;
+}
+
+export async function runSoak(targets: BenchTarget[], opts: { seconds: number; load: Load; redis?: SoakRedis }): Promise<void> {
   const soaked = targets.filter((t) => t.soak);
   console.log(
-    `doppel bench --soak: ${opts.seconds}s of growth requests per twin after a 10 s warm-up, ${opts.load.connections} connections\n`,
+    `doppel bench --soak: ${opts.seconds}s of growth requests per twin after a 10 s warm-up, ${opts.load.connections} connections` +
+      `${opts.redis ? ', each twin on a Redis store' : ''}\n`,
   );
   const rows: string[][] = [
     [
@@ -51,13 +62,15 @@ export async function runSoak(targets: BenchTarget[], opts: { seconds: number; l
       'heap warm MB',
       'heap end MB',
       'stores (size/max)',
+      ...(opts.redis ? ['Redis MB'] : []),
       'target',
     ],
   ];
   // Every growth endpoint of a twin on a fresh twin of its own, so each row measures one store.
   for (const [t, endpoint] of soaked.flatMap((t) => [t.soak!].flat().map((e) => [t, e] as const))) {
     const growth: BenchTarget = { ...t, ...endpoint };
-    const s = await server(t.name, 'twin', { soak: true });
+    await opts.redis?.flush();
+    const s = await server(t.name, 'twin', { soak: true, ...(opts.redis && { env: { DOPPEL_STORE: opts.redis.url } }) });
     const load = (seconds: number) => ({
       ...options(s.url, growth, seconds, opts.load),
       ...(endpoint.flow && { requests: endpoint.flow }),
@@ -94,6 +107,7 @@ export async function runSoak(targets: BenchTarget[], opts: { seconds: number; l
         mb(warm.heapUsed),
         mb(end.heapUsed),
         stores || '-',
+        ...(opts.redis ? [mb(await opts.redis.usedMemory())] : []),
         grew < 0.1 ? 'met' : 'NOT met',
       ]);
     } finally {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
+import { storeOf } from '@doppel/mock-kit';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { consoleDir } from './console.ts';
 import { normaliseArgs, openConsole, resolveConsolePort, resolveSettings, StartError, startAll, table, warnings } from './start.ts';
@@ -54,6 +55,11 @@ const start = program
       .argParser(wholeNumber('--journal-size', 1, 1_000_000)),
   )
   .addOption(
+    new Option('--store <url>', 'where the twins keep their state: memory (default) or redis://host:port/db, shared by every replica').env(
+      'DOPPEL_STORE',
+    ),
+  )
+  .addOption(
     new Option('--console-port <port>', 'QA console port (default 4000)')
       .env('DOPPEL_CONSOLE_PORT')
       .argParser(wholeNumber('--console-port', 0, 65535)),
@@ -78,6 +84,7 @@ type StartFlags = Record<string, string | number | boolean | undefined> & {
   host: string;
   adminToken?: string;
   journalSize?: number;
+  store?: string;
   only?: string;
   console: boolean;
   consolePort?: number;
@@ -92,6 +99,12 @@ start.action(async (opts: StartFlags) => {
       process.exit(USAGE);
     }
     const chosen = only ? twins.filter((t) => only.includes(t.name)) : twins;
+    try {
+      storeOf(opts.store);
+    } catch (err) {
+      console.error((err as Error).message);
+      process.exit(USAGE);
+    }
     const flags = Object.fromEntries(Object.entries(opts).map(([k, v]) => [k, v === undefined ? undefined : String(v)]));
     const settings = resolveSettings(chosen, flags, {});
     // The console listens first: the twins link its URL from `GET /__admin`.
@@ -104,6 +117,7 @@ start.action(async (opts: StartFlags) => {
       twins: chosen,
       settings,
       ...(opts.journalSize !== undefined && { journalSize: opts.journalSize }),
+      ...(opts.store !== undefined && { store: opts.store }),
       ...(opts.adminToken !== undefined && { adminToken: opts.adminToken }),
       ...(qa && { consoleUrl: qa.url }),
     }).catch(async (err) => {
@@ -113,6 +127,11 @@ start.action(async (opts: StartFlags) => {
     qa?.setTwins(running.map((r) => ({ name: r.twin.def.name, title: r.twin.def.title, url: r.url })));
     console.log(`Doppel: ${running.length} twin${running.length === 1 ? '' : 's'} ready (Ctrl-C to stop)\n`);
     console.log(table(running, qa?.url));
+    const store = running[0]?.store;
+    if (store)
+      console.log(
+        `\nState: shared in ${store.url.replace(/\/\/[^@/]*@/, '//***@')} (every replica started with this --store serves the same twins)`,
+      );
     for (const w of warnings(opts.host, running)) console.log(`\n${w}`);
     let stopping = false;
     const stop = async () => {

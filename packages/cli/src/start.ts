@@ -12,6 +12,8 @@ export interface TwinSettings {
 export interface StartAllOptions {
   host: string;
   journalSize?: number;
+  /** `memory` or `redis://host:port/db`: every twin's state there, shared by every replica started with it. */
+  store?: string;
   /** The admin token every twin requires (one is generated per run when bound beyond loopback and none given). */
   adminToken?: string;
   // biome-ignore lint/suspicious/noExplicitAny: see twins.ts
@@ -91,6 +93,7 @@ export async function startAll(options: StartAllOptions): Promise<RunningTwin<an
           host: options.host,
           ...(s.fixturesFile && { fixturesFile: s.fixturesFile }),
           ...(options.journalSize && { journalSize: options.journalSize }),
+          ...(options.store !== undefined && { store: options.store }),
           ...(adminToken !== undefined && { adminToken }),
           ...(options.log && { log: options.log }),
           ...(options.consoleUrl && { consoleUrl: options.consoleUrl }),

@@ -18,7 +18,7 @@ describe('seeding the runtime from fixtures', () => {
     expect(state.assetById.has('G-ACT-ORPHAN')).toBe(false);
     expect(state.connectorById.get(IDS.crm)?.name).toBe('Doppel CRM');
     expect(state.executions.values()).toEqual([]);
-    expect(state.seq).toBe(0);
+    expect(state.seq.get()).toBe(0);
   });
 
   it('gives each asset a versionId: the fixture’s, else G-ACT-VER- and the id without its prefix', () => {

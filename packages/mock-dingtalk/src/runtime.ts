@@ -1,4 +1,4 @@
-import { BoundedMap, type Twin } from '@doppel/mock-kit';
+import { BoundedMap, Cell, type Twin } from '@doppel/mock-kit';
 import {
   type ActionFixture,
   type ConnectorFixture,
@@ -54,7 +54,11 @@ export interface ExecutionRecord {
   cost: number;
 }
 
-/** The live, mutable state the handlers read and change; seeded from fixtures on start, reset and state changes. */
+/**
+ * The live, mutable state the handlers read and change; seeded from fixtures on start, reset and state changes.
+ * What changes is in kit containers (BoundedMap, Cell), so a shared store keeps it in step across replicas
+ * (the kit's README, "A shared QA twin"); the rest is the fixtures' and changes only with them.
+ */
 export interface DingTalkRuntime {
   fixtures: DingTalkFixtures;
   /**
@@ -64,14 +68,14 @@ export interface DingTalkRuntime {
   tokens: BoundedMap<string, TokenRecord>;
   /**
    * The live token of each self-built app in its organisation (asked again → same token, longer life). At most
-   * one per app of the fixtures, so it needs no bound.
+   * one per app and organisation of the fixtures, so its bound is never reached.
    */
-  appTokens: Map<string, TokenRecord>;
+  appTokens: BoundedMap<string, TokenRecord>;
   /**
    * Explicit decisions: key(corp, client, actionId) → granted? Bounded by the fixtures: a decision needs a known
-   * organisation, app or suite, and asset.
+   * organisation, app or suite, and asset (so its bound is never reached).
    */
-  grants: Map<string, boolean>;
+  grants: BoundedMap<string, boolean>;
   /** Connection instances by key(corp, client, uri, instanceKey), at most `maxInstances`: the oldest go first. */
   instances: BoundedMap<string, InstanceRecord>;
   /** Execution records by instanceId, at most `maxExecutions`: the oldest go first. */
@@ -81,8 +85,11 @@ export interface DingTalkRuntime {
   assetByUri: Map<string, Asset>;
   assetById: Map<string, Asset>;
   /** The number of the last execution record (`G-EXEC-<seq>`). */
-  seq: number;
+  seq: Cell<number>;
 }
+
+/** The bound of a store the fixtures already bound (grants, app tokens): a BoundedMap for sharing, not for its bound. */
+const UNREACHED = 10_000_000;
 
 /** A composite map key. */
 export const key = (...parts: string[]) => parts.join('\n');
@@ -99,7 +106,8 @@ export function seed(fixtures: DingTalkFixtures, twin: Twin<DingTalkFixtures, Di
     if (!connector) continue; // an action of an unknown connector is unreachable
     assets.push({ action, connector, uri: connectAssetUri(connector.providerCorpId, action.id), versionId: versionIdOf(action) });
   }
-  const grants = new Map<string, boolean>();
+  const clock = () => twin.clock.now();
+  const grants = new BoundedMap<string, boolean>(UNREACHED, clock);
   for (const g of fixtures.grants) for (const id of g.actionIds) grants.set(key(g.corpId, g.clientId, id), true);
   const kindIn = (clientId: string): Caller['kind'] | undefined =>
     fixtures.apps.some((a) => a.appKey === clientId)
@@ -107,9 +115,8 @@ export function seed(fixtures: DingTalkFixtures, twin: Twin<DingTalkFixtures, Di
       : fixtures.suites.some((s) => s.suiteKey === clientId)
         ? 'suite'
         : undefined;
-  const clock = () => twin.clock.now();
   const tokens = new BoundedMap<string, TokenRecord>(fixtures.maxTokens ?? DEFAULT_MAX_TOKENS, clock);
-  const appTokens = new Map<string, TokenRecord>();
+  const appTokens = new BoundedMap<string, TokenRecord>(UNREACHED, clock);
   const now = twin.clock.now();
   const expiresAt = now + fixtures.tokenTtlSeconds * 1000;
   if (fixtures.tokens) {
@@ -148,6 +155,6 @@ export function seed(fixtures: DingTalkFixtures, twin: Twin<DingTalkFixtures, Di
     assets,
     assetByUri: new Map(assets.map((a) => [a.uri, a])),
     assetById,
-    seq: 0,
+    seq: new Cell(0),
   };
 }

@@ -145,6 +145,7 @@ export function adminRoutes<F, S>(twin: Twin<F, S>): Hono<TwinEnv<F, S>> {
       stores: Object.fromEntries(Object.entries(twin.def.stores?.(twin.state) ?? {}).map(([name, store]) => [name, store.usage()])),
       rules: twin.rules.size,
       clock: new Date(twin.clock.now()).toISOString(),
+      store: twin.storeStatus?.() ?? { kind: 'memory' },
     }),
   );
 

@@ -25,7 +25,32 @@ export function clockInRange(epochMs: number): boolean {
   return Number.isSafeInteger(epochMs) && epochMs >= 0 && epochMs <= CLOCK_MAX;
 }
 
-export function createClock(source: () => number = Date.now): Clock {
+/** Where a clock keeps its offset: a local variable, or a shared cell (shared.ts) when replicas share the twin. */
+export interface OffsetCell {
+  get(): number;
+  set(ms: number): void;
+}
+
+export function createClock(source: () => number = Date.now, cell?: OffsetCell): Clock {
+  if (cell) {
+    return {
+      now: () => source() + cell.get(),
+      nowSeconds: () => Math.floor((source() + cell.get()) / 1000),
+      set(epochMs) {
+        if (!clockInRange(epochMs)) throw new RangeError(`the clock can show 1970 to 9999 only, not ${epochMs}`);
+        cell.set(epochMs - source());
+      },
+      advance(ms) {
+        const next = source() + cell.get() + ms;
+        if (!clockInRange(next)) throw new RangeError(`advancing by ${ms} ms would take the clock outside 1970 to 9999`);
+        cell.set(cell.get() + ms);
+      },
+      reset() {
+        cell.set(0);
+      },
+      offset: () => cell.get(),
+    };
+  }
   let offset = 0;
   return {
     now: () => source() + offset,

@@ -12,7 +12,7 @@ export { ADMIN_BODY_LIMIT, ADMIN_SPEC, adminError } from './admin.ts';
 export { ADMIN_TOKEN_HEADER, type AdminGuard, isLoopback, loopbackHosts, refuseAdmin } from './guard.ts';
 export { CLOCK_MAX, type Clock, clockInRange, createClock } from './clock.ts';
 export { specFile } from './spec-file.ts';
-export { BoundedMap } from './store.ts';
+export { BoundedList, BoundedMap } from './store.ts';
 export { clientIp } from './net.ts';
 export { type DriftReport, drift } from './drift.ts';
 export { defineErrors, type ErrorCatalogue, type ErrorOverrides, type ErrorTemplate, type Errors, Refusal, render } from './errors.ts';
@@ -24,7 +24,9 @@ export { isSecretName, maskDeep, maskValue } from './mask.ts';
 export { type LoadedSpec, loadSpec, type Operation, safeDecode, schemaIssues, type ValidationIssue } from './openapi.ts';
 export { type Fault, type Rule, RuleBook, type RuleInput, summarize } from './scenarios.ts';
 export { compileSchema, describeErrors, sampleFromSchema, type SchemaProblem, schemaProblems } from './schema.ts';
-export { PortInUseError, type RunningTwin, type StartOptions, startTwin } from './serve.ts';
+export { PortInUseError, type RunningTwin, type StartOptions, startTwin, storeOf } from './serve.ts';
+export { connectStore, isRedisUrl, RedisStore, type RedisStoreOptions, StoreContention } from './redis-store.ts';
+export { Cell, type Op, type Shared, Space, Tx } from './shared.ts';
 export {
   type CallerFacts,
   type CallerHooks,

@@ -1,4 +1,5 @@
 import { maskDeep, maskRecord, maskText } from './mask.ts';
+import type { Shared, Space } from './shared.ts';
 
 /** What the journal keeps of each request or response body, in characters: the rest is cut, with a marker. */
 export const JOURNAL_BODY_LIMIT = 64 * 1024;
@@ -228,7 +229,7 @@ export function matches(entry: JournalEntry, f: JournalFilter, pathOk: (p: strin
   return true;
 }
 
-export class Journal {
+export class Journal implements Shared {
   private readonly ring: (RawJournalEntry | undefined)[];
   private readonly sizes: number[];
   private next = 0;
@@ -239,6 +240,9 @@ export class Journal {
   private readonly listeners = new Set<(event: JournalEvent) => void>();
   /** Who called, for each entry: set by the twin from its caller hook. */
   callers: JournalCallers | undefined;
+  /** Bound when the twin's state is shared between replicas (shared.ts): entries are committed, then recorded. */
+  private space: Space | undefined;
+  private name = '';
 
   constructor(
     readonly capacity = 1000,
@@ -255,11 +259,20 @@ export class Journal {
   }
 
   nextId(): number {
+    // Shared: the id is given when the committed entry reaches the journal, in the order of the shared log.
+    if (this.space?.current() !== undefined) return 0;
     this.seq += 1;
     return this.seq;
   }
 
   record(entry: RawJournalEntry): void {
+    if (this.space !== undefined) {
+      const tx = this.space.current();
+      if (tx) {
+        tx.ops.push([this.name, 'rec', portable(entry)]);
+        return;
+      }
+    }
     if (this.kept === this.capacity) this.dropOldest();
     const size = sizeOf(entry);
     this.ring[this.next] = entry;
@@ -336,6 +349,13 @@ export class Journal {
   }
 
   clear(): void {
+    if (this.space !== undefined) {
+      const tx = this.space.current();
+      if (tx) {
+        tx.ops.push([this.name, 'clear']);
+        return;
+      }
+    }
     this.ring.fill(undefined);
     this.sizes.fill(0);
     this.next = 0;
@@ -344,4 +364,43 @@ export class Journal {
     this.total = 0;
     if (this.listeners.size !== 0) this.emit({ type: 'cleared' });
   }
+
+  // The shared store (shared.ts): every replica records the committed entries in the same order.
+
+  bindShared(space: Space, name: string): void {
+    this.space = space;
+    this.name = name;
+  }
+
+  applyShared(action: string, args: unknown[]): void {
+    if (action === 'clear') this.clear();
+    else if (action === 'rec') {
+      const entry = args[0] as RawJournalEntry;
+      entry.id = this.nextId();
+      this.record(entry);
+    }
+  }
+
+  dumpShared(): unknown {
+    const entries: RawJournalEntry[] = [];
+    const first = this.next - this.kept + this.capacity;
+    for (let i = 0; i < this.kept; i++) entries.push(portable(this.ring[(first + i) % this.capacity]!));
+    return { seq: this.seq, total: this.total, entries };
+  }
+
+  restoreShared(dump: unknown): void {
+    const d = dump as { seq: number; total: number; entries: RawJournalEntry[] };
+    this.clear();
+    for (const e of d.entries) this.record(e);
+    this.seq = d.seq;
+    this.total = d.total;
+  }
+}
+
+/** An entry as JSON can carry it: headers as a flat [name, value, …] list. */
+function portable(entry: RawJournalEntry): RawJournalEntry {
+  if (Array.isArray(entry.headers)) return entry;
+  const flat: string[] = [];
+  for (const [k, v] of entry.headers) flat.push(k, v);
+  return { ...entry, headers: flat };
 }

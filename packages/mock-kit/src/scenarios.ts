@@ -1,3 +1,4 @@
+import { Cell } from './shared.ts';
 import { pathMatcher } from './journal.ts';
 
 /** A generic fault, whatever the platform. */
@@ -56,61 +57,90 @@ export interface RequestFacts {
   body?: unknown;
 }
 
+/** The rule book's content: one shared value (shared.ts), replaced whole on every change. */
+interface RuleState {
+  seq: number;
+  rules: Rule[];
+}
+
 export class RuleBook {
-  private rules: Rule[] = [];
-  private seq = 0;
+  /**
+   * The rules and the last id, in one cell: shared by every replica when the twin's store is shared. Never changed
+   * in place: each change sets a new value, so a dropped transaction leaves nothing behind.
+   */
+  readonly cell = new Cell<RuleState>({ seq: 0, rules: [] });
   private matchers = new Map<string, (p: string) => boolean>();
   private bodyMatchers = new Map<string, [string, (v: string) => boolean][]>();
 
   add(input: RuleInput): Rule {
-    this.seq += 1;
-    const rule: Rule = { ...input, id: `rule-${this.seq}`, summary: summarize(input), hits: 0 };
+    const { seq, rules } = this.cell.get();
+    const rule: Rule = { ...input, id: `rule-${seq + 1}`, summary: summarize(input), hits: 0 };
     if (input.times !== undefined) rule.remaining = input.times;
-    this.rules.push(rule);
-    if (input.match?.path) this.matchers.set(rule.id, pathMatcher(input.match.path));
-    if (input.match?.body) {
-      this.bodyMatchers.set(
-        rule.id,
-        Object.entries(input.match.body).map(([k, v]) => [k, pathMatcher(v)]),
-      );
-    }
-    return rule;
+    this.cell.set({ seq: seq + 1, rules: [...rules, rule] });
+    return { ...rule };
   }
 
   list(): Rule[] {
-    return this.rules.map((r) => ({ ...r }));
+    return this.cell.get().rules.map((r) => ({ ...r }));
   }
 
   remove(id: string): boolean {
-    const before = this.rules.length;
-    this.rules = this.rules.filter((r) => r.id !== id);
-    this.matchers.delete(id);
-    this.bodyMatchers.delete(id);
-    return this.rules.length !== before;
+    const { seq, rules } = this.cell.get();
+    const kept = rules.filter((r) => r.id !== id);
+    if (kept.length === rules.length) return false;
+    this.cell.set({ seq, rules: kept });
+    return true;
   }
 
   clear(): void {
-    this.rules = [];
-    this.matchers.clear();
-    this.bodyMatchers.clear();
+    this.cell.set({ seq: this.cell.get().seq, rules: [] });
   }
 
   get size(): number {
-    return this.rules.length;
+    return this.cell.get().rules.length;
   }
 
   /** The first rule that applies to the request, consumed by one use. */
   take(req: RequestFacts): Rule | undefined {
-    for (const rule of this.rules) {
+    const { seq, rules } = this.cell.get();
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i]!;
       if (!this.applies(rule, req)) continue;
-      rule.hits += 1;
-      if (rule.remaining !== undefined) {
-        rule.remaining -= 1;
-        if (rule.remaining <= 0) this.remove(rule.id);
-      }
-      return { ...rule };
+      const used: Rule = { ...rule, hits: rule.hits + 1 };
+      if (used.remaining !== undefined) used.remaining -= 1;
+      const next = [...rules];
+      if (used.remaining !== undefined && used.remaining <= 0) next.splice(i, 1);
+      else next[i] = used;
+      this.cell.set({ seq, rules: next });
+      return { ...used };
     }
     return undefined;
+  }
+
+  /** A rule's path matcher, compiled once per pattern (ids may repeat across a shared store's restores). */
+  private pathOf(rule: Rule): ((p: string) => boolean) | undefined {
+    const path = rule.match?.path;
+    if (!path) return undefined;
+    let m = this.matchers.get(path);
+    if (!m) {
+      if (this.matchers.size > 1000) this.matchers.clear();
+      m = pathMatcher(path);
+      this.matchers.set(path, m);
+    }
+    return m;
+  }
+
+  private bodyOf(rule: Rule): [string, (v: string) => boolean][] | undefined {
+    const body = rule.match?.body;
+    if (!body) return undefined;
+    const key = JSON.stringify(body);
+    let m = this.bodyMatchers.get(key);
+    if (!m) {
+      if (this.bodyMatchers.size > 1000) this.bodyMatchers.clear();
+      m = Object.entries(body).map(([k, v]) => [k, pathMatcher(v)]);
+      this.bodyMatchers.set(key, m);
+    }
+    return m;
   }
 
   private applies(rule: Rule, req: RequestFacts): boolean {
@@ -129,14 +159,14 @@ export class RuleBook {
     const m = rule.match;
     if (!m) return true;
     if (m.method && m.method.toUpperCase() !== req.method) return false;
-    if (m.path && !this.matchers.get(rule.id)?.(req.path)) return false;
+    if (m.path && !this.pathOf(rule)?.(req.path)) return false;
     if (m.query) {
       for (const [k, v] of Object.entries(m.query)) if (!req.query.getAll(k).includes(v)) return false;
     }
     if (m.headers) {
       for (const [k, v] of Object.entries(m.headers)) if (req.header(k) !== v) return false;
     }
-    const body = this.bodyMatchers.get(rule.id);
+    const body = this.bodyOf(rule);
     if (body) {
       const fields = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
       for (const [k, ok] of body) {

@@ -4,6 +4,7 @@ import { watch } from 'chokidar';
 import { createTwinApp } from './app.ts';
 import { FixtureError } from './fixtures.ts';
 import { generateAdminToken, isLoopback, loopbackHosts } from './guard.ts';
+import { connectStore, isRedisUrl, type RedisStore, type RedisStoreOptions } from './redis-store.ts';
 import type { Twin, TwinDefinition, TwinOptions } from './twin.ts';
 
 /** The port is taken: the CLI prints this one line and exits non-zero. */
@@ -26,6 +27,16 @@ export interface StartOptions<F> extends TwinOptions<F> {
   watch?: boolean;
   /** Where reload messages go (default: console). */
   log?: (line: string) => void;
+  /** Tuning of a shared store (how often it snapshots, how often a transaction is retried). */
+  storeOptions?: RedisStoreOptions;
+}
+
+/** The store a twin starts with: `options.store`, else `DOPPEL_STORE`, else memory. Throws on one it cannot open. */
+export function storeOf(store: string | undefined): string | undefined {
+  const chosen = store ?? process.env.DOPPEL_STORE;
+  if (chosen === undefined || chosen === '' || chosen === 'memory') return undefined;
+  if (!isRedisUrl(chosen)) throw new Error(`doppel: unknown store "${chosen}" (memory, or redis://host:port/db)`);
+  return chosen;
 }
 
 export interface RunningTwin<F, S> {
@@ -34,6 +45,8 @@ export interface RunningTwin<F, S> {
   adminToken?: string;
   port: number;
   twin: Twin<F, S>;
+  /** The shared store, when the twin was started with one (`options.store`, `DOPPEL_STORE`). */
+  store?: RedisStore;
   close(): Promise<void>;
 }
 
@@ -42,7 +55,15 @@ export async function startTwin<F, S>(def: TwinDefinition<F, S>, options: StartO
   const host = options.host ?? '127.0.0.1';
   // Reachable from other machines: the admin API needs a token, generated when none is given.
   const adminToken = options.adminToken ?? (isLoopback(host) ? undefined : generateAdminToken());
-  const { app, twin } = createTwinApp(def, { ...options, ...(adminToken !== undefined && { adminToken }) });
+  const storeUrl = storeOf(options.store);
+  const twinApp = createTwinApp(def, {
+    ...options,
+    ...(storeUrl !== undefined && { store: storeUrl }),
+    ...(adminToken !== undefined && { adminToken }),
+  });
+  const { app, twin } = twinApp;
+  // Shared: brought up to the shared state before it answers anything; every request is then a transaction.
+  const store = storeUrl === undefined ? undefined : await connectStore(twinApp, storeUrl, options.storeOptions);
   const requested = options.port ?? 0;
   const log = options.log ?? ((line: string) => console.log(line));
 
@@ -51,6 +72,9 @@ export async function startTwin<F, S>(def: TwinDefinition<F, S>, options: StartO
     s.once('error', (err: NodeJS.ErrnoException) => {
       reject(err.code === 'EADDRINUSE' ? new PortInUseError(requested, host) : err);
     });
+  }).catch(async (err) => {
+    await store?.close();
+    throw err;
   });
   // A client that keeps connections alive must not hold close() open.
   server.on('error', (err) => log(`[doppel:${def.name}] server error: ${String(err)}`));
@@ -61,11 +85,19 @@ export async function startTwin<F, S>(def: TwinDefinition<F, S>, options: StartO
     const watcher = watch(file, { ignoreInitial: true, awaitWriteFinish: { stabilityThreshold: 50, pollInterval: 10 } });
     watcher.on('all', (event) => {
       if (event !== 'change' && event !== 'add') return;
+      const failed = (err: unknown) =>
+        log(err instanceof FixtureError ? `[doppel:${def.name}] ${err.message} (kept the previous fixtures)` : String(err));
+      const reloaded = () => log(`[doppel:${def.name}] fixtures reloaded from ${file}`);
+      if (store) {
+        // Shared: the reload is a change like any other, so every replica takes it.
+        store.transact(() => twin.reloadFromFile(file)).then(reloaded, failed);
+        return;
+      }
       try {
         twin.reloadFromFile(file);
-        log(`[doppel:${def.name}] fixtures reloaded from ${file}`);
+        reloaded();
       } catch (err) {
-        log(err instanceof FixtureError ? `[doppel:${def.name}] ${err.message} (kept the previous fixtures)` : String(err));
+        failed(err);
       }
     });
     await new Promise<void>((r) => watcher.once('ready', () => r()));
@@ -81,12 +113,14 @@ export async function startTwin<F, S>(def: TwinDefinition<F, S>, options: StartO
     ...(adminToken !== undefined && { adminToken }),
     port,
     twin,
+    ...(store && { store }),
     async close() {
       await stopWatching();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
+      await store?.close();
     },
   };
 }

@@ -7,6 +7,7 @@ import { Journal, type RawJournalEntry } from './journal.ts';
 import type { LoadedSpec, Operation, ValidationIssue } from './openapi.ts';
 import { loadSpec } from './openapi.ts';
 import { RuleBook } from './scenarios.ts';
+import { Cell, isShared, type Shared, Space } from './shared.ts';
 
 /** 1 MiB: the request body limit of a twin whose platform documents none. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -156,6 +157,27 @@ export interface TwinOptions<F> {
   /** The QA console's URL, linked from `GET /__admin`. */
   consoleUrl?: string;
   clock?: Clock;
+  /**
+   * Where the twin's state lives: `memory` (the default) or `redis://host:port/db`, shared by every replica pointed
+   * at it (the kit's README, "A shared QA twin"). `startTwin` connects it (and reads `DOPPEL_STORE`).
+   */
+  store?: string;
+}
+
+/** Which fixtures the live state was seeded from: one shared value (the twin's `@fixtures`). */
+interface FixturesState<F> {
+  base: F;
+  current: F;
+  source: string;
+  active: string | null;
+  /** When it was seeded (the machine's ms): every replica seeds with the clock showing the same time. */
+  seededAt: number;
+}
+
+/** The containers of a runtime: its own enumerable properties that are kit containers, by property name. */
+export function sharedContainers(runtime: unknown): [string, Shared][] {
+  if (typeof runtime !== 'object' || runtime === null) return [];
+  return Object.entries(runtime).filter((e): e is [string, Shared] => isShared(e[1]));
 }
 
 export class Twin<F, S> {
@@ -169,20 +191,27 @@ export class Twin<F, S> {
   readonly spec: LoadedSpec;
   /** The QA console's URL, if the twin knows it. */
   readonly consoleUrl: string | undefined;
-  /** Where the base fixtures came from: `defaults`, `options` or a file path. */
-  fixturesSource: string;
-  /** The name of the applied named state, if any. */
-  activeState: string | undefined;
+  /**
+   * Set when the state is shared between replicas (`options.store` other than memory): the named containers a
+   * store keeps in step, and the transaction of the request being served.
+   */
+  readonly space: Space | undefined;
+  /** What `/__admin/health` says of a shared store (set when one is connected); none: memory. */
+  storeStatus: (() => { kind: 'redis'; version: number; conflicts: number }) | undefined;
   private readonly check: (value: unknown, source: string) => F;
-  private base: F;
-  private current: F;
+  private readonly fixtureCell: Cell<FixturesState<F>>;
   private runtime!: S;
+  /** Shared: the machine time the clock shows while seeding (the `seededAt` of the fixtures). */
+  private pinned: number | undefined;
 
   constructor(
     readonly def: TwinDefinition<F, S>,
     options: TwinOptions<F> = {},
   ) {
-    this.clock = options.clock ?? createClock();
+    const shared = options.store !== undefined && options.store !== 'memory';
+    this.space = shared ? new Space() : undefined;
+    const offset = new Cell(0);
+    this.clock = options.clock ?? (shared ? createClock(() => this.pinned ?? Date.now(), offset) : createClock());
     this.journal = new Journal(options.journalSize ?? 1000, def.secretNames, options.journalBytes);
     this.consoleUrl = options.consoleUrl;
     const hooks = def.callers;
@@ -201,37 +230,61 @@ export class Twin<F, S> {
       throw new RangeError(`body limit must be a whole number of bytes, got ${this.bodyLimit}`);
     this.spec = loadSpec(def.spec);
     this.check = fixtureValidator<F>(def.fixtures.schema);
+    let base: F;
+    let source: string;
     if (options.fixturesFile) {
-      this.base = this.check(readFixtureFile(options.fixturesFile), options.fixturesFile);
-      this.fixturesSource = options.fixturesFile;
+      base = this.check(readFixtureFile(options.fixturesFile), options.fixturesFile);
+      source = options.fixturesFile;
     } else if (options.fixtures) {
-      this.base = this.check(structuredClone(options.fixtures), 'options.fixtures');
-      this.fixturesSource = 'options';
+      base = this.check(structuredClone(options.fixtures), 'options.fixtures');
+      source = 'options';
     } else {
-      this.base = def.fixtures.defaults();
-      this.fixturesSource = 'defaults';
+      base = def.fixtures.defaults();
+      source = 'defaults';
     }
-    this.current = this.base;
-    this.reseed();
+    this.fixtureCell = new Cell<FixturesState<F>>({ base, current: base, source, active: null, seededAt: Date.now() }, () =>
+      this.reseedLocal(),
+    );
+    if (this.space) {
+      this.space.register('@fixtures', this.fixtureCell);
+      this.space.register('@clock', offset);
+      this.space.register('@rules', this.rules.cell);
+      this.space.register('@journal', this.journal);
+    }
+    this.reseedLocal();
+  }
+
+  /** Where the base fixtures came from: `defaults`, `options` or a file path. */
+  get fixturesSource(): string {
+    return this.fixtureCell.get().source;
+  }
+
+  /** The name of the applied named state, if any. */
+  get activeState(): string | undefined {
+    return this.fixtureCell.get().active ?? undefined;
   }
 
   /** The live state the handlers read and change. */
   get state(): S {
+    if (this.space !== undefined) {
+      const rt = this.space.current()?.runtime;
+      if (rt !== undefined) return rt as S;
+    }
     return this.runtime;
   }
 
   /** The fixtures the live state was seeded from. */
   get fixtures(): F {
-    return this.current;
+    return this.fixtureCell.get().current;
   }
 
   /** Back to the start-up fixtures: state re-seeded, journal cleared, scenarios removed, clock restored. */
   reset(): void {
-    this.current = this.base;
-    this.activeState = undefined;
+    const f = this.fixtureCell.get();
     this.journal.clear();
     this.rules.clear();
     this.clock.reset();
+    this.fixtureCell.set({ ...f, current: f.base, active: null, seededAt: Date.now() });
     this.reseed();
   }
 
@@ -250,31 +303,66 @@ export class Twin<F, S> {
           .map((s) => s.name)
           .join(', ')}`,
       );
-    this.reset();
-    this.current = this.check(state.apply(structuredClone(this.base), params), `state ${name}`);
-    this.activeState = name;
+    const f = this.fixtureCell.get();
+    const current = this.check(state.apply(structuredClone(f.base), params), `state ${name}`);
+    this.journal.clear();
+    this.rules.clear();
+    this.clock.reset();
+    this.fixtureCell.set({ ...f, current, active: name, seededAt: Date.now() });
     this.reseed();
   }
 
   /** Replace the live fixtures (validated); `reset` still returns to the start-up ones. */
   replaceFixtures(value: unknown, source = 'request'): void {
-    this.current = this.check(structuredClone(value), source);
-    this.activeState = undefined;
+    const current = this.check(structuredClone(value), source);
+    this.fixtureCell.set({ ...this.fixtureCell.get(), current, active: null, seededAt: Date.now() });
     this.reseed();
   }
 
   /** Make `file` the start-up fixtures and seed from it (hot reload). Throws FixtureError and keeps the old ones. */
   reloadFromFile(file: string): void {
     const next = this.check(readFixtureFile(file), file);
-    this.base = next;
-    this.current = next;
-    this.fixturesSource = file;
-    this.activeState = undefined;
+    this.fixtureCell.set({ base: next, current: next, source: file, active: null, seededAt: Date.now() });
     this.reseed();
   }
 
+  /**
+   * Seed the runtime from the live fixtures. Within a shared transaction the new runtime is the transaction's own
+   * until it commits; every replica then seeds its own from the same fixtures (`reseedLocal`, on the commit).
+   */
   private reseed(): void {
-    this.runtime = this.def.seed(structuredClone(this.current), this);
+    const space = this.space;
+    const tx = space?.current();
+    if (!space || !tx) {
+      this.reseedLocal();
+      return;
+    }
+    tx.write('*');
+    const { current, seededAt } = this.fixtureCell.get();
+    const runtime = this.pinnedAt(seededAt, () => space.untracked(() => this.def.seed(structuredClone(current), this)));
+    for (const [name, c] of sharedContainers(runtime)) c.bindShared(space, name);
+    tx.runtime = runtime;
+  }
+
+  /** Seed the local runtime from the fixtures, registering its containers under their property names. */
+  private reseedLocal(): void {
+    if (!this.space) {
+      this.runtime = this.def.seed(structuredClone(this.fixtureCell.get().current), this);
+      return;
+    }
+    const space = this.space;
+    const { current, seededAt } = this.fixtureCell.get();
+    this.runtime = this.pinnedAt(seededAt, () => space.untracked(() => this.def.seed(structuredClone(current), this)));
+    for (const [name, c] of sharedContainers(this.runtime)) space.register(name, c);
+  }
+
+  private pinnedAt<T>(at: number, fn: () => T): T {
+    this.pinned = at;
+    try {
+      return fn();
+    } finally {
+      this.pinned = undefined;
+    }
   }
 }
 

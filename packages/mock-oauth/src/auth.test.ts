@@ -56,7 +56,7 @@ describe('the API host’s authentication', () => {
       { token: 'gho_Ghost', kind: 'access', clientId: GITHUB_BOT.clientId, login: 'ghost', scope: '', expiresInSeconds: null },
     );
     const { app, twin } = createApp({ fixtures: f, clock: stoppedClock() });
-    twin.state.tokens.get(OCTOCAT_TOKEN.token)!.revoked = true;
+    twin.state.tokens.update(OCTOCAT_TOKEN.token, { ...twin.state.tokens.get(OCTOCAT_TOKEN.token)!, revoked: true });
     const cases: [string, string][] = [
       ['Bearer gho_nope', 'unknown token'],
       ['Basic abc', 'unknown token'],

@@ -49,10 +49,10 @@ describe('seed', () => {
     const f = defaultFixtures();
     f.nextTokens = ['gho_Next'];
     const { twin } = createApp({ fixtures: f });
-    twin.state.nextTokens.shift();
-    twin.state.tokens.get(OCTOCAT_TOKEN.token)!.revoked = true;
+    twin.state.nextTokens.set([]);
+    twin.state.tokens.update(OCTOCAT_TOKEN.token, { ...twin.state.tokens.get(OCTOCAT_TOKEN.token)!, revoked: true });
     twin.reset();
-    expect(twin.state.nextTokens).toEqual(['gho_Next']);
+    expect(twin.state.nextTokens.get()).toEqual(['gho_Next']);
     expect(twin.state.tokens.get(OCTOCAT_TOKEN.token)?.revoked).toBe(false);
   });
 });

@@ -1,8 +1,12 @@
-import { BoundedMap, type Twin } from '@doppel/mock-kit';
+import { BoundedMap, Cell, type Twin } from '@doppel/mock-kit';
 import { DEFAULT_MAX_CODES, DEFAULT_MAX_TOKENS, type OAuthClient, type OAuthFixtures, type OAuthUser } from './fixtures.ts';
 import { CODE_TTL_MS, type CodeRecord, normaliseScope, type TokenRecord, type TokenStore } from './tokens.ts';
 
-/** The live, mutable state the handlers read and change; seeded from fixtures on start, reset and state changes. */
+/**
+ * The live, mutable state the handlers read and change; seeded from fixtures on start, reset and state changes.
+ * What changes is in kit containers (BoundedMap, Cell), so a shared store keeps it in step across replicas;
+ * `apps` and `users` are the fixtures' and change only with them.
+ */
 export interface OAuthRuntime extends TokenStore {
   /** By client_id. */
   apps: Map<string, OAuthClient>;
@@ -13,6 +17,7 @@ export interface OAuthRuntime extends TokenStore {
   tokens: BoundedMap<string, TokenRecord>;
   /** Codes already exchanged, by code → the client they were issued to (a replay revokes their tokens); bounded as codes are. */
   redeemed: BoundedMap<string, string>;
+  nextTokens: Cell<string[]>;
 }
 
 /** Seeded codes live 10 minutes from now; seeded tokens expire `expiresInSeconds` from now (or never). */
@@ -26,7 +31,7 @@ export function seed(f: OAuthFixtures, twin: Twin<OAuthFixtures, OAuthRuntime>):
       twin,
       f.codes.map((c) => [c.code, { ...c, scope: normaliseScope(c.scope), expiresAt: now + CODE_TTL_MS }]),
     ),
-    nextTokens: [...f.nextTokens],
+    nextTokens: new Cell([...f.nextTokens]),
     redeemed: bounded(f.maxCodes ?? DEFAULT_MAX_CODES, twin, []),
     tokens: bounded(
       f.maxTokens ?? DEFAULT_MAX_TOKENS,

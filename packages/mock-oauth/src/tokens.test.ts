@@ -1,4 +1,4 @@
-import { createClock } from '@doppel/mock-kit';
+import { BoundedMap, Cell, createClock } from '@doppel/mock-kit';
 import { describe, expect, it } from 'vitest';
 import { CI_BOT, GITHUB_APP } from './fixtures.ts';
 import { STATE_VALUES } from './states.ts';
@@ -6,7 +6,7 @@ import { isLive, issueTokens, newCode, newToken, normaliseScope, s256, type Toke
 
 const NOW = 1_700_000_000_000;
 const clock = () => createClock(() => NOW);
-const store = (nextTokens: string[] = []): TokenStore => ({ tokens: new Map(), nextTokens });
+const store = (nextTokens: string[] = []): TokenStore => ({ tokens: new BoundedMap(1000, () => 0), nextTokens: new Cell(nextTokens) });
 
 describe('secrets', () => {
   it('tokens are the prefix and 36 base62 characters, each one new', () => {
@@ -103,6 +103,6 @@ describe('issueTokens', () => {
     const s = store(['ghu_A', 'ghr_B', 'ghu_C']);
     const { access, refresh } = issueTokens(s, clock(), GITHUB_APP, 'octocat', '');
     expect([access.token, refresh?.token]).toEqual(['ghu_A', 'ghr_B']);
-    expect(s.nextTokens).toEqual(['ghu_C']);
+    expect(s.nextTokens.get()).toEqual(['ghu_C']);
   });
 });

@@ -40,10 +40,30 @@ export interface TokenStore {
     get(token: string): TokenRecord | undefined;
     set(token: string, record: TokenRecord): unknown;
     delete(token: string): boolean;
+    /** Replace a live record, keeping its place and expiry (records are never changed in place: see `changeToken`). */
+    update(token: string, record: TokenRecord): boolean;
     values(): Iterable<TokenRecord>;
   };
-  /** Fixture tokens still to hand out before random ones. */
-  nextTokens: string[];
+  /** Fixture tokens still to hand out before random ones: a kit cell (one value, replaced whole), so replicas share it. */
+  nextTokens: { get(): string[]; set(value: string[]): void };
+}
+
+/**
+ * Change a token's record: a new record in its place, never the old one changed in place, so a twin whose state
+ * is shared between replicas (the kit's README, "A shared QA twin") commits the change and drops it on a conflict.
+ */
+export function changeToken(store: TokenStore, t: TokenRecord, patch: Partial<TokenRecord>): TokenRecord {
+  const next = { ...t, ...patch };
+  store.tokens.update(t.token, next);
+  return next;
+}
+
+/** The next queued token, taken off the queue; undefined when it is empty. */
+function queued(store: TokenStore): string | undefined {
+  const q = store.nextTokens.get();
+  if (q.length === 0) return undefined;
+  store.nextTokens.set(q.slice(1));
+  return q[0];
 }
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -89,7 +109,7 @@ export function issueTokens(
 ): { access: TokenRecord; refresh?: TokenRecord } {
   const now = clock.now();
   const from = grant === undefined ? {} : { grant };
-  const next = (prefix: 'gho_' | 'ghu_' | 'ghr_') => store.nextTokens.shift() ?? newToken(prefix);
+  const next = (prefix: 'gho_' | 'ghu_' | 'ghr_') => queued(store) ?? newToken(prefix);
   if (!app.expiringTokens) {
     const access: TokenRecord = {
       token: next('gho_'),
@@ -128,7 +148,7 @@ export function revokeGrant(store: TokenStore, grant: string): number {
   let revoked = 0;
   for (const t of store.tokens.values()) {
     if (t.grant !== grant || t.revoked) continue;
-    t.revoked = true;
+    changeToken(store, t, { revoked: true });
     revoked++;
   }
   return revoked;
@@ -140,12 +160,12 @@ export function resetToken(store: TokenStore, clock: Clock, old: TokenRecord): T
   const prefix = old.token.startsWith('ghu_') ? 'ghu_' : 'gho_';
   const fresh: TokenRecord = {
     ...old,
-    token: store.nextTokens.shift() ?? newToken(prefix),
+    token: queued(store) ?? newToken(prefix),
     createdAt: now,
     expiresAt: old.expiresAt === null ? null : now + (old.expiresAt - old.createdAt),
     revoked: false,
   };
-  old.revoked = true;
+  changeToken(store, old, { revoked: true });
   store.tokens.set(fresh.token, fresh);
   return fresh;
 }

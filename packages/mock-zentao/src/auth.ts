@@ -86,12 +86,12 @@ export function checkEntry(c: ZentaoContext, _op: Operation): void {
   if (time !== undefined) {
     if (typeof time !== 'string' || !UNIX_TIME.test(time)) zentaoErrors.raise('ERROR_TIMESTAMP');
     if (token === timeToken(app.code, app.key, time)) {
-      const last = app.calledTime ?? 0;
+      const last = state.calledTimes.get(app.code) ?? 0;
       if (Number(time) <= last) {
         c.get('notes').signature = { mode: 'time', time, lastCalledTime: last };
         zentaoErrors.raise('CALLED_TIME');
       }
-      app.calledTime = Number(time);
+      state.calledTimes.set(app.code, Number(time));
       verified = true;
     }
   }

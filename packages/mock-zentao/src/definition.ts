@@ -41,7 +41,7 @@ export const zentaoTwin: TwinDefinition<ZentaoFixtures, ZentaoRuntime> = {
   // The web server in front of ZenTao refuses a body over its limit before PHP sees it: its HTML 413 page.
   tooLarge: () => zentaoErrors.refuse('REQUEST_TOO_LARGE'),
   parseBody,
-  stores: (rt) => ({ inbox: { usage: () => ({ size: rt.inbox.length, max: rt.maxInbox, evicted: rt.evicted }) } }),
+  stores: (rt) => ({ inbox: rt.deliveries }),
   credentials: (f) => {
     const app = f.apps[0];
     return app ? [{ label: 'app code / key', value: `${app.code} / ${app.key}` }] : [];

@@ -65,7 +65,7 @@ describe('named states (= Pact provider states)', () => {
 
   it('the app was last called at time: params.time, 4102444800 by default', async () => {
     const calledTime = async (params?: Record<string, unknown>) =>
-      (await afterState('the app was last called at time', params)).state.apps.get('myAppCode')!.calledTime;
+      (await afterState('the app was last called at time', params)).state.calledTimes.get('myAppCode');
     expect(await calledTime()).toBe(4102444800);
     expect(await calledTime({ time: 1700000000 })).toBe(1700000000);
     expect(await calledTime({ time: '1700000001' })).toBe(1700000001);

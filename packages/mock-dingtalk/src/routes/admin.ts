@@ -50,7 +50,7 @@ export const dingtalkAdminRoutes = new Hono<DingTalkEnv>()
     const corpId = c.req.query('corpId');
     const clientId = c.req.query('clientId');
     const authorizations: Schemas['Authorization'][] = [];
-    for (const [k, authorized] of state.grants) {
+    for (const [k, authorized] of state.grants.entries()) {
       const [corp, client, actionId] = k.split('\n') as [string, string, string];
       if ((corpId && corp !== corpId) || (clientId && client !== clientId)) continue;
       authorizations.push({ corpId: corp, clientId: client, connectAssetUri: state.assetById.get(actionId)?.uri ?? actionId, authorized });

@@ -74,9 +74,11 @@ function invoke(c: DingTalkContext) {
   const body = c.get('body') as Schemas['InvokeRequest'];
   const caller = callerOf(c);
   const { state, clock } = c.get('twin');
-  state.seq += 1;
+  const seq = state.seq.get() + 1;
+  state.seq.set(seq);
+  // This request's own record: filled in below before the answer (a shared store commits it after the handler).
   const record: ExecutionRecord = {
-    instanceId: `G-EXEC-${String(state.seq).padStart(10, '0')}`,
+    instanceId: `G-EXEC-${String(seq).padStart(10, '0')}`,
     at: clock.now(),
     corpId: caller.corpId,
     clientId: caller.clientId,

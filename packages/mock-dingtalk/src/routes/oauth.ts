@@ -21,10 +21,12 @@ function appToken(c: DingTalkContext, appKey: string, corpId: string): TokenReco
   const expiresAt = now + state.fixtures.tokenTtlSeconds * 1000;
   const current = state.appTokens.get(key(corpId, appKey));
   if (current && current.expiresAt > now) {
-    current.expiresAt = expiresAt;
-    // Renewed: the newest in the bounded store again (and back in it, had a full store evicted it).
-    state.tokens.set(current.token, current, expiresAt);
-    return current;
+    // Renewed (a new record, never the stored one changed in place): the newest in the bounded store again, and
+    // back in it had a full store evicted it. With a shared store, two replicas asked at once agree on one token.
+    const renewed = { ...current, expiresAt };
+    state.tokens.set(renewed.token, renewed, expiresAt);
+    state.appTokens.update(key(corpId, appKey), renewed);
+    return renewed;
   }
   const rec = newToken(state, { corpId, clientId: appKey, kind: 'self_built' }, expiresAt);
   state.appTokens.set(key(corpId, appKey), rec);

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import type { OAuthEnv } from '../context.ts';
 import type { components, operations } from '../generated/openapi.ts';
 import type { OAuthRuntime } from '../runtime.ts';
-import { isLive, type TokenRecord } from '../tokens.ts';
+import { changeToken, isLive, type TokenRecord } from '../tokens.ts';
 
 type RuleMatch = NonNullable<RuleInput['match']>;
 type Selector = components['schemas']['TokenSelector'];
@@ -76,15 +76,16 @@ export const oauthAdminRoutes = new Hono<OAuthEnv>()
     return c.json({ tokens });
   })
   .post('/oauth/tokens/revoke', (c) => {
-    const hits = selected(c.get('twin').state, c.get('body') as Selector).filter((t) => !t.revoked);
-    for (const t of hits) t.revoked = true;
+    const { state } = c.get('twin');
+    const hits = selected(state, c.get('body') as Selector).filter((t) => !t.revoked);
+    for (const t of hits) changeToken(state, t, { revoked: true });
     return c.json({ revoked: hits.length });
   })
   .post('/oauth/tokens/expire', (c) => {
     const { state, clock } = c.get('twin');
     const now = clock.now();
     const hits = selected(state, c.get('body') as Selector).filter((t) => t.expiresAt === null || t.expiresAt > now);
-    for (const t of hits) t.expiresAt = now;
+    for (const t of hits) changeToken(state, t, { expiresAt: now });
     return c.json({ expired: hits.length });
   })
   .get('/oauth/codes', (c) =>

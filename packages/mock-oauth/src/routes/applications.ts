@@ -5,7 +5,7 @@ import type { OAuthContext, OAuthEnv } from '../context.ts';
 import { oauthErrors } from '../errors.ts';
 import type { OAuthClient } from '../fixtures.ts';
 import type { components } from '../generated/openapi.ts';
-import { isLive, resetToken, type TokenRecord } from '../tokens.ts';
+import { changeToken, isLive, resetToken, type TokenRecord } from '../tokens.ts';
 import { simpleUser } from './user.ts';
 
 type Authorization = components['schemas']['Authorization'];
@@ -76,16 +76,17 @@ export const applicationsRoutes = new Hono<OAuthEnv>()
   })
   .delete('/:client_id/token', (c) => {
     const { token } = appToken(c);
-    token.revoked = true;
+    changeToken(c.get('twin').state, token, { revoked: true });
     return c.body(null, 204);
   })
   .delete('/:client_id/grant', (c) => {
     // The grant is the app's authorization by the token's user: every token of that pair goes (refresh tokens too).
     const { app, token } = appToken(c);
     let revoked = 0;
-    for (const t of c.get('twin').state.tokens.values()) {
+    const { state } = c.get('twin');
+    for (const t of state.tokens.values()) {
       if (t.clientId !== app.clientId || t.login.toLowerCase() !== token.login.toLowerCase() || t.revoked) continue;
-      t.revoked = true;
+      changeToken(state, t, { revoked: true });
       revoked++;
     }
     c.get('notes').revoked = revoked;

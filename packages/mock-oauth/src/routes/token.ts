@@ -5,7 +5,7 @@ import { oauthErrors } from '../errors.ts';
 import { reply } from '../format.ts';
 import type { components } from '../generated/openapi.ts';
 import { redirectAllowed } from '../redirect.ts';
-import { isLive, issueTokens, REFRESH_TOKEN_TTL_S, revokeGrant, s256, type TokenRecord, USER_TOKEN_TTL_S } from '../tokens.ts';
+import { changeToken, isLive, issueTokens, REFRESH_TOKEN_TTL_S, revokeGrant, s256, type TokenRecord, USER_TOKEN_TTL_S } from '../tokens.ts';
 
 type TokenRequest = components['schemas']['TokenRequest'];
 type AccessToken = components['schemas']['AccessToken'];
@@ -97,7 +97,7 @@ export const tokenRoutes = new Hono<OAuthEnv>().post('/', (c) => {
     if (old?.kind !== 'refresh' || old.clientId !== app.clientId || !isLive(old, clock) || !app.expiringTokens) {
       return oauthErrors.raise('bad_refresh_token');
     }
-    old.revoked = true; // a refresh token works once
+    changeToken(state, old, { revoked: true }); // a refresh token works once
     const { access, refresh } = issueTokens(state, clock, app, old.login, old.scope, old.grant);
     return tokenReply(c, access, refresh);
   }

@@ -1,3 +1,4 @@
+import { Cell, type Shared, type Space } from '@doppel/mock-kit';
 import type { components } from '../generated/openapi.ts';
 import { type ApiRule, PluginConfigError, parsePluginConfig } from './config.ts';
 import type { InterceptType, PluginFunction, Scope } from './types.ts';
@@ -55,9 +56,27 @@ interface RequestShape {
 
 const overlap = <T>(a: T[], b: T[]) => a.filter((x) => b.includes(x));
 
-/** The registered plugins, in registration order. */
-export class PluginRegistry {
-  private plugins: Plugin[] = [];
+/**
+ * A registration as the shared state keeps it: JSON only. A plugin over HTTP is the same on every replica; a
+ * library-form plugin's functions live in the process that registered it (`local`), the only one that can call them.
+ */
+interface Registration {
+  name: string;
+  config: string | Record<string, unknown>;
+  teams: string[] | '*';
+  timeoutMs: number;
+  target: { baseUrl: string } | { local: true };
+}
+
+/**
+ * The registered plugins, in registration order: one kit Cell of registrations (so a shared store keeps them in step
+ * across replicas, and a conflict is found whichever replica registered first), each compiled once per process.
+ */
+export class PluginRegistry implements Shared {
+  private readonly cell = new Cell<Registration[]>([]);
+  private readonly compiled = new WeakMap<Registration, Plugin>();
+  /** Library-form plugins' functions, by plugin name: this process's own. */
+  private readonly functions = new Map<string, Record<string, PluginFunction>>();
   /** Replace calls in flight, by `replaceKey`: how many (README "No recursion"). */
   private readonly replacing = new Map<string, number>();
   /** Suffix notifications still running after their response was sent (README "The journal"). */
@@ -65,8 +84,23 @@ export class PluginRegistry {
 
   constructor(private readonly knownTeams: () => string[]) {}
 
+  private get plugins(): Plugin[] {
+    return this.cell.get().map((r) => this.compile(r));
+  }
+
+  private compile(r: Registration): Plugin {
+    let plugin = this.compiled.get(r);
+    if (!plugin) {
+      const parsed = parsePluginConfig(r.config);
+      const target: PluginTarget = 'baseUrl' in r.target ? { baseUrl: r.target.baseUrl } : { functions: this.functions.get(r.name) ?? {} };
+      plugin = { name: r.name, rules: parsed.rules, ignored: parsed.ignored, teams: r.teams, timeoutMs: r.timeoutMs, target };
+      this.compiled.set(r, plugin);
+    }
+    return plugin;
+  }
+
   list(): Plugin[] {
-    return [...this.plugins];
+    return this.plugins;
   }
 
   get(name: string): Plugin | undefined {
@@ -74,7 +108,7 @@ export class PluginRegistry {
   }
 
   get size(): number {
-    return this.plugins.length;
+    return this.cell.get().length;
   }
 
   /**
@@ -123,20 +157,50 @@ export class PluginRegistry {
         }
       }
     }
-    const at = this.plugins.findIndex((p) => p.name === name);
-    if (at >= 0) this.plugins[at] = plugin;
-    else this.plugins.push(plugin);
+    const registration: Registration = {
+      name,
+      config: input.config,
+      teams,
+      timeoutMs,
+      target: 'baseUrl' in input.target ? { baseUrl: input.target.baseUrl } : { local: true },
+    };
+    if ('functions' in input.target) this.functions.set(name, input.target.functions);
+    this.compiled.set(registration, plugin);
+    const regs = [...this.cell.get()];
+    const at = regs.findIndex((r) => r.name === name);
+    if (at >= 0) regs[at] = registration;
+    else regs.push(registration);
+    this.cell.set(regs);
     return { plugin, replaced: at >= 0 };
   }
 
   unregister(name: string): boolean {
-    const before = this.plugins.length;
-    this.plugins = this.plugins.filter((p) => p.name !== name);
-    return this.plugins.length !== before;
+    const regs = this.cell.get();
+    const kept = regs.filter((r) => r.name !== name);
+    if (kept.length === regs.length) return false;
+    this.cell.set(kept);
+    return true;
   }
 
   clear(): void {
-    this.plugins = [];
+    this.cell.set([]);
+  }
+
+  // A kit container (shared.ts), by its cell.
+  bindShared(space: Space, name: string): void {
+    this.cell.bindShared(space, name);
+  }
+
+  applyShared(action: string, args: unknown[]): void {
+    this.cell.applyShared(action, args);
+  }
+
+  dumpShared(): unknown {
+    return this.cell.dumpShared();
+  }
+
+  restoreShared(dump: unknown): void {
+    this.cell.restoreShared(dump);
   }
 
   /**

@@ -23,7 +23,7 @@ export const wikiRoutes: OnesApp = new Hono<OnesEnv>()
   })
   .post('/team/:teamUUID/online_page/:pageUUID/update_title', (c) => {
     const page = teamPage(c);
-    page.title = (c.get('body') as TitleBody).title;
-    page.updated_time = c.get('twin').clock.now() * 1000;
+    const { state, clock } = c.get('twin');
+    state.pages.update(page.uuid, { ...page, title: (c.get('body') as TitleBody).title, updated_time: clock.now() * 1000 });
     return c.json({});
   });

@@ -7,7 +7,7 @@ import { findUser } from '../runtime.ts';
 export const zentaoAdminRoutes = new Hono<ZentaoEnv>()
   .get('/inbox', (c) => c.json({ deliveries: c.get('twin').state.inbox }))
   .delete('/inbox', (c) => {
-    c.get('twin').state.inbox.length = 0;
+    c.get('twin').state.deliveries.clear();
     return c.json({ cleared: true });
   })
   .get('/inbox/users/:user', (c) => {

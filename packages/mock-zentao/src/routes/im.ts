@@ -57,8 +57,10 @@ function checkMessage<T>(c: ZentaoContext, msg: Message, schema: 'Notification' 
 type Target = Pick<Delivery, 'kind' | 'users' | 'gid'>;
 
 function deliver(c: ZentaoContext, state: ZentaoRuntime, msg: Notification | ChatMessage, target: Target) {
+  const id = state.delivered.get() + 1;
+  state.delivered.set(id);
   const delivery: Delivery = {
-    id: ++state.delivered,
+    id,
     ...target,
     appCode: c.req.query('code')!,
     time: new Date(c.get('twin').clock.now()).toISOString(),
