@@ -1,36 +1,18 @@
-import { connectStore, type RedisStore } from '@doppel/mock-kit';
-import { redisServerPath, startRedisServer, type TestRedis } from '@doppel/mock-kit/testing';
+import { redisAvailable, sharedReplicas } from '@doppel/mock-kit/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DingTalkApp } from './context.ts';
 import { connectAssetUri, DEFAULT_CORP_ID, IDS } from './fixtures.ts';
 import { call, createApp, selfBuiltToken } from './test-helpers.ts';
 
-// CI installs redis-server (.ci/run); elsewhere these tests are skipped rather than fail.
-const available = redisServerPath() !== undefined || process.env.CI === 'true';
 const FLOW = connectAssetUri(DEFAULT_CORP_ID, IDS.syncCustomersFlow);
 
-describe.skipIf(!available)('two replicas of the DingTalk twin on one Redis', () => {
-  let redis: TestRedis;
-  let stores: RedisStore[] = [];
+describe.skipIf(!redisAvailable())('two replicas of the DingTalk twin on one Redis', () => {
+  const replicas = sharedReplicas((store) => createApp({ store }));
+  const replica = (): Promise<DingTalkApp> => replicas.replica();
 
-  async function replica(): Promise<DingTalkApp> {
-    const twinApp = createApp({ store: redis.url });
-    stores.push(await connectStore(twinApp, redis.url));
-    return twinApp.app;
-  }
-
-  beforeAll(async () => {
-    redis = await startRedisServer();
-  });
-  afterAll(async () => {
-    await Promise.all(stores.map((s) => s.close()));
-    await redis?.stop();
-  });
-  beforeEach(async () => {
-    await Promise.all(stores.map((s) => s.close()));
-    stores = [];
-    await redis.flush();
-  });
+  beforeAll(replicas.start);
+  afterAll(replicas.stop);
+  beforeEach(replicas.reset);
 
   it('gives a self-built app one token on every replica, even asked on both at once', async () => {
     const [a, b] = [await replica(), await replica()];

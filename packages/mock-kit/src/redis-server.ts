@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { Redis } from 'ioredis';
+import { connectStore, type RedisStore } from './redis-store.ts';
 
 /**
  * A throwaway redis-server for tests of the shared store: on a free loopback port, in a temporary directory, with no
@@ -104,4 +105,47 @@ async function stop(proc: ChildProcess, dir: string): Promise<void> {
     });
   }
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** Whether shared-store tests run here: a redis-server is installed, or this is CI (which installs one, so a missing one fails). */
+export const redisAvailable = (): boolean => redisServerPath() !== undefined || process.env.CI === 'true';
+
+/**
+ * In-process replicas of one twin on one throwaway redis-server, for a test file: `start` before all, `reset` before
+ * each (closes every replica's store, empties Redis), `stop` after all. `replica(...)` builds one with `make` (given
+ * the store's URL) and connects it, so its `app.request()` runs each request as a transaction of the shared store.
+ */
+export function sharedReplicas<A extends Parameters<typeof connectStore>[0], P extends unknown[]>(make: (store: string, ...args: P) => A) {
+  let redis: TestRedis | undefined;
+  let stores: RedisStore[] = [];
+  const closeAll = async () => {
+    await Promise.all(stores.map((s) => s.close()));
+    stores = [];
+  };
+  return {
+    async start(): Promise<void> {
+      redis = await startRedisServer();
+    },
+    async reset(): Promise<void> {
+      await closeAll();
+      await redis!.flush();
+    },
+    async stop(): Promise<void> {
+      await closeAll();
+      await redis?.stop();
+    },
+    /** The stores of the replicas made since the last reset (their `conflicts`, say). */
+    get stores(): readonly RedisStore[] {
+      return stores;
+    },
+    /** The test Redis (its URL, a client to look at what it holds). */
+    get redis(): TestRedis {
+      return redis!;
+    },
+    async replica(...args: P): Promise<A['app']> {
+      const twinApp = make(redis!.url, ...args);
+      stores.push(await connectStore(twinApp, redis!.url));
+      return twinApp.app;
+    },
+  };
 }

@@ -3,17 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { exampleTwin } from '../example/index.ts';
-import { redisServerPath, startRedisServer, type TestRedis } from './redis-server.ts';
+import { redisAvailable, startRedisServer, type TestRedis } from './redis-server.ts';
 import { type RunningTwin, type StartOptions, startTwin } from './serve.ts';
 import type { ExampleFixtures, ExampleRuntime } from '../example/index.ts';
-
-// CI installs redis-server (.ci/run); elsewhere these tests say they were skipped rather than fail.
-const available = redisServerPath() !== undefined || process.env.CI === 'true';
 
 type Replica = RunningTwin<ExampleFixtures, ExampleRuntime>;
 const K1 = { 'x-key': 'k1' };
 
-describe.skipIf(!available)('two replicas of the example twin on one Redis', () => {
+describe.skipIf(!redisAvailable())('two replicas of the example twin on one Redis', () => {
   let redis: TestRedis;
   const running: Replica[] = [];
   const replica = async (options: StartOptions<ExampleFixtures> = {}): Promise<Replica> => {

@@ -117,4 +117,4 @@ export async function probeBadInput(app: Hono<any>, spec: LoadedSpec, options: P
 
 export { type FuzzFailure, type FuzzOptions, type FuzzReport, formatReport, fuzz } from './fuzz.ts';
 
-export { freePort, redisServerPath, startRedisServer, type TestRedis } from './redis-server.ts';
+export { freePort, redisAvailable, redisServerPath, sharedReplicas, startRedisServer, type TestRedis } from './redis-server.ts';

@@ -1,38 +1,19 @@
-import { connectStore, type RedisStore } from '@doppel/mock-kit';
-import { redisServerPath, startRedisServer, type TestRedis } from '@doppel/mock-kit/testing';
+import { redisAvailable, sharedReplicas } from '@doppel/mock-kit/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { OAuthApp } from './context.ts';
 import { defaultFixtures, type OAuthFixtures } from './fixtures.ts';
 import { createApp } from './server.ts';
 import { bearer, CI_BOT, codeFor, exchange, exchangeBody } from './test-helpers.ts';
 
-// CI installs redis-server (.ci/run); elsewhere these tests are skipped rather than fail.
-const available = redisServerPath() !== undefined || process.env.CI === 'true';
-
-describe.skipIf(!available)('two replicas of the OAuth twin on one Redis', () => {
-  let redis: TestRedis;
-  let stores: RedisStore[] = [];
-
+describe.skipIf(!redisAvailable())('two replicas of the OAuth twin on one Redis', () => {
   /** A replica in process: `app.request` runs each request as a transaction of the shared store. */
-  async function replica(fixtures?: OAuthFixtures): Promise<OAuthApp> {
-    const twinApp = createApp({ store: redis.url, ...(fixtures && { fixtures }) });
-    stores.push(await connectStore(twinApp, redis.url));
-    return twinApp.app;
-  }
+  const replicas = sharedReplicas((store, fixtures?: OAuthFixtures) => createApp({ store, ...(fixtures && { fixtures }) }));
+  const replica = (fixtures?: OAuthFixtures): Promise<OAuthApp> => replicas.replica(fixtures);
   const pair = async (fixtures?: OAuthFixtures) => [await replica(fixtures), await replica(fixtures)] as const;
 
-  beforeAll(async () => {
-    redis = await startRedisServer();
-  });
-  afterAll(async () => {
-    await Promise.all(stores.map((s) => s.close()));
-    await redis?.stop();
-  });
-  beforeEach(async () => {
-    await Promise.all(stores.map((s) => s.close()));
-    stores = [];
-    await redis.flush();
-  });
+  beforeAll(replicas.start);
+  afterAll(replicas.stop);
+  beforeEach(replicas.reset);
 
   it('redeems on B a code issued by A, once: A then refuses it', async () => {
     const [a, b] = await pair();
@@ -52,7 +33,7 @@ describe.skipIf(!available)('two replicas of the OAuth twin on one Redis', () =>
       expect(answers.filter((x) => x.error === 'bad_verification_code')).toHaveLength(1);
     }
     // The two met in Redis: the later commit was refused and its request run again, finding the code gone.
-    expect(stores.reduce((n, s) => n + s.conflicts, 0)).toBeGreaterThan(0);
+    expect(replicas.stores.reduce((n, s) => n + s.conflicts, 0)).toBeGreaterThan(0);
   });
 
   it('answers on A for a token issued on B, and refuses it on B once A revoked it', async () => {

@@ -1,37 +1,19 @@
-import { connectStore, type RedisStore } from '@doppel/mock-kit';
-import { redisServerPath, startRedisServer, type TestRedis } from '@doppel/mock-kit/testing';
+import { redisAvailable, sharedReplicas } from '@doppel/mock-kit/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { alice, bob, PAGE_WELCOME, TEAM_ALPHA } from './fixtures.ts';
 import { createApp } from './server.ts';
 import { adminPost, api, as, P, post, W, yamlOf } from './test-helpers.ts';
 
-// CI installs redis-server (.ci/run); elsewhere these tests are skipped rather than fail.
-const available = redisServerPath() !== undefined || process.env.CI === 'true';
 const BASE = 'http://127.0.0.1:9/plugin';
 type App = { request: (path: string, init?: RequestInit) => Response | Promise<Response> };
 
-describe.skipIf(!available)('two replicas of the ONES twin on one Redis', () => {
-  let redis: TestRedis;
-  let stores: RedisStore[] = [];
+describe.skipIf(!redisAvailable())('two replicas of the ONES twin on one Redis', () => {
+  const replicas = sharedReplicas((store) => createApp({ store }));
+  const replica = (): Promise<App> => replicas.replica();
 
-  async function replica(): Promise<App> {
-    const twinApp = createApp({ store: redis.url });
-    stores.push(await connectStore(twinApp, redis.url));
-    return twinApp.app;
-  }
-
-  beforeAll(async () => {
-    redis = await startRedisServer();
-  });
-  afterAll(async () => {
-    await Promise.all(stores.map((s) => s.close()));
-    await redis?.stop();
-  });
-  beforeEach(async () => {
-    await Promise.all(stores.map((s) => s.close()));
-    stores = [];
-    await redis.flush();
-  });
+  beforeAll(replicas.start);
+  afterAll(replicas.stop);
+  beforeEach(replicas.reset);
 
   const register = (app: App, name: string, fn: string) =>
     app.request('/__admin/plugins', adminPost({ name, yaml: yamlOf(api('suffix', 'GET', '/users/me', fn)), baseUrl: BASE }));

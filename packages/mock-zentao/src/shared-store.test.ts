@@ -1,39 +1,21 @@
-import { connectStore, type RedisStore } from '@doppel/mock-kit';
-import { redisServerPath, startRedisServer, type TestRedis } from '@doppel/mock-kit/testing';
+import { redisAvailable, sharedReplicas } from '@doppel/mock-kit/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { timeToken } from './php.ts';
 import { createApp } from './server.ts';
 import { GROUPS, KEY, post, SEND, sender, signed } from './test-helpers.ts';
 
-// CI installs redis-server (.ci/run); elsewhere these tests are skipped rather than fail.
-const available = redisServerPath() !== undefined || process.env.CI === 'true';
 type App = { request: (path: string, init?: RequestInit) => Response | Promise<Response> };
 const timed = (time: string) => `/api.php?${GROUPS}&time=${time}&token=${timeToken('myAppCode', KEY, time)}`;
 const json = async (app: App, path: string, init?: RequestInit) =>
   (await app.request(path, init)).json() as Promise<Record<string, unknown>>;
 
-describe.skipIf(!available)('two replicas of the ZenTao twin on one Redis', () => {
-  let redis: TestRedis;
-  let stores: RedisStore[] = [];
+describe.skipIf(!redisAvailable())('two replicas of the ZenTao twin on one Redis', () => {
+  const replicas = sharedReplicas((store) => createApp({ store }));
+  const replica = (): Promise<App> => replicas.replica();
 
-  async function replica(): Promise<App> {
-    const twinApp = createApp({ store: redis.url });
-    stores.push(await connectStore(twinApp, redis.url));
-    return twinApp.app;
-  }
-
-  beforeAll(async () => {
-    redis = await startRedisServer();
-  });
-  afterAll(async () => {
-    await Promise.all(stores.map((s) => s.close()));
-    await redis?.stop();
-  });
-  beforeEach(async () => {
-    await Promise.all(stores.map((s) => s.close()));
-    stores = [];
-    await redis.flush();
-  });
+  beforeAll(replicas.start);
+  afterAll(replicas.stop);
+  beforeEach(replicas.reset);
 
   it('refuses on B a time token A accepted, and an older one', async () => {
     const [a, b] = [await replica(), await replica()];
