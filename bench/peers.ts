@@ -10,7 +10,8 @@ import autocannon from 'autocannon';
 import type { Recorded } from './serve.ts';
 import { cpu, type Load, options, printTable, recordAnswer, server } from './shared.ts';
 import type { BenchTarget } from './targets/types.ts';
-import { findPrism, findWireMock, freePort, openApiFor, procCpu, sameAnswer, WIREMOCK_VERSION, wireMockStubFor } from './tools.ts';
+import { freePort } from '@doppel/mock-kit/testing';
+import { findPrism, findWireMock, openApiFor, procCpu, sameAnswer, WIREMOCK_VERSION, wireMockStubFor } from './tools.ts';
 
 export interface PeersOptions {
   seconds: number;

@@ -4,7 +4,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Recorded } from './serve.ts';
@@ -186,18 +185,6 @@ export function sameAnswer(rec: Recorded, got: Recorded): { ok: true; how: strin
     } catch {}
   }
   return { ok: false, wrong: `body ${JSON.stringify(got.body.slice(0, 160))}, recorded ${JSON.stringify(rec.body.slice(0, 160))}` };
-}
-
-/** A free loopback port (for servers that want one named: Prism, WireMock). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 let tick: number | undefined;
