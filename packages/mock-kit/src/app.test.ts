@@ -380,6 +380,54 @@ describe('pipeline details a client relies on', () => {
     expect(seen).toEqual([{ a: 1 }, '{"not":"json"}', '<p>hi</p>', 'token=abc&kind=x', 'a=1', { b: 2 }, undefined]);
   });
 
+  it("answers c.json as Hono would, whatever the handler set: its headers, its status, a header's several values, its own content type", async () => {
+    const routes = new Hono<ExampleEnv>()
+      .get('/plain', (c) => c.json({ a: 1 }, 201, { 'x-one': '1', 'x-two': '2' }))
+      .get('/typed', (c) => c.json({ a: 1 }, 200, { 'Content-Type': 'application/vnd.doppel+json' }))
+      .get('/multi', (c) => c.json({ a: 1 }, 200, { 'x-multi': ['a', 'b'] }))
+      .get('/prepared', (c) => {
+        c.header('x-early', 'yes');
+        c.status(202);
+        return c.json({ a: 1 });
+      })
+      .get('/status-only', (c) => {
+        c.status(203);
+        return c.json({ a: 1 });
+      })
+      .get('/header-only', (c) => {
+        c.header('x-early', 'alone');
+        return c.json({ a: 1 });
+      });
+    const { app, twin } = createTwinApp({ ...exampleTwin, routes: [['/things', routes]] });
+    const get = (p: string) => app.request(`/things/${p}`, K1);
+    const plain = await get('plain');
+    expect([plain.status, plain.headers.get('content-type'), plain.headers.get('x-one'), plain.headers.get('x-two')]).toEqual([
+      201,
+      'application/json',
+      '1',
+      '2',
+    ]);
+    const typed = await get('typed');
+    expect([...typed.headers].filter(([k]) => k === 'content-type')).toEqual([['content-type', 'application/vnd.doppel+json']]);
+    expect((await get('multi')).headers.get('x-multi')).toBe('a, b');
+    const prepared = await get('prepared');
+    expect([prepared.status, prepared.headers.get('x-early'), prepared.headers.get('content-type')]).toEqual([
+      202,
+      'yes',
+      'application/json',
+    ]);
+    expect((await get('status-only')).status).toBe(203);
+    expect((await get('header-only')).headers.get('x-early')).toBe('alone');
+    expect(twin.journal.all().map((e) => [e.status, e.responseBody])).toEqual([
+      [201, { a: 1 }],
+      [200, { a: 1 }],
+      [200, { a: 1 }],
+      [202, { a: 1 }],
+      [203, { a: 1 }],
+      [200, { a: 1 }],
+    ]);
+  });
+
   it('a dropped connection journals no response body', async () => {
     const { app, twin } = make();
     twin.rules.add({ fault: { type: 'drop' }, times: 1 });
