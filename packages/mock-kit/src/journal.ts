@@ -266,12 +266,10 @@ export class Journal implements Shared {
   }
 
   record(entry: RawJournalEntry): void {
-    if (this.space !== undefined) {
-      const tx = this.space.current();
-      if (tx) {
-        tx.ops.push([this.name, 'rec', portable(entry)]);
-        return;
-      }
+    const tx = this.space?.current();
+    if (tx) {
+      tx.ops.push([this.name, 'rec', portable(entry)]);
+      return;
     }
     if (this.kept === this.capacity) this.dropOldest();
     const size = sizeOf(entry);
@@ -349,12 +347,10 @@ export class Journal implements Shared {
   }
 
   clear(): void {
-    if (this.space !== undefined) {
-      const tx = this.space.current();
-      if (tx) {
-        tx.ops.push([this.name, 'clear']);
-        return;
-      }
+    const tx = this.space?.current();
+    if (tx) {
+      tx.ops.push([this.name, 'clear']);
+      return;
     }
     this.ring.fill(undefined);
     this.sizes.fill(0);

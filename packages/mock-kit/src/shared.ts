@@ -120,25 +120,21 @@ export class Cell<T> implements Shared {
   ) {}
 
   get(): T {
-    if (this.space !== undefined) {
-      const tx = this.space.current();
-      if (tx) {
-        tx.read(this.name);
-        if (tx.overlays.has(this)) return tx.overlays.get(this) as T;
-      }
+    const tx = this.space?.current();
+    if (tx) {
+      tx.read(this.name);
+      if (tx.overlays.has(this)) return tx.overlays.get(this) as T;
     }
     return this.value;
   }
 
   set(value: T): void {
-    if (this.space !== undefined) {
-      const tx = this.space.current();
-      if (tx) {
-        tx.write(this.name);
-        tx.overlays.set(this, value);
-        tx.ops.push([this.name, 'set', value]);
-        return;
-      }
+    const tx = this.space?.current();
+    if (tx) {
+      tx.write(this.name);
+      tx.overlays.set(this, value);
+      tx.ops.push([this.name, 'set', value]);
+      return;
     }
     this.value = value;
   }

@@ -39,22 +39,18 @@ export class BoundedMap<K, V> implements Shared {
   }
 
   get size(): number {
-    if (this.space !== undefined) {
-      const tx = this.space.current();
-      if (tx) return this.txEntries(tx).length;
-    }
+    const tx = this.space?.current();
+    if (tx) return this.txEntries(tx).length;
     return this.map.size;
   }
 
   /** Add or replace (a replaced entry becomes the newest). `expiresAt` in ms on the clock; none: never. */
   set(key: K, value: V, expiresAt = Number.POSITIVE_INFINITY): this {
-    if (this.space !== undefined) {
-      const tx = this.space.current();
-      if (tx) {
-        this.wrote(tx, key).m.set(key, { value, expiresAt });
-        tx.ops.push([this.name, 'set', key, value, expiresAt === Number.POSITIVE_INFINITY ? null : expiresAt]);
-        return this;
-      }
+    const tx = this.space?.current();
+    if (tx) {
+      this.wrote(tx, key).m.set(key, { value, expiresAt });
+      tx.ops.push([this.name, 'set', key, value, expiresAt === Number.POSITIVE_INFINITY ? null : expiresAt]);
+      return this;
     }
     this.map.delete(key);
     this.seq += 1;
@@ -97,15 +93,13 @@ export class BoundedMap<K, V> implements Shared {
    * revoked). Returns whether there was one. Change records this way, never in place, so a shared twin sees it.
    */
   update(key: K, value: V): boolean {
-    if (this.space !== undefined) {
-      const tx = this.space.current();
-      if (tx) {
-        const expiresAt = this.expiresAt(key);
-        if (expiresAt === undefined) return false;
-        this.wrote(tx, key).m.set(key, { value, expiresAt, upd: true });
-        tx.ops.push([this.name, 'upd', key, value]);
-        return true;
-      }
+    const tx = this.space?.current();
+    if (tx) {
+      const expiresAt = this.expiresAt(key);
+      if (expiresAt === undefined) return false;
+      this.wrote(tx, key).m.set(key, { value, expiresAt, upd: true });
+      tx.ops.push([this.name, 'upd', key, value]);
+      return true;
     }
     if (this.get(key) === undefined) return false;
     this.map.get(key)!.value = value;
@@ -113,10 +107,8 @@ export class BoundedMap<K, V> implements Shared {
   }
 
   get(key: K): V | undefined {
-    if (this.space !== undefined) {
-      const tx = this.space.current();
-      if (tx) return this.pending(tx, key)?.value;
-    }
+    const tx = this.space?.current();
+    if (tx) return this.pending(tx, key)?.value;
     const hit = this.map.get(key);
     if (!hit) return undefined;
     if (hit.expiresAt <= this.now()) {
@@ -128,10 +120,8 @@ export class BoundedMap<K, V> implements Shared {
 
   /** When `key` expires (ms on the clock), if it is live. */
   expiresAt(key: K): number | undefined {
-    if (this.space !== undefined) {
-      const tx = this.space.current();
-      if (tx) return this.pending(tx, key)?.expiresAt;
-    }
+    const tx = this.space?.current();
+    if (tx) return this.pending(tx, key)?.expiresAt;
     return this.get(key) === undefined ? undefined : this.map.get(key)!.expiresAt;
   }
 
@@ -140,28 +130,24 @@ export class BoundedMap<K, V> implements Shared {
   }
 
   delete(key: K): boolean {
-    if (this.space !== undefined) {
-      const tx = this.space.current();
-      if (tx) {
-        const had = this.pending(tx, key) !== undefined;
-        this.wrote(tx, key).m.set(key, null);
-        tx.ops.push([this.name, 'del', key]);
-        return had;
-      }
+    const tx = this.space?.current();
+    if (tx) {
+      const had = this.pending(tx, key) !== undefined;
+      this.wrote(tx, key).m.set(key, null);
+      tx.ops.push([this.name, 'del', key]);
+      return had;
     }
     return this.map.delete(key);
   }
 
   clear(): void {
-    if (this.space !== undefined) {
-      const tx = this.space.current();
-      if (tx) {
-        tx.write(this.name);
-        tx.write(`${this.name}!`);
-        tx.overlays.set(this, { cleared: true, m: new Map() });
-        tx.ops.push([this.name, 'clear']);
-        return;
-      }
+    const tx = this.space?.current();
+    if (tx) {
+      tx.write(this.name);
+      tx.write(`${this.name}!`);
+      tx.overlays.set(this, { cleared: true, m: new Map() });
+      tx.ops.push([this.name, 'clear']);
+      return;
     }
     this.map.clear();
     this.order = [];
@@ -171,12 +157,10 @@ export class BoundedMap<K, V> implements Shared {
 
   /** Live entries, oldest first. */
   *entries(): IterableIterator<[K, V]> {
-    if (this.space !== undefined) {
-      const tx = this.space.current();
-      if (tx) {
-        yield* this.txEntries(tx);
-        return;
-      }
+    const tx = this.space?.current();
+    if (tx) {
+      yield* this.txEntries(tx);
+      return;
     }
     const now = this.now();
     for (const [k, e] of this.map) if (e.expiresAt > now) yield [k, e.value];
@@ -331,13 +315,11 @@ export class BoundedList<T> implements Shared {
 
   /** The items, oldest first (read-only: change the list with `push` and `clear`). */
   items(): readonly T[] {
-    if (this.space !== undefined) {
-      const tx = this.space.current();
-      if (tx) {
-        tx.read(this.name);
-        const ov = tx.overlays.get(this) as { cleared: boolean; added: T[] } | undefined;
-        if (ov) return [...(ov.cleared ? [] : this.list), ...ov.added];
-      }
+    const tx = this.space?.current();
+    if (tx) {
+      tx.read(this.name);
+      const ov = tx.overlays.get(this) as { cleared: boolean; added: T[] } | undefined;
+      if (ov) return [...(ov.cleared ? [] : this.list), ...ov.added];
     }
     return this.list;
   }
@@ -347,14 +329,12 @@ export class BoundedList<T> implements Shared {
   }
 
   push(item: T): void {
-    if (this.space !== undefined) {
-      const tx = this.space.current();
-      if (tx) {
-        this.overlay(tx).added.push(item);
-        tx.write(this.name);
-        tx.ops.push([this.name, 'push', item]);
-        return;
-      }
+    const tx = this.space?.current();
+    if (tx) {
+      this.overlay(tx).added.push(item);
+      tx.write(this.name);
+      tx.ops.push([this.name, 'push', item]);
+      return;
     }
     this.list.push(item);
     const over = this.list.length - this.max;
@@ -366,14 +346,12 @@ export class BoundedList<T> implements Shared {
   }
 
   clear(): void {
-    if (this.space !== undefined) {
-      const tx = this.space.current();
-      if (tx) {
-        tx.overlays.set(this, { cleared: true, added: [] });
-        tx.write(this.name);
-        tx.ops.push([this.name, 'clear']);
-        return;
-      }
+    const tx = this.space?.current();
+    if (tx) {
+      tx.overlays.set(this, { cleared: true, added: [] });
+      tx.write(this.name);
+      tx.ops.push([this.name, 'clear']);
+      return;
     }
     this.list = [];
   }
