@@ -25,7 +25,7 @@ const TARGET_PEER = 5;
 /** Seconds of the first warm-up of each server (at least). */
 const FIRST_WARMUP = 5;
 
-type Kind = 'twin' | 'bare' | 'Prism' | 'WireMock';
+type Kind = 'twin' | 'bare' | 'bare+body' | 'Prism' | 'WireMock';
 
 /** One server under load: where it listens and how to read its CPU time. */
 interface Contender {
@@ -174,10 +174,12 @@ export async function runPeers(chosen: BenchTarget[], o: PeersOptions): Promise<
       console.log(`${t.name}: recorded ${rec.status} ${rec.type}, ${Buffer.byteLength(rec.body)} bytes; starting the servers`);
       const answerFile = join(dir, 'answer.json');
       writeFileSync(answerFile, JSON.stringify(rec));
-      for (const kind of ['twin', 'bare'] as const) {
-        const s = await server(t.name, kind, { prefix: pin.prefix, ...(kind === 'bare' && { answerFile }) });
+      // bare+body: a bare app that also reads and parses the request body, for the targets that send one.
+      const kinds = t.request.body === undefined ? (['twin', 'bare'] as const) : (['twin', 'bare', 'bare-body'] as const);
+      for (const kind of kinds) {
+        const s = await server(t.name, kind, { prefix: pin.prefix, ...(kind !== 'twin' && { answerFile }) });
         track(s.child);
-        contenders.push({ kind, url: s.url, child: s.child, cpu: () => cpu(s.child) });
+        contenders.push({ kind: kind === 'bare-body' ? 'bare+body' : kind, url: s.url, child: s.child, cpu: () => cpu(s.child) });
       }
       if (prism.ok) {
         const doc = join(dir, 'openapi.json');
@@ -277,18 +279,20 @@ function report(results: { t: BenchTarget; by: Partial<Record<Kind, Measured>>; 
     'twin',
     'twin req/s',
     'bare req/s',
+    'bare+body req/s',
     'Prism req/s',
     'WireMock req/s',
     'twin/bare',
+    'twin/bare+body',
     'twin/best peer',
-    'CPU µs/req twin/bare',
+    'CPU µs/req twin/bare/bare+body',
     'CPU µs/req Prism/WireMock',
     `≥ ${TARGET_BARE.toFixed(2)}× bare Hono`,
     `≥ ${TARGET_PEER}× best peer`,
   ];
   const rows: string[][] = [head];
   for (const { t, by } of results) {
-    const { twin, bare, Prism, WireMock } = by;
+    const { twin, bare, 'bare+body': bareBody, Prism, WireMock } = by;
     const best = Math.max(Prism?.rps ?? 0, WireMock?.rps ?? 0) || undefined;
     const toBare = twin && bare ? twin.rps / bare.rps : undefined;
     const toPeer = twin && best ? twin.rps / best : undefined;
@@ -297,11 +301,13 @@ function report(results: { t: BenchTarget; by: Partial<Record<Kind, Measured>>; 
       t.name,
       fmt(twin?.rps),
       fmt(bare?.rps),
+      fmt(bareBody?.rps),
       fmt(Prism?.rps),
       fmt(WireMock?.rps),
       fmt(toBare, 2),
+      fmt(twin && bareBody ? twin.rps / bareBody.rps : undefined, 2),
       fmt(toPeer, 1),
-      `${fmt(twin?.cpuUs, 1)} / ${fmt(bare?.cpuUs, 1)}`,
+      `${fmt(twin?.cpuUs, 1)} / ${fmt(bare?.cpuUs, 1)} / ${fmt(bareBody?.cpuUs, 1)}`,
       `${fmt(Prism?.cpuUs, 1)} / ${fmt(WireMock?.cpuUs, 1)}`,
       met(toBare, TARGET_BARE),
       met(toPeer, TARGET_PEER),
@@ -310,7 +316,8 @@ function report(results: { t: BenchTarget; by: Partial<Record<Kind, Measured>>; 
   console.log('');
   printTable(rows);
   console.log(
-    `\ntargets: twin ≥ ${TARGET_BARE.toFixed(2)}× bare Hono (same bytes, @hono/node-server 2); twin ≥ ${TARGET_PEER}× the best peer (Prism or WireMock).`,
+    `\ntargets: twin ≥ ${TARGET_BARE.toFixed(2)}× bare Hono (same bytes, @hono/node-server 2); twin ≥ ${TARGET_PEER}× the best peer (Prism or WireMock).` +
+      '\nbare+body (not a target): a bare app that also reads and parses the request body, for requests that send one.',
   );
   console.log(
     "req/s, latency and CPU are each server's median run; CPU µs/req of Prism and WireMock from /proc/<pid>/stat (utime + stime).",

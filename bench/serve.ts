@@ -1,12 +1,13 @@
 // A bench server in its own process, so the load generator never shares its event loop.
-// argv: <target> twin|soak|bare [answer.json] | <target> record.
+// argv: <target> twin|soak|bare|bare-body [answer.json] | <target> record.
 //   twin    starts the twin; prints its URL on stdout once listening.
 //   soak    the same, started as the soak mode wants it (the target's soakStart, else start).
 //   bare    a bare Hono app serving the twin's recorded answer (recorded here, or read from answer.json).
+//   bare-body  the same, but its handler first reads and parses the request body, as any handler of a POST must.
 //   record  records the twin's answer and prints it as one JSON line ({ status, type, body }), then exits.
 import { readFileSync } from 'node:fs';
 import { serve } from '@hono/node-server';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { targets } from './targets/index.ts';
 import type { BenchTarget } from './targets/types.ts';
 
@@ -19,8 +20,8 @@ export interface Recorded {
 
 const [name, kind, answerFile] = process.argv.slice(2);
 const target = targets.find((t) => t.name === name);
-if (!target || (kind !== 'twin' && kind !== 'soak' && kind !== 'bare' && kind !== 'record')) {
-  console.error(`usage: serve.ts <${targets.map((t) => t.name).join('|')}> twin|soak|bare [answer.json]|record`);
+if (!target || !['twin', 'soak', 'bare', 'bare-body', 'record'].includes(kind!)) {
+  console.error(`usage: serve.ts <${targets.map((t) => t.name).join('|')}> twin|soak|bare|bare-body [answer.json]|record`);
   process.exit(2);
 }
 
@@ -50,9 +51,17 @@ if (kind === 'record') {
   const route = path.split('?')[0]!;
   // The same JSON, serialised per request as any Hono handler does.
   const json = type.includes('json') ? JSON.parse(payload) : undefined;
-  app.on(method, route, (c) =>
-    json === undefined ? c.body(payload, status as 200, { 'content-type': type }) : c.json(json, status as 200),
-  );
+  const answer = (c: Context) =>
+    json === undefined ? c.body(payload, status as 200, { 'content-type': type }) : c.json(json, status as 200);
+  if (kind === 'bare-body') {
+    // Read and parse the body (JSON or a form, by its content type) before the same answer.
+    app.on(method, route, async (c) => {
+      const text = await c.req.text();
+      const form = c.req.header('content-type')?.includes('x-www-form-urlencoded');
+      if (text) c.set('parsed' as never, (form ? Object.fromEntries(new URLSearchParams(text)) : JSON.parse(text)) as never);
+      return answer(c);
+    });
+  } else app.on(method, route, answer);
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => console.log(`http://127.0.0.1:${info.port}`));
   process.on('SIGTERM', () => server.close());
 }

@@ -36,7 +36,7 @@ export interface Served {
  */
 export async function server(
   name: string,
-  kind: 'twin' | 'bare',
+  kind: 'twin' | 'bare' | 'bare-body',
   opts: { prefix?: string[]; answerFile?: string; soak?: boolean; env?: Record<string, string> } = {},
 ): Promise<Served> {
   // --expose-gc lets the soak mode measure memory after a full collection.
