@@ -103,9 +103,9 @@ async function ask(url: string, t: BenchTarget): Promise<Recorded> {
 
 async function measure(c: Contender, t: BenchTarget, o: PeersOptions, first: boolean): Promise<Measured> {
   // The first warm-up of a server is longer: V8's and the JVM's JIT, Jetty's and Node's sockets.
-  await autocannon(options(c.url, t, first ? Math.max(o.warmup, FIRST_WARMUP) : o.warmup, o.load));
+  await autocannon(options(c.url, t, first ? Math.max(o.warmup, FIRST_WARMUP) : o.warmup, o.load, c.kind === 'twin'));
   const before = await c.cpu();
-  const result = await autocannon(options(c.url, t, o.seconds, o.load));
+  const result = await autocannon(options(c.url, t, o.seconds, o.load, c.kind === 'twin'));
   const after = await c.cpu();
   if (result.non2xx > 0 || result.errors > 0) {
     throw new Error(`${c.kind} for ${t.name} (${c.url}): ${result.non2xx} non-2xx, ${result.errors} errors under load`);

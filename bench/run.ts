@@ -85,10 +85,10 @@ if (values.store === 'redis' && values.soak) {
   await runBare();
 }
 
-async function run(s: { url: string; child: ChildProcess }, t: (typeof targets)[number]) {
+async function run(s: { url: string; child: ChildProcess }, t: (typeof targets)[number], twin: boolean) {
   const { url } = s;
   const before = await cpu(s.child);
-  const result = await autocannon(options(url, t, seconds, load));
+  const result = await autocannon(options(url, t, seconds, load, twin));
   const used = (await cpu(s.child)) - before;
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   const total = result.requests.total;
@@ -107,10 +107,10 @@ async function runBare() {
     const bare = await server(t.name, 'bare');
     try {
       // Warm both up (JIT, sockets) before measuring.
-      await autocannon(options(twin.url, t, 1, load));
-      await autocannon(options(bare.url, t, 1, load));
-      const b = await run(bare, t);
-      const w = await run(twin, t);
+      await autocannon(options(twin.url, t, 1, load, true));
+      await autocannon(options(bare.url, t, 1, load, false));
+      const b = await run(bare, t, false);
+      const w = await run(twin, t, true);
       rows.push([
         t.name,
         t.label,

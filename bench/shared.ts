@@ -68,10 +68,15 @@ export interface Load {
   pipelining: number;
 }
 
-/** autocannon options for a target's request against a server at `url`. */
-export function options(url: string, t: BenchTarget, duration: number, load: Load): autocannon.Options {
+/**
+ * autocannon options for a target's request against a server at `url`. `twin`: the server is the twin, which alone
+ * is sent the target's single-use bodies (`nextBody`); the bare app and the peers answer the fixed body the same, and
+ * sending them the twin's codes would use up its queue and wrap onto codes the twin has already redeemed — replays,
+ * which GitHub answers (HTTP 200, `bad_verification_code`) by revoking every token of that grant.
+ */
+export function options(url: string, t: BenchTarget, duration: number, load: Load, twin: boolean): autocannon.Options {
   const req = t.request;
-  const next = t.nextBody;
+  const next = twin ? t.nextBody : undefined;
   return {
     url: `${url}${req.path}`,
     method: req.method,

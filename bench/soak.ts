@@ -72,7 +72,7 @@ export async function runSoak(targets: BenchTarget[], opts: { seconds: number; l
     await opts.redis?.flush();
     const s = await server(t.name, 'twin', { soak: true, ...(opts.redis && { env: { DOPPEL_STORE: opts.redis.url } }) });
     const load = (seconds: number) => ({
-      ...options(s.url, growth, seconds, opts.load),
+      ...options(s.url, growth, seconds, opts.load, true),
       ...(endpoint.flow && { requests: endpoint.flow }),
     });
     try {

@@ -18,9 +18,9 @@ function rss(s: Served): Promise<number> {
 }
 
 async function measure(s: Served, t: BenchTarget, seconds: number, load: Load) {
-  await autocannon(options(s.url, t, 1, load));
+  await autocannon(options(s.url, t, 1, load, true));
   const before = await cpu(s.child);
-  const result = await autocannon(options(s.url, t, seconds, load));
+  const result = await autocannon(options(s.url, t, seconds, load, true));
   const used = (await cpu(s.child)) - before;
   const total = result.requests.total;
   return {
