@@ -812,3 +812,21 @@ describe('fuzz: answers without a body', () => {
     expect(report).toMatchObject({ sent: 4, failures: [], outcomes: { '2xx': 2, '3xx': 2 } });
   }, 10_000);
 });
+
+describe('fuzz: optional query parameters', () => {
+  it('sends each optional query parameter about half the time, the 32nd and later ones too', async () => {
+    const names = Array.from({ length: 40 }, (_, i) => `q${i}`);
+    const spec = compileSpec(
+      {
+        paths: {
+          '/many': { get: { parameters: names.map((name) => ({ name, in: 'query', schema: { type: 'integer' } })), responses: {} } },
+        },
+      },
+      'many',
+    );
+    const { app, sent } = recorder();
+    await fuzz(app, spec, { seed: 12, requests: 300 });
+    const shares = names.map((n) => sent.filter((s) => s.url.searchParams.has(n)).length / sent.length);
+    expect(shares.filter((share) => share < 0.35 || share > 0.65)).toEqual([]);
+  });
+});
