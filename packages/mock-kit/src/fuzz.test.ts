@@ -153,7 +153,11 @@ describe('fuzz: the requests it sends', () => {
   });
 
   it('sends valid bodies: JSON the schema accepts, and form fields for a form type', async () => {
-    const { posts } = await sample();
+    const { posts, sent, signed } = await sample();
+    // Every request it calls valid, under a JSON type, carries JSON its schema accepts (never form fields).
+    const validJsonSent = sent.filter((s, i) => signed[i] && s.method === 'POST' && s.headers['content-type'] === 'application/json');
+    expect(validJsonSent.length).toBeGreaterThan(100);
+    for (const s of validJsonSent) expect(schemaProblems(THING, parse(s.text)), s.text).toEqual([]);
     const validJson = posts.filter(
       (s) => s.headers['content-type'] === 'application/json' && schemaProblems(THING, parse(s.text)).length === 0,
     );
@@ -697,15 +701,27 @@ describe('fuzz: more of what it reports', () => {
   });
 
   it('checks no body of a HEAD answer, and closes an event stream whatever its parameters', async () => {
+    let closed = 0;
     const app = new Hono()
       .get('/h', () => new Response('not json', { status: 200, headers: { 'content-type': 'application/json' } }))
       .get(
         '/sse',
-        () => new Response(new ReadableStream({ start() {} }), { headers: { 'content-type': 'text/event-stream; charset=utf-8' } }),
+        () =>
+          new Response(
+            new ReadableStream({
+              start() {},
+              cancel() {
+                closed += 1;
+              },
+            }),
+            { headers: { 'content-type': 'text/event-stream; charset=utf-8' } },
+          ),
       );
     const report = await fuzz(app, spec(), { seed: 6, requests: 6, only: ['HEAD /h', 'GET /sse'] });
     expect(report.failures.map((f) => [f.kind, f.operation, f.status, f.detail])).toEqual([]);
     expect(report.sent).toBe(6);
+    // The twin's stream learns the fuzzer went away (as a server would when the client disconnects).
+    expect(closed).toBe(3);
   }, 10_000);
 });
 
