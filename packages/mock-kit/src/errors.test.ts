@@ -73,6 +73,15 @@ describe('render', () => {
     expect(xml.type).toBe('application/xml');
   });
 
+  it('answers 204, 205 and 304 without a body (an object, a string or none), keeping the headers', async () => {
+    for (const status of [204, 205, 304]) {
+      for (const body of [{ error: 'gone' }, 'gone', null]) {
+        const r = await rendered({ description: '', status: 400, body, headers: { etag: '"v1"' } }, { status });
+        expect([r.status, r.text, r.headers.get('etag')], `${status} ${JSON.stringify(body)}`).toEqual([status, '', '"v1"']);
+      }
+    }
+  });
+
   it('uses the template’s own renderer with the merged body and the final status', async () => {
     const template: ErrorTemplate = {
       description: '',

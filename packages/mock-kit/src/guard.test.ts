@@ -164,6 +164,8 @@ describe('refuseAdmin: each refusal, exactly', () => {
     expect(isLoopback('[::1]')).toBe(true);
     expect(isLoopback('[::ffff:127.0.0.2]')).toBe(true);
     expect(isLoopback('127.example.com')).toBe(false);
+    // Only a leading [ and a trailing ] are brackets.
+    expect(['::[1]', '[::]1', 'local[host', 'local]host'].map(isLoopback)).toEqual([false, false, false, false]);
     expect(loopbackHosts('::1', 4999)).toEqual(new Set(['[::1]:4999', '127.0.0.1:4999', 'localhost:4999']));
   });
 });

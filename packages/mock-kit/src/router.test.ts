@@ -1,3 +1,4 @@
+import { getRouterName } from 'hono/dev';
 import { describe, expect, it } from 'vitest';
 import { exampleTwin } from '../example/index.ts';
 import { createTwinApp } from './app.ts';
@@ -29,5 +30,9 @@ describe('the twin router', () => {
     await app.request('/open');
     expect(router.platform.name).toBe('SmartRouter + RegExpRouter');
     expect(router.admin.name).toBe('TrieRouter');
+  });
+
+  it("names itself to Hono's dev tools", () => {
+    expect(getRouterName(createTwinApp(exampleTwin).app)).toBe('TwinRouter');
   });
 });

@@ -149,10 +149,12 @@ describe('sampleFromSchema: edge cases', () => {
     expect(sampleFromSchema({ type: 'number', minimum: 0.25 })).toBe(0.25);
   });
 
-  it('uses a known format’s sample, else the named text padded to minLength', () => {
+  it('uses a known format’s sample, else the named text padded to minLength and cut only to a numeric maxLength', () => {
     expect(sampleFromSchema({ type: 'string', format: 'email' })).toBe('user@example.com');
     expect(sampleFromSchema({ type: 'string', format: 'unknown-format' })).toBe('value-sample');
     expect(sampleFromSchema({ type: 'string', minLength: 20 })).toBe('value-samplexxxxxxxx');
+    expect(sampleFromSchema({ type: 'string', maxLength: 5 })).toBe('value');
+    expect(sampleFromSchema({ type: 'string', maxLength: '5' })).toBe('value-sample');
   });
 });
 

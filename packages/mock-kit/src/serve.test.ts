@@ -2,9 +2,24 @@ import { mkdtempSync, unlinkSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { serve } from '@hono/node-server';
 import { describe, expect, it, vi } from 'vitest';
 import { exampleTwin } from '../example/index.ts';
 import { PortInUseError, startTwin } from './serve.ts';
+
+// Every server startTwin creates, so a test can make one fail after it started (as an exhausted accept() would).
+const servers = vi.hoisted(() => [] as ReturnType<typeof serve>[]);
+vi.mock('@hono/node-server', async (original) => {
+  const real = await original<typeof import('@hono/node-server')>();
+  return {
+    ...real,
+    serve: (...args: Parameters<typeof real.serve>) => {
+      const server = real.serve(...args);
+      servers.push(server);
+      return server;
+    },
+  };
+});
 
 const K1 = { headers: { 'x-key': 'k1' } };
 
@@ -130,6 +145,38 @@ describe('startTwin: errors, addresses and the fixtures watcher', () => {
       logged.mockRestore();
       await watching.close();
       await still.close();
+    }
+  });
+
+  it('logs a server error after start instead of crashing, naming the twin', async () => {
+    const lines: string[] = [];
+    const running = await startTwin(exampleTwin, { log: (l) => lines.push(l) });
+    try {
+      servers.at(-1)!.emit('error', new Error('EMFILE: too many open files'));
+      expect(lines).toEqual(['[doppel:example] server error: Error: EMFILE: too many open files']);
+      expect((await fetch(`${running.url}/__admin/health`)).status).toBe(200);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('stops watching the fixtures file once closed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'doppel-serve-'));
+    const f = join(dir, 'fixtures.yaml');
+    writeFileSync(f, 'things: []\nkeys: {}\n');
+    const closedLines: string[] = [];
+    const closed = await startTwin(exampleTwin, { fixturesFile: f, log: (l) => closedLines.push(l) });
+    await closed.close();
+    const open = await startTwin(exampleTwin, { fixturesFile: f, log: () => {} });
+    try {
+      writeFileSync(f, 'things: [{ id: d, name: D }]\nkeys: {}\n');
+      // The twin still open sees the change; the closed one, watching the same file until close(), must not.
+      await expect.poll(() => open.twin.state.things.has('d'), { timeout: 10_000 }).toBe(true);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(closedLines).toEqual([]);
+      expect(closed.twin.state.things.has('d')).toBe(false);
+    } finally {
+      await open.close();
     }
   });
 });
