@@ -3,8 +3,8 @@
 // package's sources and runs its own vitest suite against each mutant. Reports go to reports/mutation/<package>.
 const pkg = process.env.DOPPEL_MUTATE ?? 'mock-kit';
 const dir = `packages/${pkg}`;
-// `pnpm mutation <package> --files a.ts,b.ts`: only those sources are mutated, into a partial report that
-// scripts/mutation.mjs merges into the package's last full one.
+// `pnpm mutation <package> --files a.ts,b.ts` (or `a.ts:15-17`, lines; `--survivors` names the last survivors'
+// lines): only those are mutated, into a partial report that scripts/mutation.mjs merges into the package's last full one.
 const files = process.env.DOPPEL_MUTATE_FILES?.split(',').filter(Boolean);
 const report = files ? `${pkg}.partial` : pkg;
 
