@@ -73,6 +73,33 @@ describe('authentication (Ones-User-Id + Ones-Auth-Token)', () => {
     expect(twin.journal.all().map((e) => e.tenant)).toEqual([alice.uuid, TEAM_ALPHA, alice.uuid, TEAM_BETA, undefined]);
   });
 
+  it('files a login under the user its phone names, and an anonymous call under the team in its path alone', async () => {
+    const { app, twin } = createApp();
+    await app.request(`${P}/auth/login`, post(undefined, { phone: bob.phone, password: bob.password }));
+    await app.request(`${P}/auth/login`, post(undefined, { phone: '13899999999', password: 'x' }));
+    await app.request(`${P}/team/${TEAM_ALPHA}/projects/my_project`);
+    await app.request(`${P}/team/${TEAM_ALPHA}/auth/login`, post(undefined, { email: 'nobody@doppel.test' }));
+    await app.request(`${P}/users/me`, as(bob));
+    // toStrictEqual: a caller kind the request does not name is absent, not present as undefined.
+    expect(twin.journal.all().map((e) => e.callers)).toStrictEqual([
+      { user: bob.uuid },
+      undefined,
+      { team: TEAM_ALPHA },
+      { team: TEAM_ALPHA },
+      { user: bob.uuid },
+    ]);
+  });
+
+  it('reads the user from a body only on a login, and never over the Ones-User-Id header', async () => {
+    const { app, twin } = createApp();
+    // Not a login: a body naming someone's email or phone does not make the request theirs.
+    await app.request(`${P}/team/${TEAM_ALPHA}/items/add`, post(undefined, { email: bob.email }));
+    await app.request(`${P}/users/update`, post(undefined, { phone: bob.phone }));
+    // A login sent with another user's headers is filed under the header's user.
+    await app.request(`${P}/auth/login`, post(alice, { email: bob.email, password: bob.password }));
+    expect(twin.journal.all().map((e) => e.callers)).toStrictEqual([{ team: TEAM_ALPHA }, undefined, { user: alice.uuid }]);
+  });
+
   it('scopes a rule to one user in one team', async () => {
     const { app } = createApp();
     const rule = { scenario: 'PERMISSION_DENIED', caller: { user: alice.uuid, team: TEAM_BETA }, times: 1 };

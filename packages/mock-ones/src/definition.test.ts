@@ -94,6 +94,14 @@ describe('the ONES twin definition', () => {
     }
   });
 
+  it('answers a body over the twin’s limit with ONES’s RequestEntityTooLarge', async () => {
+    const { app, twin } = createApp({ bodyLimit: 64 });
+    const res = await app.request(TITLE_URL, post(bob, { title: 'x'.repeat(200) }));
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual(ones(413, 'RequestEntityTooLarge', 'RequestEntityTooLarge', 'RequestEntityTooLarge'));
+    expect(twin.journal.all()[0]!.error).toBe('PAYLOAD_TOO_LARGE');
+  });
+
   it('masks the token in the journal', async () => {
     const { app, twin } = createApp();
     await app.request(`${P}/users/me`, as(alice));

@@ -23,9 +23,9 @@ export interface OnesRuntime {
 /** The bound of a store the fixtures already bound (pages, users' access times): a kit container for sharing. */
 const UNREACHED = 10_000_000;
 
-export function seed(f: OnesFixtures, twin?: { clock: { now(): number } }): OnesRuntime {
+export function seed(f: OnesFixtures, twin: { clock: { now(): number } }): OnesRuntime {
   const teams = new Map(f.teams.map((t) => [t.uuid, t]));
-  const now = () => twin?.clock.now() ?? Date.now();
+  const now = () => twin.clock.now();
   const pages = new BoundedMap<string, OnesPageFixture>(UNREACHED, now);
   for (const p of f.pages) pages.set(p.uuid, p);
   return {

@@ -127,6 +127,21 @@ describe('checkEntry: errors in ZenTao order, always HTTP 200', () => {
     expect(blank!.tenant).toBeUndefined();
     expect(blank!.callers).toBeUndefined();
   });
+
+  it('lists each app as a known caller for GET /__admin/scenarios, with its name when the fixtures give one', async () => {
+    const { app, twin } = createApp();
+    twin.replaceFixtures({
+      ...twin.fixtures,
+      apps: [...twin.fixtures.apps, { code: 'unnamedApp', key: KEY, ip: '*' }],
+    });
+    const { callers } = (await (await app.request('/__admin/scenarios')).json()) as { callers: unknown[] };
+    expect(callers).toEqual([
+      { kind: 'app', id: 'myAppCode', name: 'Doppel default app' },
+      { kind: 'app', id: 'unnamedApp' },
+    ]);
+    // In process too: an app without a name has no name key (not one set to undefined).
+    expect(twin.def.callers!.known(twin.fixtures)).toStrictEqual(callers);
+  });
 });
 
 describe('the query token: md5(md5(q) + key) over the query as PHP re-encodes it', () => {

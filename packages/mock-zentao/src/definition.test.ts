@@ -55,6 +55,18 @@ describe('the ZenTao twin definition', () => {
     expect(twin.state.inbox).toHaveLength(1);
   });
 
+  it('answers a body over the twin’s limit with the web server’s HTML 413 page', async () => {
+    const { app, twin } = createApp({ bodyLimit: 64 });
+    const res = await app.request(signed(SEND), post({ users: [1], title: 'x'.repeat(200), sender: { id: 'x' } }));
+    expect(res.status).toBe(413);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await res.text()).toBe(
+      '<html><head><title>413 Request Entity Too Large</title></head><body><h1>Request Entity Too Large</h1></body></html>',
+    );
+    expect(twin.journal.all()[0]!.error).toBe('REQUEST_TOO_LARGE');
+    expect(twin.state.inbox).toHaveLength(0);
+  });
+
   it('forces an error for one request, or for one app code only', async () => {
     const fixtures = defaultFixtures();
     fixtures.apps.push({ code: 'otherApp', key: '0123456789abcdef0123456789abcdef', ip: '*' });

@@ -28,6 +28,7 @@ describe('the inbox is bounded', () => {
       stores: { inbox: { size: number; max: number; evicted: number } };
     };
     expect(health.stores.inbox).toEqual({ size: ids.length, max: 20, evicted: 45 - ids.length });
+    expect(twin.state.evicted).toBe(45 - ids.length);
   });
 
   it('defaults to 10,000 and refuses a size that is not a positive integer', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from './server.ts';
 import { zentaoStates } from './states.ts';
+import { call, entryError, GROUPS, KEY, ok, post, signed } from './test-helpers.ts';
 
 /** The live state of a fresh twin after `POST /__admin/states/{name}`. */
 async function afterState(name: string, params?: Record<string, unknown>) {
@@ -94,5 +95,24 @@ describe('the default fixtures with params (doppel verify maps a consumer’s ap
     const twin = await afterState('the default fixtures', { code: 'chatbot', key: '0123456789abcdef0123456789abcdef' });
     expect(twin.fixtures.apps[0]).toEqual(expect.objectContaining({ code: 'chatbot', key: '0123456789abcdef0123456789abcdef' }));
     expect((await afterState('the default fixtures')).fixtures.apps[0]).toEqual(expect.objectContaining({ code: 'myAppCode' }));
+  });
+
+  it('takes code or key alone, keeping the other; the new key signs, the old one no longer does', async () => {
+    const renamed = (await afterState('the default fixtures', { code: 'chatbot' })).fixtures.apps[0]!;
+    expect([renamed.code, renamed.key]).toEqual(['chatbot', KEY]);
+    const NEW_KEY = '0123456789abcdef0123456789abcdef';
+    const { app } = createApp();
+    await app.request('/__admin/states/the%20default%20fixtures', post({ params: { key: NEW_KEY } }));
+    expect(await call(signed(GROUPS, NEW_KEY), undefined, app)).toEqual(expect.objectContaining(ok));
+    expect(await call(signed(GROUPS), undefined, app)).toEqual(entryError(401, '无效的token参数'));
+  });
+
+  it('changes only the first app when the fixtures have others', () => {
+    const other = { code: 'other', key: 'abc', ip: '10.9.9.9' };
+    const base = { apps: [{ code: 'myAppCode', key: 'abc', ip: '*' }, other], users: [], chats: [] };
+    expect(zentaoStates['the default fixtures']!.apply(base, { code: 'chatbot', key: 'k' }).apps).toEqual([
+      { code: 'chatbot', key: 'k', ip: '*' },
+      other,
+    ]);
   });
 });

@@ -618,6 +618,19 @@ describe('plugin failures', () => {
       message: 'the plugin exports no function fn',
     });
   });
+
+  it('a suffix’s answer is ignored, not checked: an informational statusCode or headers HTTP cannot carry are no failure', async () => {
+    const answers: PluginResponse[] = [{ statusCode: 101 }, { headers: { 'Bad Name': 'x' } }, { headers: { 'X-A': 'line\nbreak' } }];
+    for (const answer of answers) {
+      const { res, body, twin } = await failing({ functions: { fn: () => answer } }, 'suffix');
+      expect(res.status).toBe(200);
+      expect(body).toMatchObject({ uuid: alice.uuid });
+      await twin.state.plugins.settled();
+      const stage = chainOf(twin, ME).find((s) => s.stage === 'suffix');
+      expect(stage).toMatchObject({ ignored: answer });
+      expect(stage).not.toHaveProperty('error');
+    }
+  });
 });
 
 describe('team-level rules', () => {

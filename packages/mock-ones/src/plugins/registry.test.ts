@@ -68,6 +68,17 @@ describe('registering', () => {
     expect(reg.find('replace', shape('GET', '/users/me'))).toBeUndefined();
   });
 
+  it('keeps the rules it checked at registration: changing the config object afterwards changes nothing', () => {
+    const reg = registry();
+    const config = { service: { app_id: 'p' }, apis: [{ type: 'replace', methods: ['GET'], url: '/users/me', function: 'f' }] };
+    reg.register(input(undefined, config));
+    // A change the conflict rules never saw (another plugin may already intercept the new url).
+    config.apis[0]!.url = '/organization/:orgUUID/teams';
+    expect(reg.find('replace', shape('GET', '/users/me'))).toMatchObject({ plugin: { name: 'p' }, rule: { url: '/users/me' } });
+    expect(reg.find('replace', shape('GET', '/organization/O1/teams'))).toBeUndefined();
+    expect(reg.get('p')!.rules.map((r) => r.url)).toEqual(['/users/me']);
+  });
+
   it('unregisters one plugin or all; list() is a copy', () => {
     const reg = registry();
     reg.register(input('a', yamlOf()));
