@@ -1,14 +1,20 @@
 import { describe, expect, it } from 'vitest';
+import type { OAuthApp } from './context.ts';
 import { defaultFixtures, OCTOCAT_TOKEN } from './fixtures.ts';
 import { createApp } from './server.ts';
 import {
+  authorizeUrl,
   bearer,
   CI_BOT,
   codeFor,
   exchange,
   exchangeBody,
+  formPost,
   GITHUB_APP,
   GITHUB_BOT,
+  JSON_ACCEPT,
+  jsonPost,
+  location,
   stoppedClock,
   TOKEN,
   tokenFor,
@@ -207,5 +213,130 @@ describe('the API host’s User-Agent rule', () => {
     const { app } = createApp({ fixtures: f });
     expect((await app.request('/user', noUa(OCTOCAT_TOKEN.token))).status).toBe(200);
     expect((await app.request('/user')).status).toBe(401);
+  });
+});
+
+const basicOf = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+
+/** A token API check (`POST /applications/{client_id}/token`) of `accessToken`, with this Authorization header. */
+async function checkToken(app: OAuthApp, clientId: string, authorization: string, accessToken = OCTOCAT_TOKEN.token): Promise<Response> {
+  return app.request(`/applications/${clientId}/token`, jsonPost({ access_token: accessToken }, { authorization, ...UA }));
+}
+
+describe('Basic client credentials (the token API; RFC 6749 §2.3.1)', () => {
+  const bot = Buffer.from(`${GITHUB_BOT.clientId}:${GITHUB_BOT.clientSecret}`).toString('base64');
+
+  it('refuses as malformed (404) a Basic value with a character outside base64, before, inside or after it', async () => {
+    const { app, twin } = createApp();
+    expect((await checkToken(app, GITHUB_BOT.clientId, `Basic ${bot}`)).status).toBe(200);
+    for (const value of [`!${bot}`, `${bot.slice(0, 8)}!${bot.slice(8)}`, `${bot}!`]) {
+      expect((await checkToken(app, GITHUB_BOT.clientId, `Basic ${value}`)).status, value).toBe(404);
+    }
+    expect(twin.journal.all().map((e) => e.notes?.auth)).toEqual([undefined, ...Array(3).fill('malformed Basic credentials')]);
+  });
+
+  it('takes a one-character client_id, and a secret with a bare % as sent; an empty client_id is malformed', async () => {
+    const f = defaultFixtures();
+    f.apps.push({ ...GITHUB_BOT, clientId: 'x', clientSecret: '100%', name: 'X' });
+    f.tokens.push({ ...OCTOCAT_TOKEN, token: 'gho_OfTheOneLetterApp', clientId: 'x' });
+    const { app, twin } = createApp({ fixtures: f });
+    expect((await checkToken(app, 'x', basicOf('x', '100%'), 'gho_OfTheOneLetterApp')).status).toBe(200);
+    expect((await checkToken(app, 'x', basicOf('x', '100'), 'gho_OfTheOneLetterApp')).status).toBe(401);
+    expect((await checkToken(app, 'y', basicOf('y', '100%'), 'gho_OfTheOneLetterApp')).status).toBe(401);
+    expect((await checkToken(app, 'x', basicOf('', '100%'), 'gho_OfTheOneLetterApp')).status).toBe(404);
+    expect(twin.journal.all().map((e) => e.notes?.auth)).toEqual([
+      undefined,
+      'wrong client secret',
+      'unknown client',
+      'malformed Basic credentials',
+    ]);
+  });
+
+  it('matches a client_id with a bare % to its path, sent raw or percent-encoded', async () => {
+    const f = defaultFixtures();
+    f.apps.push({ ...GITHUB_BOT, clientId: 'ci%bot', clientSecret: 's', name: 'Percent' });
+    f.tokens.push({ ...OCTOCAT_TOKEN, token: 'gho_OfThePercentApp', clientId: 'ci%bot' });
+    const { app } = createApp({ fixtures: f });
+    for (const path of ['ci%bot', 'ci%25bot']) {
+      expect((await checkToken(app, path, basicOf('ci%bot', 's'), 'gho_OfThePercentApp')).status, path).toBe(200);
+    }
+    expect((await checkToken(app, 'ci%bo', basicOf('ci%bot', 's'), 'gho_OfThePercentApp')).status).toBe(404);
+  });
+});
+
+/** Add a scenario rule through the admin API. */
+async function addRule(app: OAuthApp, rule: Record<string, unknown>): Promise<void> {
+  const res = await app.request('/__admin/scenarios/rules', jsonPost(rule));
+  expect(res.status).toBe(201);
+}
+
+describe('the callers a rule is scoped to, and the journal’s', () => {
+  it('a rule for a user fails that user’s code exchanges: the code names the user, from the body or the query', async () => {
+    const { app, twin } = createApp();
+    const [inBody, inQuery, emptyInBody] = [
+      await codeFor(app, CI_BOT, { login: 'hubot' }),
+      await codeFor(app, CI_BOT, { login: 'hubot' }),
+      await codeFor(app, CI_BOT, { login: 'hubot' }),
+    ];
+    const octocats = await codeFor(app);
+    await addRule(app, { scenario: 'bad_verification_code', caller: { user: 'hubot' }, match: { path: TOKEN } });
+    expect(await exchange(app, exchangeBody(CI_BOT, inBody))).toMatchObject({ error: 'bad_verification_code' });
+    const { code: _, ...credentials } = exchangeBody(CI_BOT, '');
+    await app.request(`${TOKEN}?code=${inQuery}`, formPost(credentials, JSON_ACCEPT));
+    // An empty body parameter counts as absent: the query's code still names the user.
+    await app.request(`${TOKEN}?code=${emptyInBody}`, formPost({ ...credentials, code: '' }, JSON_ACCEPT));
+    expect(await exchange(app, exchangeBody(CI_BOT, octocats))).toHaveProperty('access_token');
+    expect(twin.journal.find({ path: TOKEN }).map((e) => [e.scenario, e.callers])).toEqual([
+      ['bad_verification_code', { client: CI_BOT.clientId, user: 'hubot' }],
+      ['bad_verification_code', { client: CI_BOT.clientId, user: 'hubot' }],
+      ['bad_verification_code', { client: CI_BOT.clientId, user: 'hubot' }],
+      [undefined, { client: CI_BOT.clientId, user: 'octocat' }],
+    ]);
+  });
+
+  it('a rule for a user fails the authorize requests naming that ?login=, with or without a client_id', async () => {
+    const { app, twin } = createApp();
+    await addRule(app, { scenario: 'authorize_access_denied', caller: { user: 'hubot' }, match: { path: '/login/oauth/authorize' } });
+    const denied = await app.request(authorizeUrl(CI_BOT, { login: 'hubot' }));
+    expect(location(denied).searchParams.get('error')).toBe('access_denied');
+    expect(location(await app.request(authorizeUrl(CI_BOT))).searchParams.has('code')).toBe(true);
+    await app.request('/login/oauth/authorize?login=hubot');
+    await app.request('/login/oauth/authorize?client_id=nope&login=');
+    // (The second, octocat's by default, names its user only once routed: after the rule was tried.)
+    const [first, , third, fourth] = twin.journal.all().map((e) => [e.scenario, e.callers]);
+    expect([first, third, fourth]).toEqual([
+      ['authorize_access_denied', { client: CI_BOT.clientId, user: 'hubot' }],
+      ['authorize_access_denied', { user: 'hubot' }],
+      [undefined, { client: 'nope' }],
+    ]);
+    const byHubot = (await (await app.request('/__admin/journal?caller=user:hubot')).json()) as { entries: unknown[] };
+    expect(byHubot.entries).toHaveLength(2);
+  });
+
+  it('the token API is the path’s client’s, and the checked token’s user’s, not a Bearer token’s sent instead', async () => {
+    const { app, twin } = createApp();
+    const hubots = String((await exchange(app, exchangeBody(CI_BOT, await codeFor(app, CI_BOT, { login: 'hubot' })))).access_token);
+    const path = `/applications/${GITHUB_BOT.clientId}/token`;
+    expect((await checkToken(app, GITHUB_BOT.clientId, basicOf(GITHUB_BOT.clientId, GITHUB_BOT.clientSecret))).status).toBe(200);
+    expect((await checkToken(app, GITHUB_BOT.clientId, `Bearer ${hubots}`)).status).toBe(404);
+    // Only the token API reads a body's access_token: a code exchange carrying one is not that token's user's.
+    await exchange(app, exchangeBody(CI_BOT, 'nope', { access_token: OCTOCAT_TOKEN.token }));
+    expect(twin.journal.find({ path }).map((e) => e.callers)).toEqual([
+      { client: GITHUB_BOT.clientId, user: 'octocat' },
+      { client: GITHUB_BOT.clientId, user: 'octocat' },
+    ]);
+    expect(twin.journal.find({ path: TOKEN }).at(-1)?.callers).toEqual({ client: CI_BOT.clientId });
+  });
+
+  it('lists every app and user of the fixtures as a known caller, with its name when it has one', async () => {
+    const f = defaultFixtures();
+    f.users.push({ ...f.users[0]!, login: 'nameless', name: null, email: null });
+    const { app } = createApp({ fixtures: f });
+    const { callers } = (await (await app.request('/__admin/scenarios')).json()) as { callers: Record<string, string>[] };
+    expect(callers).toContainEqual({ kind: 'client', id: CI_BOT.clientId, name: CI_BOT.name });
+    expect(callers).toContainEqual({ kind: 'user', id: 'hubot', name: 'Hubot' });
+    expect(callers).toContainEqual({ kind: 'user', id: 'nameless' });
+    expect(callers).toHaveLength(f.apps.length + f.users.length);
+    await addRule(app, { scenario: 'bad_credentials', caller: { client: GITHUB_APP.clientId, user: 'nameless' } });
   });
 });

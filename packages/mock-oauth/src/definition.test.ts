@@ -32,6 +32,14 @@ describe('the twin definition', () => {
     ]);
   });
 
+  it('answers a body over the limit with GitHub’s 413 body, journaled as payload_too_large', async () => {
+    const { app, twin } = createApp({ bodyLimit: 64 });
+    const res = await app.request(TOKEN, formPost(exchangeBody(CI_BOT, 'x'.repeat(100))));
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({ message: 'Payload Too Large', documentation_url: 'https://docs.github.com/rest', status: '413' });
+    expect(twin.journal.find({ path: TOKEN })[0]).toMatchObject({ status: 413, error: 'payload_too_large' });
+  });
+
   it('answers a defect of the twin with GitHub’s 500 body, journaled as server_error', async () => {
     const { app, twin } = createApp();
     const logged = vi.spyOn(console, 'error').mockImplementation(() => {});

@@ -104,13 +104,14 @@ describe('named states (the Pact provider states)', () => {
 });
 
 describe('octocat holds a token, with params.token (doppel verify maps a consumer’s stored token to it)', () => {
-  it('makes that token octocat’s too', async () => {
+  it('makes that token octocat’s too, with the same scope read:user', async () => {
     const { app, twin } = createApp();
     twin.useState('octocat holds a token', { token: 'gho_ChatbotStoredToken000000000000000000' });
     const res = await app.request('/user', {
       headers: { authorization: 'Bearer gho_ChatbotStoredToken000000000000000000', 'user-agent': 't' },
     });
     expect(res.status).toBe(200);
+    expect(res.headers.get('x-oauth-scopes')).toBe('read:user');
     expect(((await res.json()) as { login: string }).login).toBe('octocat');
   });
 });

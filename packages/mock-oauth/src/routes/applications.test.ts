@@ -41,6 +41,19 @@ describe('POST /applications/{client_id}/token (check a token)', () => {
     });
   });
 
+  it('gives a token the same authorization id on every check, a whole number of 32 bits like GitHub’s', async () => {
+    const { app } = createApp();
+    const ids = new Set<unknown>();
+    for (let i = 0; i < 2; i++) {
+      const res = await app.request(TOKEN_PATH, call('POST', { access_token: OCTOCAT_TOKEN.token }));
+      ids.add(((await res.json()) as { id: unknown }).id);
+    }
+    const [id] = ids;
+    expect(ids.size).toBe(1);
+    expect(Number.isSafeInteger(id)).toBe(true);
+    expect(id).toBeLessThan(2 ** 32);
+  });
+
   it('reports an expiring token’s expiry and its (empty) scopes', async () => {
     const { app } = createApp({ clock: stoppedClock() });
     const t = await exchange(app, exchangeBody(GITHUB_APP, await codeFor(app, GITHUB_APP)));
@@ -66,7 +79,10 @@ describe('POST /applications/{client_id}/token (check a token)', () => {
       expect(res.status, token).toBe(404);
       expect(await res.json()).toEqual(NOT_FOUND);
     }
-    expect(twin.journal.find({ path: TOKEN_PATH }).at(-1)?.notes).toEqual({ token: 'not a live access token of this app' });
+    expect(twin.journal.find({ path: TOKEN_PATH }).map((e) => e.notes?.token)).toEqual([
+      'unknown token',
+      ...Array(3).fill('not a live access token of this app'),
+    ]);
   });
 });
 
@@ -135,6 +151,14 @@ describe('PATCH /applications/{client_id}/token (reset a token)', () => {
     expect((await app.request(TOKEN_PATH, call('PATCH', { access_token: OCTOCAT_TOKEN.token }))).status).toBe(404);
   });
 
+  it('a gho_ token resets to a gho_ token (no nextTokens queued)', async () => {
+    const { app } = createApp();
+    const res = await app.request(TOKEN_PATH, call('PATCH', { access_token: OCTOCAT_TOKEN.token }));
+    const { token } = (await res.json()) as { token: string };
+    expect(token).toMatch(/^gho_\w{36}$/);
+    expect((await app.request('/user', bearer(token))).status).toBe(200);
+  });
+
   it('an expiring ghu_ token resets to a ghu_ token living as long', async () => {
     const { app, twin } = createApp({ clock: stoppedClock() });
     const t = await exchange(app, exchangeBody(GITHUB_APP, await codeFor(app, GITHUB_APP)));
@@ -161,8 +185,8 @@ describe('DELETE /applications/{client_id}/token and /grant', () => {
     expect((await app.request(TOKEN_PATH, call('DELETE', { access_token: OCTOCAT_TOKEN.token }))).status).toBe(404);
   });
 
-  it('deleting the grant revokes every token of the app for that user, and no other', async () => {
-    const { app } = createApp();
+  it('deleting the grant revokes every token of the app for that user, and no other; the journal counts them', async () => {
+    const { app, twin } = createApp();
     const mine = await exchange(app, exchangeBody(GITHUB_BOT, await signedInCode(app)));
     const hubots = await exchange(app, exchangeBody(GITHUB_BOT, await signedInCode(app, HUBOT.login, HUBOT.password)));
     const ciToken = await tokenFor(app);
@@ -172,6 +196,7 @@ describe('DELETE /applications/{client_id}/token and /grant', () => {
     expect((await app.request('/user', bearer(String(mine.access_token)))).status).toBe(401);
     expect((await app.request('/user', bearer(String(hubots.access_token)))).status).toBe(200);
     expect((await app.request('/user', bearer(ciToken))).status).toBe(200);
+    expect(twin.journal.find({ path: GRANT_PATH }).map((e) => e.notes)).toEqual([{ revoked: 2 }]);
   });
 });
 

@@ -145,6 +145,16 @@ describe('GET /login/oauth/authorize', () => {
     ]);
   });
 
+  it('a missing client_id picks no app, even one whose id is a placeholder for a missing value', async () => {
+    const f = defaultFixtures();
+    for (const clientId of ['undefined', 'null']) f.apps.push({ ...CI_BOT, clientId });
+    const { app } = createApp({ fixtures: f });
+    expect((await app.request(authorizeUrl({ ...CI_BOT, clientId: 'null' }))).status).toBe(302);
+    for (const init of [undefined, formPost({ decision: 'authorize', login: 'octocat', password: OCTOCAT.password })]) {
+      expect((await app.request(`${AUTHORIZE}?redirect_uri=${CALLBACK}`, init)).status).toBe(404);
+    }
+  });
+
   it('redirects a suspended app with application_suspended and the state', async () => {
     const { app } = createApp();
     const to = location(await app.request(authorizeUrl(SUSPENDED_APP)));

@@ -428,6 +428,8 @@ describe('POST /login/oauth/access_token: HTTP Basic client authentication (RFC 
       [exchangeBody(CI_BOT, code), basic(GITHUB_BOT.clientId, GITHUB_BOT.clientSecret)],
       [exchangeBody(CI_BOT, code, { client_secret: 'wrong' }), basic(CI_BOT.clientId, CI_BOT.clientSecret)],
       [exchangeBody(CI_BOT, code), basic(CI_BOT.clientId, 'wrong')],
+      // A body client_id alone must agree too: the header's credentials would have been right for this code.
+      [{ ...noCredentials, client_id: GITHUB_BOT.clientId, code }, basic(CI_BOT.clientId, CI_BOT.clientSecret)],
     ];
     for (const [body, authorization] of cases) {
       const res = await app.request(TOKEN, formPost(body, { ...JSON_ACCEPT, authorization }));
@@ -438,8 +440,8 @@ describe('POST /login/oauth/access_token: HTTP Basic client authentication (RFC 
     expect(await exchange(app, exchangeBody(CI_BOT, code))).toHaveProperty('access_token');
   });
 
-  it('refuses a wrong or malformed Basic header as incorrect_client_credentials', async () => {
-    const { app } = createApp();
+  it('refuses a wrong or malformed Basic header as incorrect_client_credentials, and notes a malformed one', async () => {
+    const { app, twin } = createApp();
     const code = await codeFor(app);
     for (const authorization of [
       basic(CI_BOT.clientId, 'wrong'),
@@ -451,6 +453,13 @@ describe('POST /login/oauth/access_token: HTTP Basic client authentication (RFC 
       const res = await app.request(TOKEN, formPost({ ...noCredentials, code }, { ...JSON_ACCEPT, authorization }));
       expect(((await res.json()) as { error: string }).error, authorization).toBe('incorrect_client_credentials');
     }
+    expect(twin.journal.find({ path: TOKEN }).map((e) => e.notes?.clientAuth)).toEqual([
+      'basic',
+      'basic',
+      'malformed Basic credentials',
+      'malformed Basic credentials',
+      undefined, // 'Basic ' arrives as 'Basic': no credentials at all
+    ]);
   });
 });
 

@@ -151,13 +151,18 @@ describe('GET /user/emails', () => {
       const res = await app.request('/user/emails', bearer(await tokenFor(app, scope)));
       expect(res.status, scope).toBe(404);
       expect(res.headers.get('x-accepted-oauth-scopes')).toBe('user, user:email');
+      // The token's own scopes, so the client sees why.
+      expect(res.headers.get('x-oauth-scopes'), scope).toBe(scope);
       expect(await res.json()).toEqual({
         message: 'Not Found',
         documentation_url: 'https://docs.github.com/rest/users/emails#list-email-addresses-for-the-authenticated-user',
         status: '404',
       });
     }
-    expect(twin.journal.find({ path: '/user/emails' }).at(-1)).toMatchObject({ error: 'emails_not_found' });
+    expect(twin.journal.find({ path: '/user/emails' }).at(-1)).toMatchObject({
+      error: 'emails_not_found',
+      notes: { scope: 'the token has neither user:email nor user' },
+    });
   });
 
   it('reports an unverified primary address as unverified, and the noreply address as primary when there is no other', async () => {
