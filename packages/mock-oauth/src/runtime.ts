@@ -18,6 +18,7 @@ export interface OAuthRuntime extends TokenStore {
   /** Codes already exchanged, by code → the client they were issued to (a replay revokes their tokens); bounded as codes are. */
   redeemed: BoundedMap<string, string>;
   nextTokens: Cell<string[]>;
+  grants: BoundedMap<string, string[]>;
 }
 
 /** Seeded codes live 10 minutes from now; seeded tokens expire `expiresInSeconds` from now (or never). */
@@ -33,6 +34,7 @@ export function seed(f: OAuthFixtures, twin: Twin<OAuthFixtures, OAuthRuntime>):
     ),
     nextTokens: new Cell([...f.nextTokens]),
     redeemed: bounded(f.maxCodes ?? DEFAULT_MAX_CODES, twin, []),
+    grants: bounded(f.maxTokens ?? DEFAULT_MAX_TOKENS, twin, []),
     tokens: bounded(
       f.maxTokens ?? DEFAULT_MAX_TOKENS,
       twin,

@@ -2,11 +2,15 @@ import { BoundedMap, Cell, createClock } from '@doppel/mock-kit';
 import { describe, expect, it } from 'vitest';
 import { CI_BOT, GITHUB_APP } from './fixtures.ts';
 import { STATE_VALUES } from './states.ts';
-import { isLive, issueTokens, newCode, newToken, normaliseScope, s256, type TokenRecord, type TokenStore } from './tokens.ts';
+import { isLive, issueTokens, newCode, newToken, normaliseScope, revokeGrant, s256, type TokenRecord, type TokenStore } from './tokens.ts';
 
 const NOW = 1_700_000_000_000;
 const clock = () => createClock(() => NOW);
-const store = (nextTokens: string[] = []): TokenStore => ({ tokens: new BoundedMap(1000, () => 0), nextTokens: new Cell(nextTokens) });
+const store = (nextTokens: string[] = []): TokenStore => ({
+  tokens: new BoundedMap(1000, () => 0),
+  nextTokens: new Cell(nextTokens),
+  grants: new BoundedMap(1000, () => 0),
+});
 
 describe('secrets', () => {
   it('tokens are the prefix and 36 base62 characters, each one new', () => {
@@ -104,5 +108,32 @@ describe('issueTokens', () => {
     const { access, refresh } = issueTokens(s, clock(), GITHUB_APP, 'octocat', '');
     expect([access.token, refresh?.token]).toEqual(['ghu_A', 'ghr_B']);
     expect(s.nextTokens.get()).toEqual(['ghu_C']);
+  });
+});
+
+describe('revokeGrant', () => {
+  it("revokes the tokens issued from one code, refreshes included, and no other grant's; a second call finds none left", () => {
+    const s = store();
+    const clock = createClock();
+    const first = issueTokens(s, clock, GITHUB_APP, 'octocat', '', 'code-1');
+    const refreshed = issueTokens(s, clock, GITHUB_APP, 'octocat', '', 'code-1');
+    const other = issueTokens(s, clock, CI_BOT, 'octocat', 'read:user', 'code-2');
+    const noGrant = issueTokens(s, clock, CI_BOT, 'octocat', 'read:user');
+    expect(revokeGrant(s, 'code-1')).toBe(4);
+    for (const t of [first.access, first.refresh!, refreshed.access, refreshed.refresh!]) expect(s.tokens.get(t.token)?.revoked).toBe(true);
+    for (const t of [other.access, noGrant.access]) expect(s.tokens.get(t.token)?.revoked).toBe(false);
+    expect(revokeGrant(s, 'code-1')).toBe(0);
+    expect(revokeGrant(s, 'never-issued')).toBe(0);
+  });
+
+  it('skips a token the bounded store has already let go', () => {
+    const s: TokenStore = { ...store(), tokens: new BoundedMap(2, () => 0) };
+    const clock = createClock();
+    const gone = issueTokens(s, clock, CI_BOT, 'octocat', 'read:user', 'code-1');
+    const kept = issueTokens(s, clock, CI_BOT, 'octocat', 'read:user', 'code-1');
+    issueTokens(s, clock, CI_BOT, 'octocat', 'read:user', 'code-2');
+    expect(s.tokens.get(gone.access.token)).toBeUndefined();
+    expect(revokeGrant(s, 'code-1')).toBe(1);
+    expect(s.tokens.get(kept.access.token)?.revoked).toBe(true);
   });
 });

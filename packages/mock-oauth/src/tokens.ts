@@ -46,6 +46,11 @@ export interface TokenStore {
   };
   /** Fixture tokens still to hand out before random ones: a kit cell (one value, replaced whole), so replicas share it. */
   nextTokens: { get(): string[]; set(value: string[]): void };
+  /**
+   * The tokens issued from each code (its exchange and the refreshes after it), by code: a replay revokes them
+   * without a look at every token. Bounded like the tokens; an id whose token is gone is skipped.
+   */
+  grants: { get(grant: string): string[] | undefined; set(grant: string, tokens: string[]): unknown };
 }
 
 /**
@@ -123,6 +128,7 @@ export function issueTokens(
       ...from,
     };
     store.tokens.set(access.token, access);
+    if (grant !== undefined) remember(store, grant, [access.token]);
     return { access };
   }
   // GitHub App user tokens carry no OAuth scopes: the app's permissions apply.
@@ -140,14 +146,21 @@ export function issueTokens(
   const refresh: TokenRecord = { ...access, token: next('ghr_'), kind: 'refresh', expiresAt: now + REFRESH_TOKEN_TTL_S * 1000 };
   store.tokens.set(access.token, access);
   store.tokens.set(refresh.token, refresh);
+  if (grant !== undefined) remember(store, grant, [access.token, refresh.token]);
   return { access, refresh };
+}
+
+/** Add tokens to their grant's list (a new list: records are replaced, never changed in place). */
+function remember(store: TokenStore, grant: string, tokens: string[]): void {
+  store.grants.set(grant, [...(store.grants.get(grant) ?? []), ...tokens]);
 }
 
 /** Revoke every token issued from the code `grant` (and from refreshes of them); how many were still unrevoked. */
 export function revokeGrant(store: TokenStore, grant: string): number {
   let revoked = 0;
-  for (const t of store.tokens.values()) {
-    if (t.grant !== grant || t.revoked) continue;
+  for (const id of store.grants.get(grant) ?? []) {
+    const t = store.tokens.get(id);
+    if (t === undefined || t.grant !== grant || t.revoked) continue;
     changeToken(store, t, { revoked: true });
     revoked++;
   }
