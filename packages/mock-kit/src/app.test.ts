@@ -1,9 +1,14 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { describe, expect, it, vi } from 'vitest';
 import { exampleErrors, exampleTwin } from '../example/index.ts';
 import type { ExampleEnv } from '../example/index.ts';
 import { capturedBody, ConnectionDropped, createTwinApp, rawQuery } from './app.ts';
 import { Refusal } from './errors.ts';
+import { JOURNAL_BODY_LIMIT } from './journal.ts';
 import { json, K1, make, withKey } from './test-support.ts';
 
 describe('pipeline: route → authenticate → validate → respond', () => {
@@ -450,5 +455,169 @@ describe('pipeline details a client relies on', () => {
   it('rawQuery keeps a query that starts the URL', () => {
     expect(rawQuery('?a=1')).toBe('a=1');
     expect(rawQuery('/p?a=1#x?y')).toBe('a=1');
+  });
+});
+
+/** A twin of the example platform on a spec of the test's own (one operation, POST /things). */
+function withSpec(operation: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'doppel-app-'));
+  const spec = join(dir, 'openapi.yaml');
+  writeFileSync(
+    spec,
+    `openapi: 3.1.0\ninfo: { title: t, version: "1" }\npaths:\n  /things:\n    post:\n${operation
+      .split('\n')
+      .map((l) => `      ${l}`)
+      .join('\n')}\n`,
+  );
+  return spec;
+}
+
+describe('request bodies: read, limited, journaled', () => {
+  it('refuses a body by its declared Content-Length before reading it, noting the size declared', async () => {
+    const { app, twin } = make({ bodyLimit: 20 });
+    const res = await app.request(
+      '/things',
+      withKey({ method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '1000' }, body: '{"name":"x"}' }),
+    );
+    expect(res.status).toBe(413);
+    expect(twin.journal.all()[0]!.notes?.bodyLimit).toEqual({ limit: 20, received: 1000 });
+  });
+
+  it('limits a body sent without Content-Length as it streams: the limit itself passes, one byte more is refused', async () => {
+    const { app } = make({ bodyLimit: 20 });
+    const stream = (...parts: string[]) =>
+      new ReadableStream({
+        start(controller) {
+          for (const p of parts) controller.enqueue(new TextEncoder().encode(p));
+          controller.close();
+        },
+      });
+    const post = (body: ReadableStream) =>
+      app.request('/things', {
+        method: 'POST',
+        headers: { 'x-key': 'k1', 'content-type': 'application/json' },
+        body,
+        duplex: 'half',
+      } as RequestInit);
+    expect((await post(stream('{"name":"', '123456789"}'))).status).toBe(201);
+    expect((await post(stream('{"name":"', '1234567890"}'))).status).toBe(413);
+  });
+
+  it('never reads or refuses the body of a GET or HEAD, whatever its Content-Length says', async () => {
+    const { app } = make({ bodyLimit: 20 });
+    for (const method of ['GET', 'HEAD']) {
+      const res = await app.request('/things', { method, headers: { 'x-key': 'k1', 'content-length': '1000' } });
+      expect(res.status, method).toBe(200);
+    }
+  });
+
+  it('journals a request body of exactly the journal limit whole, and cuts a longer one', async () => {
+    const { app, twin } = make();
+    const post = (name: string) => app.request('/things', withKey(json({ name })));
+    const exact = 'x'.repeat(JOURNAL_BODY_LIMIT - '{"name":""}'.length);
+    await post(exact);
+    await post(`${exact}y`);
+    const [whole, cut] = twin.journal.all();
+    expect(whole!.body).toEqual({ name: exact });
+    expect(cut!.body).toMatch(/… \[cut: 65537 characters in all, the journal keeps 65536\]$/);
+  });
+
+  it('journals a response body of exactly the journal limit whole, and cuts a longer one', async () => {
+    const routes = new Hono<ExampleEnv>().get('/:n', (c) => c.text('x'.repeat(Number(c.req.param('n')))));
+    const { app, twin } = createTwinApp({ ...exampleTwin, routes: [['/things', routes]] });
+    await app.request(`/things/${JOURNAL_BODY_LIMIT}`, K1);
+    await app.request(`/things/${JOURNAL_BODY_LIMIT + 1}`, K1);
+    const [whole, cut] = twin.journal.all();
+    expect(whole!.responseBody).toBe('x'.repeat(JOURNAL_BODY_LIMIT));
+    expect(cut!.responseBody).toMatch(/… \[cut: 65537 characters in all, the journal keeps 65536\]$/);
+  });
+});
+
+describe('serving under @hono/node-server and elsewhere (c.env)', () => {
+  it('drains a body refused by its Content-Length, and destroys the socket of a dropped connection', async () => {
+    const { app, twin } = make({ bodyLimit: 20 });
+    const resume = vi.fn();
+    const destroy = vi.fn();
+    const incoming = { resume, socket: { destroy }, rawHeaders: ['X-Key', 'k1', 'Content-Length', '1000'] };
+    const init = withKey({ method: 'POST', headers: { 'content-length': '1000' }, body: '{}' });
+    expect((await app.request('/things', init, { incoming })).status).toBe(413);
+    expect(resume).toHaveBeenCalledTimes(1);
+    // The journal keeps the headers as they came off the wire.
+    expect(twin.journal.all()[0]!.headers).toEqual({ 'x-key': 'k1', 'content-length': '1000' });
+    twin.rules.add({ fault: { type: 'drop' }, times: 1 });
+    await expect(app.request('/things', K1, { incoming })).rejects.toBeInstanceOf(ConnectionDropped);
+    expect(destroy).toHaveBeenCalledTimes(1);
+  });
+
+  it('needs no Node request: bindings of another runtime, or a request without socket or resume, change nothing', async () => {
+    for (const env of [{}, { incoming: {} }]) {
+      const { app, twin } = make({ bodyLimit: 20 });
+      const over = await app.request('/things', withKey({ method: 'POST', headers: { 'content-length': '1000' }, body: '{}' }), env);
+      expect(over.status).toBe(413);
+      twin.rules.add({ fault: { type: 'drop' }, times: 1 });
+      await expect(app.request('/things', K1, env)).rejects.toBeInstanceOf(ConnectionDropped);
+      expect(twin.journal.all().map((e) => [e.status, e.headers['x-key']])).toEqual([
+        [413, 'k1'],
+        [0, 'k1'],
+      ]);
+    }
+  });
+});
+
+describe('the platform hooks and the handler', () => {
+  it("passes a Hono HTTPException's own response through, journaled as sent", async () => {
+    const routes = new Hono<ExampleEnv>().get('/', () => {
+      throw new HTTPException(418, { message: 'short and stout' });
+    });
+    const { app, twin } = createTwinApp({ ...exampleTwin, routes: [['/things', routes]] });
+    const res = await app.request('/things', K1);
+    expect(res.status).toBe(418);
+    expect(await res.text()).toBe('short and stout');
+    expect(twin.journal.all()[0]).toMatchObject({ status: 418 });
+  });
+
+  it('serves a twin without an authenticate hook, and awaits an asynchronous one', async () => {
+    const { authenticate: _omit, ...open } = exampleTwin;
+    expect((await createTwinApp(open).app.request('/things')).status).toBe(200);
+    const slow = createTwinApp({
+      ...exampleTwin,
+      authenticate: async (c) => {
+        await Promise.resolve();
+        if (c.req.header('x-key') !== 'k1') exampleErrors.raise('BAD_KEY');
+      },
+    });
+    expect((await slow.app.request('/things')).status).toBe(401);
+    expect((await slow.app.request('/things', K1)).status).toBe(200);
+  });
+
+  it('gives the handler the operation the request matched', async () => {
+    const routes = new Hono<ExampleEnv>().get('/:id', (c) => c.json({ path: c.get('op').path, method: c.get('op').method }));
+    const { app } = createTwinApp({ ...exampleTwin, routes: [['/things', routes]] });
+    expect(await (await app.request('/things/a', K1)).json()).toEqual({ path: '/things/{id}', method: 'GET' });
+  });
+
+  it('validates header parameters against the spec', async () => {
+    const spec = withSpec(`security: []
+parameters: [{ name: x-trace, in: header, required: true, schema: { type: string, pattern: "^t-" } }]
+responses: { "200": { description: ok } }`);
+    const routes = new Hono<ExampleEnv>().post('/', (c) => c.json({}));
+    const { app } = createTwinApp({ ...exampleTwin, spec, routes: [['/things', routes]] });
+    expect((await app.request('/things', { method: 'POST', headers: { 'x-trace': 't-1' } })).status).toBe(200);
+    const bad = await app.request('/things', { method: 'POST', headers: { 'x-trace': 'u-1' } });
+    expect(bad.status).toBe(422);
+  });
+
+  it('leaves the body to the handler under x-doppel-body: handler, even one the spec or the parser would refuse', async () => {
+    const spec = withSpec(`security: []
+x-doppel-body: handler
+requestBody: { required: true, content: { application/json: { schema: { type: object, required: [name] } } } }
+responses: { "200": { description: ok } }`);
+    const routes = new Hono<ExampleEnv>().post('/', (c) => c.json({ raw: c.get('rawBody') ?? null }));
+    const { app } = createTwinApp({ ...exampleTwin, spec, routes: [['/things', routes]] });
+    for (const body of ['{}', '{oops']) {
+      const res = await app.request('/things', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect(res.status, body).toBe(200);
+      expect(await res.json()).toEqual({ raw: body });
+    }
   });
 });
