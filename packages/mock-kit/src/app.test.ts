@@ -621,3 +621,108 @@ responses: { "200": { description: ok } }`);
     }
   });
 });
+
+describe('callers, scenario rules and the journal', () => {
+  it('asks the callers hook at most once per request, however many caller rules are tried', async () => {
+    let asked = 0;
+    const { app, twin } = createTwinApp({
+      ...exampleTwin,
+      callers: {
+        ...exampleTwin.callers!,
+        of: (req, t) => {
+          asked += 1;
+          return exampleTwin.callers!.of(req, t);
+        },
+      },
+    });
+    twin.rules.add({ scenario: 'QUOTA', caller: { key: 'k2' } });
+    twin.rules.add({ scenario: 'QUOTA', caller: { tenant: 'tenant-b' } });
+    expect((await app.request('/things', K1)).status).toBe(200);
+    expect(asked).toBe(1);
+    expect(twin.journal.all()[0]!.callers).toEqual({ key: 'k1', tenant: 'tenant-a' });
+  });
+
+  it('serves a request as caller-less when the callers hook fails (logged), finds none, or the twin has none', async () => {
+    const logged: unknown[][] = [];
+    const quiet = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
+      logged.push(args);
+    });
+    const failure = new Error('hook broke');
+    const failing = createTwinApp({
+      ...exampleTwin,
+      callers: {
+        ...exampleTwin.callers!,
+        of: () => {
+          throw failure;
+        },
+      },
+    });
+    const empty = createTwinApp({ ...exampleTwin, callers: { ...exampleTwin.callers!, of: () => ({}) } });
+    const { callers: _omit, ...bare } = exampleTwin;
+    const none = createTwinApp(bare);
+    try {
+      for (const { app, twin } of [failing, empty, none]) {
+        twin.rules.add({ scenario: 'QUOTA', caller: { key: 'k1' } });
+        expect((await app.request('/things', K1)).status).toBe(200);
+        expect(twin.journal.all()[0]).not.toHaveProperty('callers');
+      }
+    } finally {
+      quiet.mockRestore();
+    }
+    expect(logged).toEqual([['[doppel:example] the callers hook failed:', failure]]);
+  });
+
+  it('lets a request through a rule that forces nothing, counting the hit', async () => {
+    const { app, twin } = make();
+    const rule = twin.rules.add({ match: { path: '/things' } });
+    expect((await app.request('/things', K1)).status).toBe(200);
+    expect(twin.rules.list()).toMatchObject([{ id: rule.id, hits: 1 }]);
+  });
+
+  it('journals how long the twin took, in milliseconds to the microsecond', async () => {
+    const { app, twin } = make();
+    const now = vi.spyOn(performance, 'now').mockReturnValueOnce(1000).mockReturnValue(1002.5);
+    try {
+      await app.request('/things', K1);
+    } finally {
+      now.mockRestore();
+    }
+    expect(twin.journal.all()[0]!.durationMs).toBe(2.5);
+  });
+});
+
+describe('what a gateway in beforeRouting sees and answers', () => {
+  it('may answer with a bare Response of its own after a text answer; the client gets it', async () => {
+    const routes = new Hono<ExampleEnv>().get('/', (c) => c.text('inner'));
+    const { app } = createTwinApp({
+      ...exampleTwin,
+      routes: [['/things', routes]],
+      beforeRouting: async (_c, next) => {
+        await next();
+        return new Response(null, { status: 204 });
+      },
+    });
+    const res = await app.request('/things', K1);
+    expect(res.status).toBe(204);
+  });
+
+  it('reads the answer it wrapped with capturedBody, also after wrapping it with a Headers object', async () => {
+    const routes = new Hono<ExampleEnv>().get('/', (c) => c.json({ inner: true }));
+    const seen: unknown[] = [];
+    const { app, twin } = createTwinApp({
+      ...exampleTwin,
+      routes: [['/things', routes]],
+      beforeRouting: async (c, next) => {
+        await next();
+        seen.push(capturedBody(c));
+        c.res = c.json({ wrapped: capturedBody(c) }, { headers: new Headers({ 'x-gateway': '1' }) });
+        seen.push(capturedBody(c));
+      },
+    });
+    const res = await app.request('/things', K1);
+    expect(res.headers.get('x-gateway')).toBe('1');
+    expect(await res.json()).toEqual({ wrapped: { inner: true } });
+    expect(seen).toEqual([{ inner: true }, { wrapped: { inner: true } }]);
+    expect(twin.journal.all()[0]!.responseBody).toEqual({ wrapped: { inner: true } });
+  });
+});
