@@ -578,3 +578,48 @@ describe('admin: the clock', () => {
     expect(twin.clock.offset()).toBe(0);
   });
 });
+
+describe('admin: the live journal’s framing', () => {
+  /** Read a stream until `text` holds what `done` wants. */
+  async function readUntil(reader: ReadableStreamDefaultReader<string>, done: (text: string) => boolean): Promise<string> {
+    let text = '';
+    while (!done(text)) {
+      const { value, done: ended } = await reader.read();
+      if (ended) break;
+      text += value;
+    }
+    return text;
+  }
+
+  it('says a clear with an empty object, and keeps an idle stream open with a comment every 15 s', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const { app, twin } = make();
+      const res = await app.request('/__admin/journal/stream');
+      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+      expect(await readUntil(reader, (t) => t.endsWith('\n\n'))).toMatch(/^event: ready\n/);
+      vi.advanceTimersByTime(14_999);
+      twin.journal.clear();
+      expect(await readUntil(reader, (t) => t.endsWith('\n\n'))).toBe('event: cleared\ndata: {}\n\n');
+      vi.advanceTimersByTime(1);
+      expect(await readUntil(reader, (t) => t.endsWith('\n\n'))).toBe(': keep-alive\n\n');
+      await reader.cancel();
+      await expect.poll(() => twin.journal.listening).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('streams where timers are plain numbers (no unref)', async () => {
+    const timers = vi.spyOn(globalThis, 'setInterval').mockImplementation((() => 7) as never);
+    try {
+      const { app } = make();
+      const res = await app.request('/__admin/journal/stream');
+      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+      expect(await readUntil(reader, (t) => t.endsWith('\n\n'))).toMatch(/^event: ready\n/);
+      await reader.cancel();
+    } finally {
+      timers.mockRestore();
+    }
+  });
+});
