@@ -494,6 +494,9 @@ describe('admin: bodies', () => {
     });
     expect(res.status).toBe(200);
     expect(twin.fixtures).toEqual({ things: [], keys: { k7: 't7' } });
+    // An empty YAML body is no body, as an empty JSON one is.
+    const empty = await app.request('/__admin/fixtures', { method: 'PUT', headers: { 'content-type': 'application/yaml' }, body: '' });
+    expect([empty.status, ((await empty.json()) as { error: { message: string } }).error.message]).toEqual([400, 'body is required']);
   });
 });
 
@@ -621,5 +624,14 @@ describe('admin: the live journal’s framing', () => {
     } finally {
       timers.mockRestore();
     }
+  });
+});
+
+describe('admin: health of the stores that grow with traffic', () => {
+  it('shows the usage of each store the twin names', async () => {
+    const usage = { size: 3, max: 10, evicted: 1 };
+    const { app } = createTwinApp({ ...exampleTwin, stores: () => ({ sessions: { usage: () => usage } }) });
+    const health = (await (await app.request('/__admin/health')).json()) as { stores: unknown };
+    expect(health.stores).toEqual({ sessions: usage });
   });
 });
