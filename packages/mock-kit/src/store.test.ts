@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BoundedMap } from './store.ts';
+import { BoundedList, BoundedMap } from './store.ts';
 
 describe('BoundedMap', () => {
   it('keeps at most max entries, evicting the oldest, and counts evictions', () => {
@@ -93,6 +93,23 @@ describe('BoundedMap edges', () => {
     one.set('a', 1).set('b', 2);
     expect([...one.entries()]).toEqual([['b', 2]]);
     expect(() => new BoundedMap(0, () => 0)).toThrow(new RangeError("a store's size must be a positive integer, got 0"));
+    const list = new BoundedList<number>(1);
+    list.push(1);
+    list.push(2);
+    expect(list.items()).toEqual([2]);
+    expect(() => new BoundedList(0)).toThrow(new RangeError("a store's size must be a positive integer, got 0"));
+  });
+
+  it('a full sweep drops the entries expiring at this very instant and keeps the later ones', () => {
+    let now = 100;
+    const m = new BoundedMap<string, number>(10, () => now);
+    m.set('a', 1, 200).set('b', 2, 300).set('c', 3);
+    now = 200;
+    expect(m.sweep(true)).toBe(1);
+    expect([...m.entries()]).toEqual([
+      ['b', 2],
+      ['c', 3],
+    ]);
   });
 
   it('an entry expires at its instant, not after; has, delete and clear act on it', () => {
