@@ -102,7 +102,12 @@ describe('a clock over a shared offset cell (replicas sharing a twin)', () => {
   it('shows, sets, advances, refuses and resets as a clock of its own, keeping the offset in the cell', () => {
     let t = 1_000_000;
     let stored = 0;
-    const cell = { get: () => stored, set: (ms: number) => void (stored = ms) };
+    const cell = {
+      get: () => stored,
+      set: (ms: number) => {
+        stored = ms;
+      },
+    };
     const clock = createClock(() => t, cell);
     clock.set(5_000_000);
     expect([clock.now(), clock.offset(), stored]).toEqual([5_000_000, 4_000_000, 4_000_000]);
