@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Space, Tx } from './shared.ts';
 import { BoundedList, BoundedMap } from './store.ts';
 
 describe('BoundedMap', () => {
@@ -128,5 +129,38 @@ describe('BoundedMap edges', () => {
     m.clear();
     expect(m.size).toBe(0);
     expect(m.get('c')).toBeUndefined();
+  });
+});
+
+describe('BoundedMap inside a shared-store transaction', () => {
+  it('lists its entries, committed and its own (a set one last), as outside: each expires at its instant', () => {
+    let now = 100;
+    const space = new Space();
+    const m = new BoundedMap<string, number>(10, () => now);
+    space.register('m', m);
+    m.set('old', 1, 200).set('kept', 2, 300).set('updated', 3, 200).set('in place', 7, 200);
+    const seen = space.run(new Tx(0), () => {
+      m.set('mine', 4, 200).set('mine later', 5, 300).set('updated', 6, 300);
+      // An update keeps the entry's place and its expiry.
+      m.update('in place', 8);
+      const before = [...m.entries()];
+      now = 200;
+      return [before, [...m.entries()]];
+    });
+    expect(seen).toEqual([
+      [
+        ['old', 1],
+        ['kept', 2],
+        ['in place', 8],
+        ['mine', 4],
+        ['mine later', 5],
+        ['updated', 6],
+      ],
+      [
+        ['kept', 2],
+        ['mine later', 5],
+        ['updated', 6],
+      ],
+    ]);
   });
 });
