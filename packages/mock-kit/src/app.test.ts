@@ -726,3 +726,42 @@ describe('what a gateway in beforeRouting sees and answers', () => {
     expect(twin.journal.all()[0]!.responseBody).toEqual({ wrapped: { inner: true } });
   });
 });
+
+describe('c.json: what the client gets is what the journal keeps', () => {
+  it('journals the JSON text sent, not the object the handler gave (a Date becomes its ISO string)', async () => {
+    const routes = new Hono<ExampleEnv>()
+      .get('/', (c) => c.json({ when: new Date(0) }))
+      .get('/:id', (c) => c.json({ when: new Date(0) }, 200, { 'x-a': '1' }));
+    const { app, twin } = createTwinApp({ ...exampleTwin, routes: [['/things', routes]] });
+    for (const path of ['/things', '/things/a']) {
+      expect(await (await app.request(path, K1)).json()).toEqual({ when: '1970-01-01T00:00:00.000Z' });
+    }
+    expect(twin.journal.all().map((e) => e.responseBody)).toEqual([
+      { when: '1970-01-01T00:00:00.000Z' },
+      { when: '1970-01-01T00:00:00.000Z' },
+    ]);
+  });
+
+  it('a gateway answering with c.json after the handler keeps the headers the handler sent, as Hono does', async () => {
+    const routes = new Hono<ExampleEnv>().get('/', (c) => c.json({ inner: true }, 200, { 'x-inner': '1' }));
+    const built: (string | null)[] = [];
+    const { app } = createTwinApp({
+      ...exampleTwin,
+      routes: [['/things', routes]],
+      beforeRouting: async (c, next) => {
+        await next();
+        const wrapped = c.json({ wrapped: true });
+        // Hono builds it on the answer already given: the gateway can read the handler's headers in it.
+        built.push(wrapped.headers.get('x-inner'));
+        return wrapped;
+      },
+    });
+    const res = await app.request('/things', K1);
+    expect(built).toEqual(['1']);
+    expect([res.headers.get('x-inner'), res.headers.get('content-type'), await res.json()]).toEqual([
+      '1',
+      'application/json',
+      { wrapped: true },
+    ]);
+  });
+});
