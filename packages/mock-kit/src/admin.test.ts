@@ -426,9 +426,21 @@ paths:
       security: []
       parameters: [{ name: x-who, in: header, required: true, schema: { type: string } }]
       responses: ${ok}
+  /__admin/own-body:
+    post:
+      summary: A body in two media types
+      security: []
+      requestBody:
+        required: true
+        content:
+          application/json: { schema: { type: object, required: [name] } }
+          text/plain: { schema: { type: string } }
+      responses: ${ok}
 `,
     );
-    const own = new Hono<ExampleEnv>().put('/own', (c) => c.json({ who: c.req.header('x-who') }));
+    const own = new Hono<ExampleEnv>()
+      .put('/own', (c) => c.json({ who: c.req.header('x-who') }))
+      .post('/own-body', (c) => c.json({ got: c.get('body') }));
     const { app } = createTwinApp({ ...exampleTwin, spec, adminRoutes: own });
     const index = (await (await app.request('/__admin')).json()) as { routes: { method: string; path: string; summary: string }[] };
     expect(index.routes.filter((r) => r.path === '/__admin/own')).toEqual([
@@ -442,6 +454,9 @@ paths:
     // Its header parameters are validated like the platform's.
     expect((await app.request('/__admin/own', { method: 'PUT' })).status).toBe(400);
     expect(await (await app.request('/__admin/own', { method: 'PUT', headers: { 'x-who': 'qa' } })).json()).toEqual({ who: 'qa' });
+    // An admin body is validated as JSON, whatever media types the operation declares.
+    expect((await app.request('/__admin/own-body', json({ nameless: true }))).status).toBe(400);
+    expect(await (await app.request('/__admin/own-body', json({ name: 'n' }))).json()).toEqual({ got: { name: 'n' } });
   });
 
   it('serves a JSON spec as the YAML file beside it, else as the document serialised', async () => {
