@@ -439,7 +439,11 @@ paths:
 `,
     );
     const own = new Hono<ExampleEnv>()
-      .put('/own', (c) => c.json({ who: c.req.header('x-who') }))
+      .put('/own', (c) => {
+        // A twin's admin route may write notes as its platform handlers do.
+        c.get('notes').who = c.req.header('x-who');
+        return c.json({ who: c.req.header('x-who') });
+      })
       .post('/own-body', (c) => c.json({ got: c.get('body') }));
     const { app } = createTwinApp({ ...exampleTwin, spec, adminRoutes: own });
     const index = (await (await app.request('/__admin')).json()) as { routes: { method: string; path: string; summary: string }[] };

@@ -728,6 +728,26 @@ describe('what a gateway in beforeRouting sees and answers', () => {
 });
 
 describe('c.json: what the client gets is what the journal keeps', () => {
+  it('answers JSON whatever the header names given (a 12-character one too) and takes a ResponseInit', async () => {
+    const routes = new Hono<ExampleEnv>()
+      .get('/', (c) => c.json({ a: 1 }, 200, { 'x-request-id': 'r1' }))
+      .get('/:id', (c) => c.json({ a: 2 }, { status: 202, headers: { 'x-init': '1' } }));
+    const { app, twin } = createTwinApp({ ...exampleTwin, routes: [['/things', routes]] });
+    const named = await app.request('/things', K1);
+    expect([named.status, named.headers.get('content-type'), named.headers.get('x-request-id')]).toEqual([200, 'application/json', 'r1']);
+    const init = await app.request('/things/a', K1);
+    expect([init.status, init.headers.get('content-type'), init.headers.get('x-init'), await init.json()]).toEqual([
+      202,
+      'application/json',
+      '1',
+      { a: 2 },
+    ]);
+    expect(twin.journal.all().map((e) => [e.status, e.responseBody])).toEqual([
+      [200, { a: 1 }],
+      [202, { a: 2 }],
+    ]);
+  });
+
   it('journals the JSON text sent, not the object the handler gave (a Date becomes its ISO string)', async () => {
     const routes = new Hono<ExampleEnv>()
       .get('/', (c) => c.json({ when: new Date(0) }))
