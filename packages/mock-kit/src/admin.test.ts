@@ -426,6 +426,8 @@ paths:
       security: []
       parameters: [{ name: x-who, in: header, required: true, schema: { type: string } }]
       responses: ${ok}
+  /__admin:
+    options: { summary: Declared but not served, security: [], responses: ${ok} }
   /__admin/own-body:
     post:
       summary: A body in two media types
@@ -458,6 +460,17 @@ paths:
     // Its header parameters are validated like the platform's.
     expect((await app.request('/__admin/own', { method: 'PUT' })).status).toBe(400);
     expect(await (await app.request('/__admin/own', { method: 'PUT', headers: { 'x-who': 'qa' } })).json()).toEqual({ who: 'qa' });
+    // A declared admin operation the twin does not serve is an admin 404, not the platform's.
+    for (const [method, path] of [
+      ['DELETE', '/__admin/own'],
+      ['OPTIONS', '/__admin'],
+    ]) {
+      const res = await app.request(path!, { method });
+      expect([res.status, await res.json()]).toEqual([404, { error: { code: 'not_found', message: `no admin route ${method} ${path}` } }]);
+    }
+    // And one of the platform's it does not serve is the platform's 404.
+    const platform = await app.request('/__adminish');
+    expect([platform.status, await platform.json()]).toEqual([404, { error: 'no_route' }]);
     // An admin body is validated as JSON, whatever media types the operation declares.
     expect((await app.request('/__admin/own-body', json({ nameless: true }))).status).toBe(400);
     expect(await (await app.request('/__admin/own-body', json({ name: 'n' }))).json()).toEqual({ got: { name: 'n' } });
