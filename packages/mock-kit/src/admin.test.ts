@@ -1,7 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Hono } from 'hono';
 import { describe, expect, it, vi } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { EXAMPLE_SPEC, exampleTwin } from '../example/index.ts';
+import { EXAMPLE_SPEC, type ExampleEnv, exampleTwin } from '../example/index.ts';
+import { createTwinApp } from './app.ts';
 import { startTwin } from './serve.ts';
 import { json, K1, make, withKey } from './test-support.ts';
 
@@ -393,5 +397,273 @@ describe('admin: exact answers and refusals', () => {
     expect(health.status).toBe(200);
     expect(health.body.uptimeSeconds).toBe(3);
     expect(health.body.stores).toEqual({});
+  });
+});
+
+describe('admin: the index lists a twin’s own admin routes, one line each', () => {
+  it('the summary with its spaces folded, else the description’s first sentence, else the operationId, else nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'doppel-admin-'));
+    const spec = join(dir, 'openapi.yaml');
+    const ok = '{ "200": { description: ok } }';
+    writeFileSync(
+      spec,
+      `openapi: 3.1.0
+info: { title: t, version: "1" }
+paths:
+  /things:
+    get: { summary: A platform route, security: [], responses: ${ok} }
+  /__adminish:
+    get: { summary: Not an admin route either, security: [], responses: ${ok} }
+  /__admin/own:
+    get:
+      summary: "  Spread\\n   over  lines. Two sentences.  "
+      description: Not this. Nor this.
+      security: []
+      responses: ${ok}
+    post: { description: "First sentence.  Second\\n sentence. Third.", security: [], responses: ${ok} }
+    delete: { operationId: dropOwn, security: [], responses: ${ok} }
+    put:
+      security: []
+      parameters: [{ name: x-who, in: header, required: true, schema: { type: string } }]
+      responses: ${ok}
+  /__admin:
+    options: { summary: Declared but not served, security: [], responses: ${ok} }
+  /__admin/own-body:
+    post:
+      summary: A body in two media types
+      security: []
+      requestBody:
+        required: true
+        content:
+          application/json: { schema: { type: object, required: [name] } }
+          text/plain: { schema: { type: string } }
+      responses: ${ok}
+`,
+    );
+    const own = new Hono<ExampleEnv>()
+      .put('/own', (c) => {
+        // A twin's admin route may write notes as its platform handlers do.
+        c.get('notes').who = c.req.header('x-who');
+        return c.json({ who: c.req.header('x-who') });
+      })
+      .post('/own-body', (c) => c.json({ got: c.get('body') }));
+    const { app } = createTwinApp({ ...exampleTwin, spec, adminRoutes: own });
+    const index = (await (await app.request('/__admin')).json()) as { routes: { method: string; path: string; summary: string }[] };
+    expect(index.routes.filter((r) => r.path === '/__admin/own')).toEqual([
+      { method: 'GET', path: '/__admin/own', summary: 'Spread over lines. Two sentences.' },
+      { method: 'PUT', path: '/__admin/own', summary: '' },
+      { method: 'POST', path: '/__admin/own', summary: 'First sentence.' },
+      { method: 'DELETE', path: '/__admin/own', summary: 'dropOwn' },
+    ]);
+    expect(index.routes.map((r) => `${r.method} ${r.path}`)).toContain('GET /__admin');
+    expect(index.routes.filter((r) => !r.path.startsWith('/__admin/') && r.path !== '/__admin')).toEqual([]);
+    // Its header parameters are validated like the platform's.
+    expect((await app.request('/__admin/own', { method: 'PUT' })).status).toBe(400);
+    expect(await (await app.request('/__admin/own', { method: 'PUT', headers: { 'x-who': 'qa' } })).json()).toEqual({ who: 'qa' });
+    // A declared admin operation the twin does not serve is an admin 404, not the platform's.
+    for (const [method, path] of [
+      ['DELETE', '/__admin/own'],
+      ['OPTIONS', '/__admin'],
+    ]) {
+      const res = await app.request(path!, { method });
+      expect([res.status, await res.json()]).toEqual([404, { error: { code: 'not_found', message: `no admin route ${method} ${path}` } }]);
+    }
+    // And one of the platform's it does not serve is the platform's 404.
+    const platform = await app.request('/__adminish');
+    expect([platform.status, await platform.json()]).toEqual([404, { error: 'no_route' }]);
+    // An admin body is validated as JSON, whatever media types the operation declares.
+    expect((await app.request('/__admin/own-body', json({ nameless: true }))).status).toBe(400);
+    expect(await (await app.request('/__admin/own-body', json({ name: 'n' }))).json()).toEqual({ got: { name: 'n' } });
+  });
+
+  it('serves a JSON spec as the YAML file beside it, else as the document serialised', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'doppel-admin-')), 'specs.json-dir');
+    mkdirSync(dir);
+    const doc = readFileSync(EXAMPLE_SPEC, 'utf8');
+    const asJson = JSON.stringify(parseYaml(doc));
+    writeFileSync(join(dir, 'spec.yaml.json'), asJson);
+    writeFileSync(join(dir, 'spec.yaml.yaml'), `# as written\n${doc}`);
+    writeFileSync(join(dir, 'alone.json'), asJson);
+    const yamlOf = async (spec: string) => {
+      const { app } = createTwinApp({ ...exampleTwin, spec: join(dir, spec) });
+      return (await app.request('/__admin/openapi.yaml')).text();
+    };
+    expect(await yamlOf('spec.yaml.json')).toBe(`# as written\n${doc}`);
+    const serialised = await yamlOf('alone.json');
+    expect(serialised).not.toBe(asJson);
+    expect(parseYaml(serialised)).toEqual(parseYaml(doc));
+  });
+});
+
+describe('admin: bodies', () => {
+  it('reads a body of exactly the admin limit, declared or not, and refuses one byte more', async () => {
+    const { app } = make();
+    const limit = 16 * 1024 * 1024;
+    const sized = (n: number) => {
+      const head = '{"things":[],"keys":{},"pad":"';
+      return `${head}${'x'.repeat(n - head.length - 2)}"}`;
+    };
+    const put = async (body: string, headers: Record<string, string> = {}) => {
+      const res = await app.request('/__admin/fixtures', {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      });
+      return [res.status, ((await res.json()) as { error: { code: string } }).error.code];
+    };
+    // Read and parsed: the fixtures are refused for their unknown field, not for their size.
+    expect(await put(sized(limit))).toEqual([400, 'invalid_fixtures']);
+    expect(await put('{"pad":1}', { 'content-length': String(limit) })).toEqual([400, 'invalid_fixtures']);
+    expect(await put(sized(limit + 1))).toEqual([413, 'payload_too_large']);
+  });
+
+  it('reads YAML under any of its media types, whatever the case and parameters', async () => {
+    const { app, twin } = make();
+    const res = await app.request('/__admin/fixtures', {
+      method: 'PUT',
+      headers: { 'content-type': 'Text/YAML ; charset=utf-8' },
+      body: 'things: []\nkeys: { k7: t7 }\n',
+    });
+    expect(res.status).toBe(200);
+    expect(twin.fixtures).toEqual({ things: [], keys: { k7: 't7' } });
+    // An empty YAML body is no body, as an empty JSON one is.
+    const empty = await app.request('/__admin/fixtures', { method: 'PUT', headers: { 'content-type': 'application/yaml' }, body: '' });
+    expect([empty.status, ((await empty.json()) as { error: { message: string } }).error.message]).toEqual([400, 'body is required']);
+  });
+});
+
+describe('admin: a twin without callers, admin routes or a sound seed', () => {
+  it('lists no caller kinds and refuses caller-scoped rules, saying it names no callers', async () => {
+    const { callers: _omit, ...bare } = exampleTwin;
+    const { app, twin } = createTwinApp(bare);
+    const listed = (await (await app.request('/__admin/scenarios')).json()) as Record<string, unknown>;
+    expect([listed.callerKinds, listed.callers]).toEqual([[], []]);
+    const kind = await app.request('/__admin/scenarios/rules', json({ scenario: 'QUOTA', caller: { key: 'k1' } }));
+    expect([kind.status, await kind.json()]).toEqual([
+      400,
+      { error: { code: 'unknown_caller_kind', message: 'example has no caller kind "key"; it names no callers', details: { kinds: [] } } },
+    ]);
+    const tenant = await app.request('/__admin/scenarios/rules', json({ scenario: 'QUOTA', tenant: 'tenant-a' }));
+    expect([tenant.status, await tenant.json()]).toEqual([
+      400,
+      {
+        error: {
+          code: 'unknown_caller',
+          message: 'the fixtures know no caller "tenant-a" (tenant is deprecated: use caller); known: none',
+          details: { known: [] },
+        },
+      },
+    ]);
+    expect(twin.rules.size).toBe(0);
+  });
+
+  it('serves the admin API of a twin without admin routes of its own', async () => {
+    const { adminRoutes: _omit, ...bare } = exampleTwin;
+    const { app } = createTwinApp(bare);
+    expect((await app.request('/__admin/health')).status).toBe(200);
+  });
+
+  it('answers a state that makes invalid fixtures as invalid fixtures, and a seed that throws as a defect', async () => {
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const { app } = createTwinApp({
+      ...exampleTwin,
+      states: { broken: { description: 'things without names', apply: (f) => ({ ...f, things: [{ id: 'x' }] as never }) } },
+      seed: (f, t) => {
+        if (f.things.some((x) => x.name === 'boom')) throw new Error('the seed broke');
+        return exampleTwin.seed(f, t);
+      },
+    });
+    const broken = await app.request('/__admin/states/broken', { method: 'POST' });
+    expect(broken.status).toBe(400);
+    expect(((await broken.json()) as { error: { code: string } }).error.code).toBe('invalid_fixtures');
+    const boom = await app.request('/__admin/fixtures', json({ things: [{ id: 'b', name: 'boom' }], keys: {} }, 'PUT'));
+    quiet.mockRestore();
+    expect(boom.status).toBe(500);
+  });
+});
+
+describe('admin: callers a rule may name', () => {
+  it('accepts a known caller and lists the known ones of the kind (or none) and every one for a tenant', async () => {
+    const { app } = make();
+    expect((await app.request('/__admin/scenarios/rules', json({ scenario: 'QUOTA', caller: { tenant: 'tenant-a' } }))).status).toBe(201);
+    const kind = await app.request('/__admin/scenarios/rules', json({ scenario: 'QUOTA', caller: { app: 'k1' } }));
+    expect(((await kind.json()) as { error: { message: string } }).error.message).toBe(
+      'example has no caller kind "app"; its caller kinds are: key, tenant',
+    );
+    const tenant = await app.request('/__admin/scenarios/rules', json({ scenario: 'QUOTA', tenant: 'tenant-z' }));
+    const refused = (await tenant.json()) as { error: { message: string; details: { known: unknown[] } } };
+    expect(refused.error.message).toBe(
+      'the fixtures know no caller "tenant-z" (tenant is deprecated: use caller); known: key k1, key k2, tenant tenant-a, tenant tenant-b',
+    );
+    expect(refused.error.details.known).toHaveLength(4);
+    await app.request('/__admin/fixtures', json({ things: [], keys: {} }, 'PUT'));
+    const none = await app.request('/__admin/scenarios/rules', json({ scenario: 'QUOTA', caller: { key: 'k1' } }));
+    expect(((await none.json()) as { error: { message: string } }).error.message).toBe('the fixtures know no key "k1"; known keys: none');
+  });
+});
+
+describe('admin: the clock', () => {
+  it('refuses an instant the spec’s date-time allows but no date can hold (a leap second)', async () => {
+    const { app, twin } = make();
+    const res = await app.request('/__admin/clock', json({ now: '2016-12-31T23:59:60Z' }, 'PUT'));
+    expect([res.status, await res.json()]).toEqual([
+      400,
+      { error: { code: 'invalid_request', message: 'now must be an ISO 8601 date-time' } },
+    ]);
+    expect(twin.clock.offset()).toBe(0);
+  });
+});
+
+describe('admin: the live journal’s framing', () => {
+  /** Read a stream until `text` holds what `done` wants. */
+  async function readUntil(reader: ReadableStreamDefaultReader<string>, done: (text: string) => boolean): Promise<string> {
+    let text = '';
+    while (!done(text)) {
+      const { value, done: ended } = await reader.read();
+      if (ended) break;
+      text += value;
+    }
+    return text;
+  }
+
+  it('says a clear with an empty object, and keeps an idle stream open with a comment every 15 s', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const { app, twin } = make();
+      const res = await app.request('/__admin/journal/stream');
+      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+      expect(await readUntil(reader, (t) => t.endsWith('\n\n'))).toMatch(/^event: ready\n/);
+      vi.advanceTimersByTime(14_999);
+      twin.journal.clear();
+      expect(await readUntil(reader, (t) => t.endsWith('\n\n'))).toBe('event: cleared\ndata: {}\n\n');
+      vi.advanceTimersByTime(1);
+      expect(await readUntil(reader, (t) => t.endsWith('\n\n'))).toBe(': keep-alive\n\n');
+      await reader.cancel();
+      await expect.poll(() => twin.journal.listening).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('streams where timers are plain numbers (no unref)', async () => {
+    const timers = vi.spyOn(globalThis, 'setInterval').mockImplementation((() => 7) as never);
+    try {
+      const { app } = make();
+      const res = await app.request('/__admin/journal/stream');
+      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+      expect(await readUntil(reader, (t) => t.endsWith('\n\n'))).toMatch(/^event: ready\n/);
+      await reader.cancel();
+    } finally {
+      timers.mockRestore();
+    }
+  });
+});
+
+describe('admin: health of the stores that grow with traffic', () => {
+  it('shows the usage of each store the twin names', async () => {
+    const usage = { size: 3, max: 10, evicted: 1 };
+    const { app } = createTwinApp({ ...exampleTwin, stores: () => ({ sessions: { usage: () => usage } }) });
+    const health = (await (await app.request('/__admin/health')).json()) as { stores: unknown };
+    expect(health.stores).toEqual({ sessions: usage });
   });
 });

@@ -1,9 +1,14 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { describe, expect, it, vi } from 'vitest';
 import { exampleErrors, exampleTwin } from '../example/index.ts';
 import type { ExampleEnv } from '../example/index.ts';
 import { capturedBody, ConnectionDropped, createTwinApp, rawQuery } from './app.ts';
 import { Refusal } from './errors.ts';
+import { JOURNAL_BODY_LIMIT } from './journal.ts';
 import { json, K1, make, withKey } from './test-support.ts';
 
 describe('pipeline: route → authenticate → validate → respond', () => {
@@ -450,5 +455,333 @@ describe('pipeline details a client relies on', () => {
   it('rawQuery keeps a query that starts the URL', () => {
     expect(rawQuery('?a=1')).toBe('a=1');
     expect(rawQuery('/p?a=1#x?y')).toBe('a=1');
+  });
+});
+
+/** A twin of the example platform on a spec of the test's own (one operation, POST /things). */
+function withSpec(operation: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'doppel-app-'));
+  const spec = join(dir, 'openapi.yaml');
+  writeFileSync(
+    spec,
+    `openapi: 3.1.0\ninfo: { title: t, version: "1" }\npaths:\n  /things:\n    post:\n${operation
+      .split('\n')
+      .map((l) => `      ${l}`)
+      .join('\n')}\n`,
+  );
+  return spec;
+}
+
+describe('request bodies: read, limited, journaled', () => {
+  it('refuses a body by its declared Content-Length before reading it, noting the size declared', async () => {
+    const { app, twin } = make({ bodyLimit: 20 });
+    const res = await app.request(
+      '/things',
+      withKey({ method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '1000' }, body: '{"name":"x"}' }),
+    );
+    expect(res.status).toBe(413);
+    expect(twin.journal.all()[0]!.notes?.bodyLimit).toEqual({ limit: 20, received: 1000 });
+  });
+
+  it('limits a body sent without Content-Length as it streams: the limit itself passes, one byte more is refused', async () => {
+    const { app } = make({ bodyLimit: 20 });
+    const stream = (...parts: string[]) =>
+      new ReadableStream({
+        start(controller) {
+          for (const p of parts) controller.enqueue(new TextEncoder().encode(p));
+          controller.close();
+        },
+      });
+    const post = (body: ReadableStream) =>
+      app.request('/things', {
+        method: 'POST',
+        headers: { 'x-key': 'k1', 'content-type': 'application/json' },
+        body,
+        duplex: 'half',
+      } as RequestInit);
+    expect((await post(stream('{"name":"', '123456789"}'))).status).toBe(201);
+    expect((await post(stream('{"name":"', '1234567890"}'))).status).toBe(413);
+  });
+
+  it('never reads or refuses the body of a GET or HEAD, whatever its Content-Length says', async () => {
+    const { app } = make({ bodyLimit: 20 });
+    for (const method of ['GET', 'HEAD']) {
+      const res = await app.request('/things', { method, headers: { 'x-key': 'k1', 'content-length': '1000' } });
+      expect(res.status, method).toBe(200);
+    }
+  });
+
+  it('journals a request body of exactly the journal limit whole, and cuts a longer one', async () => {
+    const { app, twin } = make();
+    const post = (name: string) => app.request('/things', withKey(json({ name })));
+    const exact = 'x'.repeat(JOURNAL_BODY_LIMIT - '{"name":""}'.length);
+    await post(exact);
+    await post(`${exact}y`);
+    const [whole, cut] = twin.journal.all();
+    expect(whole!.body).toEqual({ name: exact });
+    expect(cut!.body).toMatch(/… \[cut: 65537 characters in all, the journal keeps 65536\]$/);
+  });
+
+  it('journals a response body of exactly the journal limit whole, and cuts a longer one', async () => {
+    const routes = new Hono<ExampleEnv>().get('/:n', (c) => c.text('x'.repeat(Number(c.req.param('n')))));
+    const { app, twin } = createTwinApp({ ...exampleTwin, routes: [['/things', routes]] });
+    await app.request(`/things/${JOURNAL_BODY_LIMIT}`, K1);
+    await app.request(`/things/${JOURNAL_BODY_LIMIT + 1}`, K1);
+    const [whole, cut] = twin.journal.all();
+    expect(whole!.responseBody).toBe('x'.repeat(JOURNAL_BODY_LIMIT));
+    expect(cut!.responseBody).toMatch(/… \[cut: 65537 characters in all, the journal keeps 65536\]$/);
+  });
+});
+
+describe('serving under @hono/node-server and elsewhere (c.env)', () => {
+  it('drains a body refused by its Content-Length, and destroys the socket of a dropped connection', async () => {
+    const { app, twin } = make({ bodyLimit: 20 });
+    const resume = vi.fn();
+    const destroy = vi.fn();
+    const incoming = { resume, socket: { destroy }, rawHeaders: ['X-Key', 'k1', 'Content-Length', '1000'] };
+    const init = withKey({ method: 'POST', headers: { 'content-length': '1000' }, body: '{}' });
+    expect((await app.request('/things', init, { incoming })).status).toBe(413);
+    expect(resume).toHaveBeenCalledTimes(1);
+    // The journal keeps the headers as they came off the wire.
+    expect(twin.journal.all()[0]!.headers).toEqual({ 'x-key': 'k1', 'content-length': '1000' });
+    twin.rules.add({ fault: { type: 'drop' }, times: 1 });
+    await expect(app.request('/things', K1, { incoming })).rejects.toBeInstanceOf(ConnectionDropped);
+    expect(destroy).toHaveBeenCalledTimes(1);
+  });
+
+  it('needs no Node request: bindings of another runtime, or a request without socket or resume, change nothing', async () => {
+    for (const env of [{}, { incoming: {} }]) {
+      const { app, twin } = make({ bodyLimit: 20 });
+      const over = await app.request('/things', withKey({ method: 'POST', headers: { 'content-length': '1000' }, body: '{}' }), env);
+      expect(over.status).toBe(413);
+      twin.rules.add({ fault: { type: 'drop' }, times: 1 });
+      await expect(app.request('/things', K1, env)).rejects.toBeInstanceOf(ConnectionDropped);
+      expect(twin.journal.all().map((e) => [e.status, e.headers['x-key']])).toEqual([
+        [413, 'k1'],
+        [0, 'k1'],
+      ]);
+    }
+  });
+});
+
+describe('the platform hooks and the handler', () => {
+  it("passes a Hono HTTPException's own response through, journaled as sent", async () => {
+    const routes = new Hono<ExampleEnv>().get('/', () => {
+      throw new HTTPException(418, { message: 'short and stout' });
+    });
+    const { app, twin } = createTwinApp({ ...exampleTwin, routes: [['/things', routes]] });
+    const res = await app.request('/things', K1);
+    expect(res.status).toBe(418);
+    expect(await res.text()).toBe('short and stout');
+    expect(twin.journal.all()[0]).toMatchObject({ status: 418 });
+  });
+
+  it('serves a twin without an authenticate hook, and awaits an asynchronous one', async () => {
+    const { authenticate: _omit, ...open } = exampleTwin;
+    expect((await createTwinApp(open).app.request('/things')).status).toBe(200);
+    const slow = createTwinApp({
+      ...exampleTwin,
+      authenticate: async (c) => {
+        await Promise.resolve();
+        if (c.req.header('x-key') !== 'k1') exampleErrors.raise('BAD_KEY');
+      },
+    });
+    expect((await slow.app.request('/things')).status).toBe(401);
+    expect((await slow.app.request('/things', K1)).status).toBe(200);
+  });
+
+  it('gives the handler the operation the request matched', async () => {
+    const routes = new Hono<ExampleEnv>().get('/:id', (c) => c.json({ path: c.get('op').path, method: c.get('op').method }));
+    const { app } = createTwinApp({ ...exampleTwin, routes: [['/things', routes]] });
+    expect(await (await app.request('/things/a', K1)).json()).toEqual({ path: '/things/{id}', method: 'GET' });
+  });
+
+  it('validates header parameters against the spec', async () => {
+    const spec = withSpec(`security: []
+parameters: [{ name: x-trace, in: header, required: true, schema: { type: string, pattern: "^t-" } }]
+responses: { "200": { description: ok } }`);
+    const routes = new Hono<ExampleEnv>().post('/', (c) => c.json({}));
+    const { app } = createTwinApp({ ...exampleTwin, spec, routes: [['/things', routes]] });
+    expect((await app.request('/things', { method: 'POST', headers: { 'x-trace': 't-1' } })).status).toBe(200);
+    const bad = await app.request('/things', { method: 'POST', headers: { 'x-trace': 'u-1' } });
+    expect(bad.status).toBe(422);
+  });
+
+  it('leaves the body to the handler under x-doppel-body: handler, even one the spec or the parser would refuse', async () => {
+    const spec = withSpec(`security: []
+x-doppel-body: handler
+requestBody: { required: true, content: { application/json: { schema: { type: object, required: [name] } } } }
+responses: { "200": { description: ok } }`);
+    const routes = new Hono<ExampleEnv>().post('/', (c) => c.json({ raw: c.get('rawBody') ?? null }));
+    const { app } = createTwinApp({ ...exampleTwin, spec, routes: [['/things', routes]] });
+    for (const body of ['{}', '{oops']) {
+      const res = await app.request('/things', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect(res.status, body).toBe(200);
+      expect(await res.json()).toEqual({ raw: body });
+    }
+  });
+});
+
+describe('callers, scenario rules and the journal', () => {
+  it('asks the callers hook at most once per request, however many caller rules are tried', async () => {
+    let asked = 0;
+    const { app, twin } = createTwinApp({
+      ...exampleTwin,
+      callers: {
+        ...exampleTwin.callers!,
+        of: (req, t) => {
+          asked += 1;
+          return exampleTwin.callers!.of(req, t);
+        },
+      },
+    });
+    twin.rules.add({ scenario: 'QUOTA', caller: { key: 'k2' } });
+    twin.rules.add({ scenario: 'QUOTA', caller: { tenant: 'tenant-b' } });
+    expect((await app.request('/things', K1)).status).toBe(200);
+    expect(asked).toBe(1);
+    expect(twin.journal.all()[0]!.callers).toEqual({ key: 'k1', tenant: 'tenant-a' });
+  });
+
+  it('serves a request as caller-less when the callers hook fails (logged), finds none, or the twin has none', async () => {
+    const logged: unknown[][] = [];
+    const quiet = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
+      logged.push(args);
+    });
+    const failure = new Error('hook broke');
+    const failing = createTwinApp({
+      ...exampleTwin,
+      callers: {
+        ...exampleTwin.callers!,
+        of: () => {
+          throw failure;
+        },
+      },
+    });
+    const empty = createTwinApp({ ...exampleTwin, callers: { ...exampleTwin.callers!, of: () => ({}) } });
+    const { callers: _omit, ...bare } = exampleTwin;
+    const none = createTwinApp(bare);
+    try {
+      for (const { app, twin } of [failing, empty, none]) {
+        twin.rules.add({ scenario: 'QUOTA', caller: { key: 'k1' } });
+        expect((await app.request('/things', K1)).status).toBe(200);
+        expect(twin.journal.all()[0]).not.toHaveProperty('callers');
+      }
+    } finally {
+      quiet.mockRestore();
+    }
+    expect(logged).toEqual([['[doppel:example] the callers hook failed:', failure]]);
+  });
+
+  it('lets a request through a rule that forces nothing, counting the hit', async () => {
+    const { app, twin } = make();
+    const rule = twin.rules.add({ match: { path: '/things' } });
+    expect((await app.request('/things', K1)).status).toBe(200);
+    expect(twin.rules.list()).toMatchObject([{ id: rule.id, hits: 1 }]);
+  });
+
+  it('journals how long the twin took, in milliseconds to the microsecond', async () => {
+    const { app, twin } = make();
+    const now = vi.spyOn(performance, 'now').mockReturnValueOnce(1000).mockReturnValue(1002.5);
+    try {
+      await app.request('/things', K1);
+    } finally {
+      now.mockRestore();
+    }
+    expect(twin.journal.all()[0]!.durationMs).toBe(2.5);
+  });
+});
+
+describe('what a gateway in beforeRouting sees and answers', () => {
+  it('may answer with a bare Response of its own after a text answer; the client gets it', async () => {
+    const routes = new Hono<ExampleEnv>().get('/', (c) => c.text('inner'));
+    const { app } = createTwinApp({
+      ...exampleTwin,
+      routes: [['/things', routes]],
+      beforeRouting: async (_c, next) => {
+        await next();
+        return new Response(null, { status: 204 });
+      },
+    });
+    const res = await app.request('/things', K1);
+    expect(res.status).toBe(204);
+  });
+
+  it('reads the answer it wrapped with capturedBody, also after wrapping it with a Headers object', async () => {
+    const routes = new Hono<ExampleEnv>().get('/', (c) => c.json({ inner: true }));
+    const seen: unknown[] = [];
+    const { app, twin } = createTwinApp({
+      ...exampleTwin,
+      routes: [['/things', routes]],
+      beforeRouting: async (c, next) => {
+        await next();
+        seen.push(capturedBody(c));
+        c.res = c.json({ wrapped: capturedBody(c) }, { headers: new Headers({ 'x-gateway': '1' }) });
+        seen.push(capturedBody(c));
+      },
+    });
+    const res = await app.request('/things', K1);
+    expect(res.headers.get('x-gateway')).toBe('1');
+    expect(await res.json()).toEqual({ wrapped: { inner: true } });
+    expect(seen).toEqual([{ inner: true }, { wrapped: { inner: true } }]);
+    expect(twin.journal.all()[0]!.responseBody).toEqual({ wrapped: { inner: true } });
+  });
+});
+
+describe('c.json: what the client gets is what the journal keeps', () => {
+  it('answers JSON whatever the header names given (a 12-character one too) and takes a ResponseInit', async () => {
+    const routes = new Hono<ExampleEnv>()
+      .get('/', (c) => c.json({ a: 1 }, 200, { 'x-request-id': 'r1' }))
+      .get('/:id', (c) => c.json({ a: 2 }, { status: 202, headers: { 'x-init': '1' } }));
+    const { app, twin } = createTwinApp({ ...exampleTwin, routes: [['/things', routes]] });
+    const named = await app.request('/things', K1);
+    expect([named.status, named.headers.get('content-type'), named.headers.get('x-request-id')]).toEqual([200, 'application/json', 'r1']);
+    const init = await app.request('/things/a', K1);
+    expect([init.status, init.headers.get('content-type'), init.headers.get('x-init'), await init.json()]).toEqual([
+      202,
+      'application/json',
+      '1',
+      { a: 2 },
+    ]);
+    expect(twin.journal.all().map((e) => [e.status, e.responseBody])).toEqual([
+      [200, { a: 1 }],
+      [202, { a: 2 }],
+    ]);
+  });
+
+  it('journals the JSON text sent, not the object the handler gave (a Date becomes its ISO string)', async () => {
+    const routes = new Hono<ExampleEnv>()
+      .get('/', (c) => c.json({ when: new Date(0) }))
+      .get('/:id', (c) => c.json({ when: new Date(0) }, 200, { 'x-a': '1' }));
+    const { app, twin } = createTwinApp({ ...exampleTwin, routes: [['/things', routes]] });
+    for (const path of ['/things', '/things/a']) {
+      expect(await (await app.request(path, K1)).json()).toEqual({ when: '1970-01-01T00:00:00.000Z' });
+    }
+    expect(twin.journal.all().map((e) => e.responseBody)).toEqual([
+      { when: '1970-01-01T00:00:00.000Z' },
+      { when: '1970-01-01T00:00:00.000Z' },
+    ]);
+  });
+
+  it('a gateway answering with c.json after the handler keeps the headers the handler sent, as Hono does', async () => {
+    const routes = new Hono<ExampleEnv>().get('/', (c) => c.json({ inner: true }, 200, { 'x-inner': '1' }));
+    const built: (string | null)[] = [];
+    const { app } = createTwinApp({
+      ...exampleTwin,
+      routes: [['/things', routes]],
+      beforeRouting: async (c, next) => {
+        await next();
+        const wrapped = c.json({ wrapped: true });
+        // Hono builds it on the answer already given: the gateway can read the handler's headers in it.
+        built.push(wrapped.headers.get('x-inner'));
+        return wrapped;
+      },
+    });
+    const res = await app.request('/things', K1);
+    expect(built).toEqual(['1']);
+    expect([res.headers.get('x-inner'), res.headers.get('content-type'), await res.json()]).toEqual([
+      '1',
+      'application/json',
+      { wrapped: true },
+    ]);
   });
 });

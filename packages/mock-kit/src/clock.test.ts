@@ -97,3 +97,32 @@ describe('clock bounds and offsets', () => {
     expect(clock.now()).toBe(5_003_500);
   });
 });
+
+describe('a clock over a shared offset cell (replicas sharing a twin)', () => {
+  it('shows, sets, advances, refuses and resets as a clock of its own, keeping the offset in the cell', () => {
+    let t = 1_000_000;
+    let stored = 0;
+    const cell = {
+      get: () => stored,
+      set: (ms: number) => {
+        stored = ms;
+      },
+    };
+    const clock = createClock(() => t, cell);
+    clock.set(5_000_000);
+    expect([clock.now(), clock.offset(), stored]).toEqual([5_000_000, 4_000_000, 4_000_000]);
+    t += 1_500;
+    expect([clock.now(), clock.nowSeconds()]).toEqual([5_001_500, 5_001]);
+    clock.advance(-1_500);
+    expect(clock.now()).toBe(5_000_000);
+    expect(() => clock.set(-1)).toThrow(new RangeError('the clock can show 1970 to 9999 only, not -1'));
+    expect(() => clock.advance(-5_000_001)).toThrow(new RangeError('advancing by -5000001 ms would take the clock outside 1970 to 9999'));
+    expect(clock.now()).toBe(5_000_000);
+    // Another replica's clock over the same cell shows the same time.
+    expect(createClock(() => t, cell).now()).toBe(5_000_000);
+    clock.advance(-5_000_000);
+    expect(clock.now()).toBe(0);
+    clock.reset();
+    expect([clock.now(), stored]).toEqual([t, 0]);
+  });
+});

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exampleTwin } from '../example/index.ts';
-import { FixtureError, readFixtureFile } from './fixtures.ts';
+import { FixtureError, parseYamlText, readFixtureFile } from './fixtures.ts';
 import { startTwin } from './serve.ts';
 import { make } from './test-support.ts';
 
@@ -105,5 +105,60 @@ describe('FixtureError and unreadable files', () => {
       expect((err as FixtureError).problems[0]!.path).toBe('');
       expect((err as FixtureError).problems[0]!.reason).toMatch(/^JSON syntax error: /);
     }
+  });
+});
+
+describe('parseYamlText (admin bodies sent as YAML)', () => {
+  const reasonOf = (text: string) => {
+    try {
+      parseYamlText(text, 'request body');
+    } catch (err) {
+      return [(err as FixtureError).source, (err as FixtureError).problems];
+    }
+    return undefined;
+  };
+
+  it('says the line and the first line of the parser’s message', () => {
+    expect(reasonOf('a: [1\nb: 2')).toEqual([
+      'request body',
+      [
+        {
+          path: '',
+          reason:
+            'YAML syntax error at line 2: Flow sequence in block collection must be sufficiently indented and end with a ] at line 2, column 1:',
+        },
+      ],
+    ]);
+  });
+
+  it('says the same of a fixtures file', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'doppel-fixtures-')), 'bad.yaml');
+    writeFileSync(file, 'a: [1\nb: 2');
+    expect(() => readFixtureFile(file)).toThrow(
+      new FixtureError(file, [
+        {
+          path: '',
+          reason:
+            'YAML syntax error at line 2: Flow sequence in block collection must be sufficiently indented and end with a ] at line 2, column 1:',
+        },
+      ]),
+    );
+  });
+
+  it('refuses an alias bomb, saying why', () => {
+    const rows = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (const [name, prev] of [
+      ['b', 'a'],
+      ['c', 'b'],
+      ['d', 'c'],
+      ['e', 'd'],
+      ['f', 'e'],
+    ]) {
+      rows.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(', ')}]`);
+    }
+    expect(reasonOf(rows.join('\n'))).toEqual([
+      'request body',
+      [{ path: '', reason: 'not YAML the twin can read: Excessive alias count indicates a resource exhaustion attack' }],
+    ]);
   });
 });

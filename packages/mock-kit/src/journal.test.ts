@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { type ExampleEnv, exampleTwin } from '../example/index.ts';
 import { createTwinApp } from './app.ts';
 import { JOURNAL_BODY_LIMIT, Journal, materialize, pathMatcher, type RawJournalEntry } from './journal.ts';
@@ -175,6 +175,8 @@ describe('journal: the raw entry as read back', () => {
     expect(materialize(raw({ responseBody: '{"a":1}', responseJson: true })).responseBody).toEqual({ a: 1 });
     expect(materialize(raw({ responseBody: '{"a":1}' })).responseBody).toBe('{"a":1}');
     expect(materialize(raw({ responseBody: '{oops', responseJson: true })).responseBody).toBe('{oops');
+    // The flag is about text: a body recorded as a value stays that value.
+    expect(materialize(raw({ responseBody: [1], responseJson: true })).responseBody).toEqual([1]);
   });
 
   it('masks secrets in a text response body, and in an object one', () => {
@@ -248,5 +250,89 @@ describe('pathMatcher: edge cases', () => {
     expect(pathMatcher('/a')('/ab')).toBe(false);
     expect(pathMatcher('/a')('/a')).toBe(true);
     expect(pathMatcher('/a**')('/a')).toBe(true);
+  });
+});
+
+describe('journal: budget, listeners and callers as read back', () => {
+  const raw = (url: string): RawJournalEntry => ({
+    id: 1,
+    at: 0,
+    method: 'GET',
+    url,
+    headers: [],
+    body: undefined,
+    status: 200,
+    responseBody: undefined,
+    durationMs: 1,
+  });
+
+  it('keeps entries up to exactly its byte budget, and drops the oldest past it', () => {
+    const perEntry = (256 + 2) * 2;
+    const j = new Journal(10, undefined, 2 * perEntry);
+    j.record(raw('/a'));
+    j.record(raw('/b'));
+    expect(j.usage()).toEqual({ entries: 2, bytes: 2 * perEntry });
+    j.record(raw('/c'));
+    expect(j.all().map((e) => e.path)).toEqual(['/b', '/c']);
+  });
+
+  it('tells every subscriber of each entry, going on past one that fails (logged)', () => {
+    const logged: unknown[][] = [];
+    const quiet = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
+      logged.push(args);
+    });
+    const j = new Journal(10);
+    const failure = new Error('listener broke');
+    const heard: string[] = [];
+    j.subscribe(() => {
+      throw failure;
+    });
+    j.subscribe((event) => heard.push(event.type === 'entry' ? `entry ${event.entry.path}` : event.type));
+    try {
+      j.record(raw('/a'));
+      j.clear();
+    } finally {
+      quiet.mockRestore();
+    }
+    expect(heard).toEqual(['entry /a', 'cleared']);
+    expect(logged).toEqual([
+      ['[doppel] a journal listener failed:', failure],
+      ['[doppel] a journal listener failed:', failure],
+    ]);
+  });
+
+  it('asks the callers hook once per entry when read, also when it finds none, and keeps empty callers as none', async () => {
+    let asked = 0;
+    const { app, twin } = createTwinApp({
+      ...exampleTwin,
+      callers: {
+        ...exampleTwin.callers!,
+        of: (req) => {
+          asked += 1;
+          return req.header('x-key') === undefined ? undefined : {};
+        },
+      },
+    });
+    await app.request('/open');
+    await app.request('/things', K1);
+    const first = twin.journal.all();
+    twin.journal.all();
+    expect(asked).toBe(2);
+    for (const e of first) expect(Object.keys(e)).not.toContain('callers');
+  });
+
+  it('names the tenant from the first of the tenant kinds a request has, and none without tenant kinds', async () => {
+    const { tenant: _omit, ...hooks } = exampleTwin.callers!;
+    const untenanted = createTwinApp({ ...exampleTwin, callers: hooks });
+    await untenanted.app.request('/things', K1);
+    const [plain] = untenanted.twin.journal.all();
+    expect(plain!.callers).toEqual({ key: 'k1', tenant: 'tenant-a' });
+    expect(Object.keys(plain!)).not.toContain('tenant');
+    const ordered = createTwinApp({ ...exampleTwin, callers: { ...hooks, tenant: ['org', 'tenant'] } });
+    await ordered.app.request('/things', K1);
+    await ordered.app.request('/open');
+    const [keyed, anonymous] = ordered.twin.journal.all();
+    expect(keyed!.tenant).toBe('tenant-a');
+    expect(Object.keys(anonymous!)).not.toContain('tenant');
   });
 });

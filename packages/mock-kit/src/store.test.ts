@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BoundedMap } from './store.ts';
+import { Space, Tx } from './shared.ts';
+import { BoundedList, BoundedMap } from './store.ts';
 
 describe('BoundedMap', () => {
   it('keeps at most max entries, evicting the oldest, and counts evictions', () => {
@@ -93,6 +94,23 @@ describe('BoundedMap edges', () => {
     one.set('a', 1).set('b', 2);
     expect([...one.entries()]).toEqual([['b', 2]]);
     expect(() => new BoundedMap(0, () => 0)).toThrow(new RangeError("a store's size must be a positive integer, got 0"));
+    const list = new BoundedList<number>(1);
+    list.push(1);
+    list.push(2);
+    expect(list.items()).toEqual([2]);
+    expect(() => new BoundedList(0)).toThrow(new RangeError("a store's size must be a positive integer, got 0"));
+  });
+
+  it('a full sweep drops the entries expiring at this very instant and keeps the later ones', () => {
+    let now = 100;
+    const m = new BoundedMap<string, number>(10, () => now);
+    m.set('a', 1, 200).set('b', 2, 300).set('c', 3);
+    now = 200;
+    expect(m.sweep(true)).toBe(1);
+    expect([...m.entries()]).toEqual([
+      ['b', 2],
+      ['c', 3],
+    ]);
   });
 
   it('an entry expires at its instant, not after; has, delete and clear act on it', () => {
@@ -111,5 +129,38 @@ describe('BoundedMap edges', () => {
     m.clear();
     expect(m.size).toBe(0);
     expect(m.get('c')).toBeUndefined();
+  });
+});
+
+describe('BoundedMap inside a shared-store transaction', () => {
+  it('lists its entries, committed and its own (a set one last), as outside: each expires at its instant', () => {
+    let now = 100;
+    const space = new Space();
+    const m = new BoundedMap<string, number>(10, () => now);
+    space.register('m', m);
+    m.set('old', 1, 200).set('kept', 2, 300).set('updated', 3, 200).set('in place', 7, 200);
+    const seen = space.run(new Tx(0), () => {
+      m.set('mine', 4, 200).set('mine later', 5, 300).set('updated', 6, 300);
+      // An update keeps the entry's place and its expiry.
+      m.update('in place', 8);
+      const before = [...m.entries()];
+      now = 200;
+      return [before, [...m.entries()]];
+    });
+    expect(seen).toEqual([
+      [
+        ['old', 1],
+        ['kept', 2],
+        ['in place', 8],
+        ['mine', 4],
+        ['mine later', 5],
+        ['updated', 6],
+      ],
+      [
+        ['kept', 2],
+        ['mine later', 5],
+        ['updated', 6],
+      ],
+    ]);
   });
 });
