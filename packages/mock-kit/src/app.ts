@@ -88,13 +88,11 @@ function captureBodies(c: Capturing): void {
   anyC.json = (value: unknown, arg?: unknown, headers?: unknown) => {
     const plainHeaders = headers === undefined || (typeof headers === 'object' && !(headers instanceof Headers));
     const plainArg = arg === undefined || typeof arg === 'number' || !((arg as ResponseInit).headers instanceof Headers);
-    if (!plainHeaders || !plainArg) {
-      c[CAPTURED] = value;
-      return json(value, arg, headers);
-    }
     const text = JSON.stringify(value);
     c[CAPTURED] = text;
     c[CAPTURED_JSON] = true;
+    // Headers objects: Hono merges them; the journal still keeps the text sent (a Date as its ISO string).
+    if (!plainHeaders || !plainArg) return json(value, arg, headers);
     if ((arg === undefined || typeof arg === 'number') && !c[PREPARED] && !c.finalized) {
       const plain = headers === undefined ? JSON_TYPE : plainJsonHeaders(headers as Record<string, unknown>);
       if (plain) return new Response(text, { status: (arg as number | undefined) ?? 200, headers: plain });
