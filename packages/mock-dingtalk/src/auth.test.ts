@@ -178,6 +178,42 @@ describe('the callers of a request (the app and the organisation, for scoped rul
     ]);
   });
 
+  it('names only what a token request carries: an unknown appKey alone, a corpId alone, nothing for empty or missing keys', async () => {
+    const { app, twin } = createApp();
+    await app.request('/v1.0/oauth2/accessToken', post({ appKey: 'dingnosuchapp', appSecret: 'x' }));
+    await app.request('/gettoken?appkey=dingnosuchapp&appsecret=x');
+    await app.request('/v1.0/oauth2/corpAccessToken', post({ suiteSecret: 'x', suiteTicket: 'x', authCorpId: OTHER_CORP_ID }));
+    await app.request('/v1.0/oauth2/accessToken', post({ appKey: '', appSecret: 'x' }));
+    await app.request('/v1.0/oauth2/accessToken', post({ appSecret: 'x' }));
+    await app.request('/gettoken?appsecret=x');
+    expect(twin.journal.all().map((e) => e.callers)).toEqual([
+      { app: 'dingnosuchapp' },
+      { app: 'dingnosuchapp' },
+      { org: OTHER_CORP_ID },
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(twin.journal.all().map((e) => e.callers && Object.keys(e.callers))).toEqual([
+      ['app'],
+      ['app'],
+      ['org'],
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it('scopes a rule to an organisation the fixtures know, refusing one they do not know and listing the known ones', async () => {
+    const { app } = createApp();
+    expect((await app.request('/__admin/scenarios/rules', post({ scenario: '4003', caller: { org: DEFAULT_CORP_ID } }))).status).toBe(201);
+    const res = await app.request('/__admin/scenarios/rules', post({ scenario: '4003', caller: { org: 'dingnosuchcorp' } }));
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { code: string; details: { known: { kind: string; id: string }[] } } };
+    expect(body.error.code).toBe('unknown_caller');
+    expect(body.error.details.known).toContainEqual(expect.objectContaining({ kind: 'org', id: DEFAULT_CORP_ID }));
+  });
+
   it('refuses a rule for an app the fixtures do not know, listing the known apps', async () => {
     const { app } = createApp();
     const res = await app.request('/__admin/scenarios/rules', post({ scenario: '4003', caller: { app: 'dingnosuchapp' } }));

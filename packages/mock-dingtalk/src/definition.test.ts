@@ -19,6 +19,17 @@ describe('the spec', () => {
     expect(drift(app, [loadSpec(DINGTALK_SPEC), loadSpec(ADMIN_SPEC)])).toEqual({ unserved: [], undocumented: [] });
   });
 
+  it('refuses a body over bodyLimit with 413 PayloadTooLarge in the gateway shape, naming the limit', async () => {
+    const { app } = createApp({ bodyLimit: 64 });
+    const res = await app.request('/v1.0/oauth2/accessToken', post({ appKey: SELF_BUILT_APP.appKey, appSecret: 'x'.repeat(200) }));
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({
+      code: 'PayloadTooLarge',
+      message: '请求体过大: 超过 64 字节',
+      requestid: res.headers.get('x-acs-request-id'),
+    });
+  });
+
   it('answers unknown paths and methods with 404 InvalidAction.NotFound in the gateway shape', async () => {
     const { app, twin } = createApp();
     for (const [method, path] of [

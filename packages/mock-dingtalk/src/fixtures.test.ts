@@ -14,7 +14,9 @@ import {
   SELF_BUILT_APP,
   SUITE,
 } from './fixtures.ts';
+import type { DingTalkApp } from './context.ts';
 import { dingtalkStates } from './states.ts';
+import { call, createApp, selfBuiltToken } from './test-helpers.ts';
 
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
@@ -447,5 +449,80 @@ describe('the fixtures schema', () => {
     ['a fixtures document that is not an object', '', [], 'value must be object'],
   ])('refuses %s', (_label, path, value, problem) => {
     expect(schemaProblems(fixturesSchema, patched(path, value))).toEqual([problem]);
+  });
+});
+
+describe('the default catalogue as a self-built app reads it', () => {
+  const connectorsOf = async (app: DingTalkApp, token: string, type: string) =>
+    (
+      (await (await call(app, token, `/v1.0/connector/assets/connectors?type=${type}&maxResults=100`)).json()) as {
+        list: { id: string; description: string; icon?: string }[];
+      }
+    ).list;
+  const detail = async (app: DingTalkApp, token: string, corpId: string, actionId: string) =>
+    (await (
+      await call(app, token, `/v1.0/connector/assets/actions/details/query`, { connectAssetUri: connectAssetUri(corpId, actionId) })
+    ).json()) as { inputSchema: string; outputSchema: string; integrationConfig: unknown };
+
+  it('lists the named connectors with their description and icon', async () => {
+    const { app } = createApp();
+    const token = await selfBuiltToken(app);
+    const all = [
+      ...(await connectorsOf(app, token, 'self_built')),
+      ...(await connectorsOf(app, token, 'third_party')),
+      ...(await connectorsOf(app, token, 'official')),
+    ];
+    const shown = (id: string) => {
+      const k = all.find((c) => c.id === id);
+      return k && { description: k.description, icon: k.icon };
+    };
+    expect(shown(IDS.crm)).toEqual({ description: '企业自建的客户管理系统', icon: 'https://static.dingtalk.com/media/doppel-crm.png' });
+    expect(shown(IDS.erp)).toEqual({ description: '三方已上架的进销存连接器', icon: 'https://static.dingtalk.com/media/doppel-erp.png' });
+    expect(shown(IDS.esign)).toEqual({
+      description: '三方电子签章连接器(不在三方应用的使用范围内)',
+      icon: 'https://static.dingtalk.com/media/doppel-esign.png',
+    });
+    expect(shown(IDS.calendar)).toEqual({ description: '官方日程连接器', icon: 'https://static.dingtalk.com/media/calendar.png' });
+  });
+
+  it('describes 创建客户, 查询客户, the customer sync flow and 创建待办 with their schemas and integration config', async () => {
+    const { app } = createApp();
+    const token = await selfBuiltToken(app);
+    const customer = await detail(app, token, DEFAULT_CORP_ID, IDS.createCustomer);
+    expect(JSON.parse(customer.inputSchema).properties).toEqual({
+      name: { type: 'string', title: '客户名称', minLength: 1 },
+      mobile: { type: 'string', title: '手机号', pattern: '^1[0-9]{10}$' },
+      level: { type: 'string', title: '客户等级', enum: ['A', 'B', 'C'] },
+    });
+    const query = await detail(app, token, DEFAULT_CORP_ID, IDS.queryCustomer);
+    expect(JSON.parse(query.inputSchema)).toEqual({
+      type: 'object',
+      required: ['customerId'],
+      properties: { customerId: { type: 'string', title: '客户ID' } },
+    });
+    expect(query.integrationConfig).toEqual({
+      entityName: 'customer',
+      categoryNames: [{ value: '客户管理' }],
+      props: [{ key: 'operation', value: 'get' }],
+    });
+    const flow = await detail(app, token, DEFAULT_CORP_ID, IDS.syncCustomersFlow);
+    expect(JSON.parse(flow.outputSchema).properties).toEqual({
+      synced: { type: 'integer', minimum: 0 },
+      failed: { type: 'integer', minimum: 0 },
+    });
+    expect(flow.integrationConfig).toEqual({ entityName: 'customer_sync', categoryNames: [{ value: '集成流' }], props: [] });
+    const todo = await detail(app, token, OFFICIAL_CORP_ID, IDS.createTodo);
+    expect(todo.integrationConfig).toEqual({ entityName: 'todo_task', categoryNames: [{ value: '待办' }], props: [] });
+  });
+
+  it('describes the customer sync flow in the action search', async () => {
+    const { app } = createApp();
+    const token = await selfBuiltToken(app);
+    const res = await call(app, token, '/v1.0/connector/assets/actions/search', {
+      connectorId: IDS.crm,
+      connectorProviderCorpId: DEFAULT_CORP_ID,
+    });
+    const list = ((await res.json()) as { list: { id: string; description?: string }[] }).list;
+    expect(list.find((a) => a.id === IDS.syncCustomersFlow)?.description).toBe('集成流:把客户同步到 ERP,像执行动作一样调用');
   });
 });

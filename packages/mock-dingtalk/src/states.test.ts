@@ -81,6 +81,9 @@ describe('named states', () => {
     const { app } = await inState('suite not installed');
     const body = { suiteKey: SUITE.suiteKey, suiteSecret: SUITE.suiteSecret, suiteTicket: SUITE.suiteTicket, authCorpId: DEFAULT_CORP_ID };
     expect(await (await app.request('/v1.0/oauth2/corpAccessToken', post(body))).json()).toMatchObject({ code: 'invalidAuthInfo' });
+    // The fixtures say so too: the suite is installed in no organisation at all.
+    const fixtures = (await (await app.request('/__admin/fixtures')).json()) as { suites: { installedCorpIds: string[] }[] };
+    expect(fixtures.suites.map((s) => s.installedCorpIds)).toEqual([[]]);
     await app.request('/__admin/reset', { method: 'POST' });
     expect((await app.request('/v1.0/oauth2/corpAccessToken', post(body))).status).toBe(200);
   });

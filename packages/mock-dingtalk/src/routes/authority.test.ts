@@ -266,3 +266,39 @@ describe('the authority page requires the organisation administrator to sign in'
     expect(JSON.stringify(twin.journal.all())).not.toContain('s3cret-admin');
   });
 });
+
+describe('what the authority page keeps and leaves out', () => {
+  it('shows no message between the facts and the form when there is nothing to say', async () => {
+    const { app } = createApp();
+    const html = await (await app.request(pageOf(DEFAULT_CORP_ID, SUITE.suiteKey, ORDER))).text();
+    expect(html).not.toContain('id="message"');
+    expect(html).toMatch(/<\/dl>\s*<form /);
+  });
+
+  it('titles the not-found page 授权 like the page itself', async () => {
+    const { app } = createApp();
+    const res = await app.request(pageOf(DEFAULT_CORP_ID, SUITE.suiteKey, 'dca://no-such-asset'));
+    expect(res.status).toBe(404);
+    expect(await res.text()).toContain('<title>授权 · 钉钉连接平台（Doppel 孪生）</title>');
+  });
+
+  it('keeps the login as typed after a grant, and leaves it empty after a sign-in that sent none', async () => {
+    const { app } = createApp();
+    const fields = { corpId: DEFAULT_CORP_ID, clientId: SUITE.suiteKey, connectAssetUri: ORDER };
+    const granted = await app.request('/connect/authority', decision({ ...fields, decision: 'grant', ...signIn() }));
+    expect(granted.status).toBe(200);
+    expect(await granted.text()).toMatch(new RegExp(`id="login"[^>]*value="${ORG_ADMIN.login}"`));
+    const refused = await app.request('/connect/authority', decision({ ...fields, decision: 'grant', password: ORG_ADMIN.password }));
+    expect(refused.status).toBe(401);
+    expect(await refused.text()).toMatch(/id="login"[^>]*value=""/);
+  });
+
+  it('shows the first character of the app’s name as its avatar, 应 when the name is empty', async () => {
+    const f = defaultFixtures();
+    const { app } = createApp({
+      fixtures: { ...f, suites: f.suites.map((s) => (s.suiteKey === SUITE.suiteKey ? { ...s, name: '' } : s)) },
+    });
+    const html = await (await app.request(pageOf(DEFAULT_CORP_ID, SUITE.suiteKey, ORDER))).text();
+    expect(html).toContain('<span class="avatar" aria-hidden="true">应</span>');
+  });
+});

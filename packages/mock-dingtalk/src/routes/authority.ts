@@ -184,5 +184,5 @@ export const authorityRoutes = new Hono<DingTalkEnv>()
     }
     decide(state, f.corpId, f.clientId, asset.action.id, f.decision);
     const message = f.decision === 'grant' ? '已同意授权' : '已取消授权';
-    return page(c, f.corpId, f.clientId, f.connectAssetUri, { message, login: f.login ?? '' });
+    return page(c, f.corpId, f.clientId, f.connectAssetUri, { message, login: f.login });
   });
