@@ -755,22 +755,13 @@ describe('c.json: what the client gets is what the journal keeps', () => {
           ? c.json({ when: new Date(0) }, { headers: new Headers({ 'x-b': '1' }) })
           : c.json({ when: new Date(0) }),
       )
-      .get('/:id', (c) =>
-        c.req.header('x-variant') === 'headers'
-          ? c.json({ when: new Date(0) }, 200, new Headers({ 'x-c': '1' }))
-          : c.json({ when: new Date(0) }, 200, { 'x-a': '1' }),
-      );
+      .get('/:id', (c) => c.json({ when: new Date(0) }, 200, { 'x-a': '1' }));
     const { app, twin } = createTwinApp({ ...exampleTwin, routes: [['/things', routes]] });
     const variant = (v: string) => ({ headers: { ...K1.headers, 'x-variant': v } });
-    const sent = [
-      await app.request('/things', K1),
-      await app.request('/things/a', K1),
-      await app.request('/things', variant('init')),
-      await app.request('/things/a', variant('headers')),
-    ];
+    const sent = [await app.request('/things', K1), await app.request('/things/a', K1), await app.request('/things', variant('init'))];
     for (const res of sent) expect(await res.json()).toEqual({ when: '1970-01-01T00:00:00.000Z' });
     expect(sent[2]!.headers.get('x-b')).toBe('1');
-    expect(twin.journal.all().map((e) => e.responseBody)).toEqual(Array(4).fill({ when: '1970-01-01T00:00:00.000Z' }));
+    expect(twin.journal.all().map((e) => e.responseBody)).toEqual(Array(3).fill({ when: '1970-01-01T00:00:00.000Z' }));
   });
 
   it('a gateway answering with c.json after the handler keeps the headers the handler sent, as Hono does', async () => {
