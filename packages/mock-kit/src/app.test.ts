@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hono } from 'hono';
+import { html } from 'hono/html';
 import { HTTPException } from 'hono/http-exception';
 import { describe, expect, it, vi } from 'vitest';
 import { exampleErrors, exampleTwin } from '../example/index.ts';
@@ -385,6 +386,21 @@ describe('pipeline details a client relies on', () => {
     expect(seen).toEqual([{ a: 1 }, '{"not":"json"}', '<p>hi</p>', 'token=abc&kind=x', 'a=1', { b: 2 }, undefined]);
   });
 
+  it('journals the HTML hono/html and JSX build (a String object, a promise of one) as the text the client received', async () => {
+    const routes = new Hono<ExampleEnv>()
+      .get('/tagged', (c) => c.html(html`<p>${'<b>'}</p>`))
+      .get('/promised', (c) => c.html(Promise.resolve(html`<i>${'x&y'}</i>`)));
+    const { app, twin } = createTwinApp({ ...exampleTwin, routes: [['/things', routes]] });
+    const sent: string[] = [];
+    for (const p of ['tagged', 'promised']) {
+      const res = await app.request(`/things/${p}`, K1);
+      expect(res.headers.get('content-type')).toBe('text/html; charset=UTF-8');
+      sent.push(await res.text());
+    }
+    expect(sent).toEqual(['<p>&lt;b&gt;</p>', '<i>x&amp;y</i>']);
+    expect(twin.journal.all().map((e) => e.responseBody)).toEqual(sent);
+  });
+
   it("answers c.json as Hono would, whatever the handler set: its headers, its status, a header's several values, its own content type", async () => {
     const routes = new Hono<ExampleEnv>()
       .get('/plain', (c) => c.json({ a: 1 }, 201, { 'x-one': '1', 'x-two': '2' }))
@@ -672,11 +688,12 @@ describe('callers, scenario rules and the journal', () => {
     expect(logged).toEqual([['[doppel:example] the callers hook failed:', failure]]);
   });
 
-  it('lets a request through a rule that forces nothing, counting the hit', async () => {
+  it('lets a request through a rule that only delays it, counting the hit and journaling fault:delay', async () => {
     const { app, twin } = make();
-    const rule = twin.rules.add({ match: { path: '/things' } });
+    const rule = twin.rules.add({ fault: { type: 'delay', ms: 0 }, match: { path: '/things' } });
     expect((await app.request('/things', K1)).status).toBe(200);
     expect(twin.rules.list()).toMatchObject([{ id: rule.id, hits: 1 }]);
+    expect(twin.journal.all()[0]).toMatchObject({ status: 200, scenario: 'fault:delay', rule: rule.id });
   });
 
   it('journals how long the twin took, in milliseconds to the microsecond', async () => {

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { HtmlEscapedCallbackPhase, resolveCallback } from 'hono/utils/html';
 import { adminError, adminRoutes } from './admin.ts';
 import { type ErrorTemplate, Refusal, render, templateOf } from './errors.ts';
 import { cut, JOURNAL_BODY_LIMIT, type RawJournalEntry } from './journal.ts';
@@ -103,13 +104,26 @@ function captureBodies(c: Capturing): void {
     if (typeof value === 'string') c[CAPTURED] = value;
     return body(value, ...rest);
   };
-  for (const name of ['text', 'html'] as const) {
-    const original = c[name] as (value: unknown, ...rest: unknown[]) => Response;
-    anyC[name] = (value: unknown, ...rest: unknown[]) => {
-      if (typeof value === 'string') c[CAPTURED] = value;
-      return original(value, ...rest);
-    };
-  }
+  const text = c.text as (value: unknown, ...rest: unknown[]) => Response;
+  anyC.text = (value: unknown, ...rest: unknown[]) => {
+    if (typeof value === 'string') c[CAPTURED] = value;
+    return text(value, ...rest);
+  };
+  const html = c.html as (value: unknown, ...rest: unknown[]) => Response | Promise<Response>;
+  anyC.html = (value: unknown, ...rest: unknown[]) => {
+    if (typeof value === 'string') {
+      c[CAPTURED] = value;
+      return html(value, ...rest);
+    }
+    // `hono/html` and JSX give a String object or a promise of one, which Hono resolves into the text it sends:
+    // resolved here the same way (its callbacks run once), so the journal keeps the text the client received.
+    if (typeof value !== 'object' || value === null) return html(value, ...rest);
+    return resolveCallback(value as string, HtmlEscapedCallbackPhase.Stringify, false, {}).then((resolved) => {
+      const sent = String(resolved);
+      c[CAPTURED] = sent;
+      return html(sent, ...rest);
+    });
+  };
 }
 
 /**
