@@ -118,7 +118,7 @@ function captureBodies(c: Capturing): void {
     // `hono/html` and JSX give a String object or a promise of one, which Hono resolves into the text it sends:
     // resolved here the same way (its callbacks run once), so the journal keeps the text the client received.
     if (typeof value !== 'object' || value === null) return html(value, ...rest);
-    return resolveCallback(value as string, HtmlEscapedCallbackPhase.Stringify, false, {}).then((resolved) => {
+    return resolveCallback(value as unknown as string, HtmlEscapedCallbackPhase.Stringify, false, {}).then((resolved) => {
       const sent = String(resolved);
       c[CAPTURED] = sent;
       return html(sent, ...rest);
