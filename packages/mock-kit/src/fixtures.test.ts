@@ -145,7 +145,8 @@ describe('parseYamlText (admin bodies sent as YAML)', () => {
     );
   });
 
-  it('refuses an alias bomb, saying why', () => {
+  /** "Billion laughs": each anchor lists the previous one nine times, so the `yaml` parser refuses the alias count. */
+  const aliasBomb = () => {
     const rows = ['a: &a [x, x, x, x, x, x, x, x, x]'];
     for (const [name, prev] of [
       ['b', 'a'],
@@ -156,9 +157,17 @@ describe('parseYamlText (admin bodies sent as YAML)', () => {
     ]) {
       rows.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(', ')}]`);
     }
-    expect(reasonOf(rows.join('\n'))).toEqual([
-      'request body',
-      [{ path: '', reason: 'not YAML the twin can read: Excessive alias count indicates a resource exhaustion attack' }],
-    ]);
+    return rows.join('\n');
+  };
+  const aliasBombReason = 'not YAML the twin can read: Excessive alias count indicates a resource exhaustion attack';
+
+  it('refuses an alias bomb, saying why', () => {
+    expect(reasonOf(aliasBomb())).toEqual(['request body', [{ path: '', reason: aliasBombReason }]]);
+  });
+
+  it('refuses an alias bomb in a .yaml fixtures file as YAML, not as a JSON syntax error', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'doppel-fixtures-')), 'bomb.yaml');
+    writeFileSync(file, aliasBomb());
+    expect(() => readFixtureFile(file)).toThrow(new FixtureError(file, [{ path: '', reason: aliasBombReason }]));
   });
 });

@@ -50,14 +50,10 @@ export function readFixtureFile(file: string): unknown {
   } catch (err) {
     throw new FixtureError(file, [{ path: '', reason: `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})` }]);
   }
+  if (extname(file).toLowerCase() !== '.json') return parseYamlText(text, file);
   try {
-    if (extname(file).toLowerCase() === '.json') return JSON.parse(text);
-    return parseYaml(text);
+    return JSON.parse(text);
   } catch (err) {
-    const reason =
-      err instanceof YAMLParseError
-        ? `YAML syntax error at line ${err.linePos?.[0]?.line ?? '?'}: ${err.message.split('\n')[0]}`
-        : `JSON syntax error: ${(err as Error).message}`;
-    throw new FixtureError(file, [{ path: '', reason }]);
+    throw new FixtureError(file, [{ path: '', reason: `JSON syntax error: ${(err as Error).message}` }]);
   }
 }

@@ -106,6 +106,14 @@ describe('RuleBook', () => {
     expect(book.take(req())).toBeUndefined();
   });
 
+  it('refuses a rule with neither a scenario nor a fault (it would force nothing), adding nothing', () => {
+    const book = new RuleBook();
+    expect(() => book.add({ match: { path: '/things' } })).toThrow(new TypeError('a rule needs a scenario or a fault'));
+    expect(() => book.add({ scenario: '', times: 1 })).toThrow(TypeError);
+    expect(book.size).toBe(0);
+    expect(book.add({ fault: { type: 'delay', ms: 0 } }).id).toBe('rule-1');
+  });
+
   it('list returns copies: changing them changes nothing', () => {
     const book = new RuleBook();
     book.add({ scenario: 'A', times: 1 });

@@ -72,7 +72,9 @@ export class RuleBook {
   private matchers = new Map<string, (p: string) => boolean>();
   private bodyMatchers = new Map<string, [string, (v: string) => boolean][]>();
 
+  /** Adds a rule; one with neither a scenario nor a fault would force nothing, so it is refused (TypeError). */
   add(input: RuleInput): Rule {
+    if (!input.scenario && !input.fault) throw new TypeError('a rule needs a scenario or a fault');
     const { seq, rules } = this.cell.get();
     const rule: Rule = { ...input, id: `rule-${seq + 1}`, summary: summarize(input), hits: 0 };
     if (input.times !== undefined) rule.remaining = input.times;
