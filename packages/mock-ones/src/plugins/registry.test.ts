@@ -68,6 +68,18 @@ describe('registering', () => {
     expect(reg.find('replace', shape('GET', '/users/me'))).toBeUndefined();
   });
 
+  it('drops its library functions when the name is registered again over HTTP: a later library registration by another replica is not answered with them', () => {
+    const here = registry();
+    here.register(input('p', yamlOf()));
+    here.register(input('p', yamlOf(), { target: { baseUrl: 'http://127.0.0.1:9' } }));
+    expect(here.get('p')?.target).toEqual({ baseUrl: 'http://127.0.0.1:9' });
+    const there = registry();
+    there.register(input('p', yamlOf(), { target: { functions: { g: async () => ({ body: {} }) } } }));
+    here.restoreShared(structuredClone(there.dumpShared()));
+    // Its functions live in the other replica: none here (the engine answers 502 PluginError.FunctionFailed).
+    expect(here.get('p')?.target).toEqual({ functions: {} });
+  });
+
   it('keeps the rules it checked at registration: changing the config object afterwards changes nothing', () => {
     const reg = registry();
     const config = { service: { app_id: 'p' }, apis: [{ type: 'replace', methods: ['GET'], url: '/users/me', function: 'f' }] };

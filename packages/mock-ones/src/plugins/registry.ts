@@ -157,14 +157,17 @@ export class PluginRegistry implements Shared {
         }
       }
     }
-    const registration: Registration = {
-      name,
-      config: input.config,
-      teams,
-      timeoutMs,
-      target: 'baseUrl' in input.target ? { baseUrl: input.target.baseUrl } : { local: true },
-    };
-    if ('functions' in input.target) this.functions.set(name, input.target.functions);
+    // This process's functions for the name belong to its library registration only: an HTTP one drops them, or a
+    // library registration of the name by another replica would be answered with them here (README "Mutation testing").
+    let target: Registration['target'];
+    if ('baseUrl' in input.target) {
+      target = { baseUrl: input.target.baseUrl };
+      this.functions.delete(name);
+    } else {
+      target = { local: true };
+      this.functions.set(name, input.target.functions);
+    }
+    const registration: Registration = { name, config: input.config, teams, timeoutMs, target };
     this.compiled.set(registration, plugin);
     const regs = [...this.cell.get()];
     const at = regs.findIndex((r) => r.name === name);
