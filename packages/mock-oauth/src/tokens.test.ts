@@ -136,4 +136,15 @@ describe('revokeGrant', () => {
     expect(revokeGrant(s, 'code-1')).toBe(1);
     expect(s.tokens.get(kept.access.token)?.revoked).toBe(true);
   });
+
+  it('leaves alone a token of another grant that now holds an id the grant once had (a queued token handed out twice)', () => {
+    const s = store(['ghu_SAME', 'ghr_one', 'ghu_SAME', 'ghr_two']);
+    issueTokens(s, clock(), GITHUB_APP, 'octocat', '', 'code-1');
+    issueTokens(s, clock(), GITHUB_APP, 'octocat', '', 'code-2');
+    expect(s.tokens.get('ghu_SAME')?.grant).toBe('code-2');
+    expect(revokeGrant(s, 'code-1')).toBe(1);
+    expect(s.tokens.get('ghr_one')?.revoked).toBe(true);
+    expect(s.tokens.get('ghu_SAME')?.revoked).toBe(false);
+    expect(s.tokens.get('ghr_two')?.revoked).toBe(false);
+  });
 });
