@@ -509,12 +509,13 @@ describe('admin: bodies', () => {
         headers: { 'content-type': 'application/json', ...headers },
         body,
       });
-      return [res.status, ((await res.json()) as { error: { code: string } }).error.code];
+      const { error } = (await res.json()) as { error: { code: string; message: string } };
+      return res.status === 413 ? [res.status, error.code, error.message] : [res.status, error.code];
     };
     // Read and parsed: the fixtures are refused for their unknown field, not for their size.
     expect(await put(sized(limit))).toEqual([400, 'invalid_fixtures']);
     expect(await put('{"pad":1}', { 'content-length': String(limit) })).toEqual([400, 'invalid_fixtures']);
-    expect(await put(sized(limit + 1))).toEqual([413, 'payload_too_large']);
+    expect(await put(sized(limit + 1))).toEqual([413, 'payload_too_large', 'admin bodies are limited to 16777216 bytes']);
   });
 
   it('reads YAML under any of its media types, whatever the case and parameters', async () => {
