@@ -13,6 +13,7 @@ describe('JSON depth limit', () => {
     expect(jsonTooDeep(`["${'[['.repeat(10)}"]`, 2)).toBe(false);
     expect(jsonTooDeep(`["\\"${'['.repeat(10)}"]`, 2)).toBe(false);
     expect(jsonTooDeep('[[],[],[]]', 2)).toBe(false);
+    expect(jsonTooDeep('{"a":{},"b":{},"c":{}}', 2)).toBe(false);
   });
 
   it('parses up to the limit, refuses deeper documents and invalid ones', () => {
