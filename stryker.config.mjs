@@ -7,6 +7,10 @@ const dir = `packages/${pkg}`;
 // lines): only those are mutated, into a partial report that scripts/mutation.mjs merges into the package's last full one.
 const files = process.env.DOPPEL_MUTATE_FILES?.split(',').filter(Boolean);
 const report = files ? `${pkg}.partial` : pkg;
+// `--tests a.test.ts,b.test.ts`: only those test files (vitest.shared.ts reads the same variable), each against every
+// mutant — for code run outside the test that caused it (a replica's subscriber, a timer), which per-test
+// coverage credits to no test.
+const tests = process.env.DOPPEL_MUTATE_TESTS?.split(',').filter(Boolean);
 
 // pnpm links plugins beside the project, not beside Stryker's core, so the runner is named by path.
 const vitestRunner = new URL('./node_modules/@stryker-mutator/vitest-runner/dist/src/index.js', import.meta.url).pathname;
@@ -15,7 +19,7 @@ const vitestRunner = new URL('./node_modules/@stryker-mutator/vitest-runner/dist
 export default {
   plugins: [vitestRunner],
   testRunner: 'vitest',
-  vitest: { configFile: `${dir}/vitest.config.ts`, dir },
+  vitest: { configFile: `${dir}/vitest.config.ts`, dir, ...(tests && { related: false }) },
   mutate: files?.map((f) => `${dir}/src/${f}`) ?? [
     `${dir}/src/**/*.ts`,
     `!${dir}/src/**/*.test.ts`,
@@ -24,9 +28,10 @@ export default {
     `!${dir}/src/test-helpers.ts`,
   ],
   ignorePatterns: ['reports', '.turbo', '**/.test-results', 'contracts/pacts'],
-  coverageAnalysis: 'perTest',
-  // Static mutants (module-level constants) would each rerun the whole suite; they are reported as ignored.
-  ignoreStatic: true,
+  coverageAnalysis: tests ? 'all' : 'perTest',
+  // Static mutants (module-level constants) would each rerun the whole suite; they are reported as ignored. Under
+  // --tests every mutant runs the named files anyway (and StrykerJS refuses ignoreStatic there), so they are run.
+  ignoreStatic: !tests,
   reporters: ['clear-text', 'progress', 'json', 'html'],
   jsonReporter: { fileName: `reports/mutation/${report}.json` },
   // `pnpm mutation` reuses the previous run's results where neither the mutated code nor the tests covering it

@@ -10,7 +10,8 @@ export function project(name: string, test: TestOptions = {}) {
   return defineConfig({
     test: {
       name,
-      include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+      // `pnpm mutation <package> --files … --tests a.test.ts,b.test.ts` runs only those (scripts/mutation.mjs).
+      include: process.env.DOPPEL_MUTATE_TESTS?.split(',').map((f) => `src/${f}`) ?? ['src/**/*.test.ts', 'test/**/*.test.ts'],
       reporters: ['default', ['json', { outputFile: '.test-results/vitest.json' }]],
       // Sized for a loaded 2-core CI runner, where a cold first test (spec load, validators) can take seconds:
       // a test that hangs still fails, one that is merely slow does not.

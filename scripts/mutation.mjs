@@ -6,6 +6,10 @@
 // `pnpm mutation <package> --survivors`: only the lines of the last report's survivors (and mutants without
 // coverage) again — StrykerJS's incremental mode can keep a survivor's old result after a new test kills it, so
 // a run like this one (or --full) is what sees it killed.
+// `--tests a.test.ts,b.test.ts` (with --files or --survivors): only those test files, each run against every mutant
+// (StrykerJS's coverageAnalysis "all"). For code that runs outside the test that caused it — a shared-store
+// replica's subscriber, a timer, a beforeAll — per-test coverage credits no test, and its mutants are reported
+// surviving (or uncovered) although the tests kill them.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -17,7 +21,11 @@ const full = args.includes('--full');
 const survivors = args.includes('--survivors');
 const filesAt = args.indexOf('--files');
 let files = filesAt >= 0 ? args[filesAt + 1] : undefined;
-const asked = args.filter((a, i) => a !== '--full' && a !== '--survivors' && i !== filesAt && (filesAt < 0 || i !== filesAt + 1));
+const testsAt = args.indexOf('--tests');
+const tests = testsAt >= 0 ? args[testsAt + 1] : undefined;
+// The options and the values they take; what is left names packages.
+const valueAt = new Set([filesAt, testsAt].filter((at) => at >= 0).flatMap((at) => [at, at + 1]));
+const asked = args.filter((a, i) => a !== '--full' && a !== '--survivors' && !valueAt.has(i));
 const unknown = asked.filter((p) => !all.includes(p));
 if (unknown.length) {
   console.error(`unknown package: ${unknown.join(', ')} (known: ${all.join(', ')})`);
@@ -25,6 +33,10 @@ if (unknown.length) {
 }
 if (files !== undefined && (asked.length !== 1 || !files)) {
   console.error('--files a.ts,b.ts takes one package: pnpm mutation mock-kit --files fuzz.ts,testing.ts');
+  process.exit(2);
+}
+if (testsAt >= 0 && (!tests || tests.startsWith('--') || (files === undefined && !survivors))) {
+  console.error('--tests a.test.ts,b.test.ts goes with --files or --survivors: pnpm mutation mock-kit --files store.ts --tests store.test.ts');
   process.exit(2);
 }
 if (survivors) {
@@ -76,7 +88,7 @@ const config = resolve('stryker.config.mjs');
 const scores = [];
 for (const name of asked.length ? asked : all) {
   console.log(`\n== mutation testing ${name}${files ? ` (${files})` : ''}`);
-  const env = { ...process.env, DOPPEL_MUTATE: name, DOPPEL_MUTATION: '1', ...(files && { DOPPEL_MUTATE_FILES: files }) };
+  const env = { ...process.env, DOPPEL_MUTATE: name, DOPPEL_MUTATION: '1', ...(files && { DOPPEL_MUTATE_FILES: files }), ...(tests && { DOPPEL_MUTATE_TESTS: tests }) };
   const run = spawnSync('npx', ['stryker', 'run', config, ...(full ? ['--force'] : [])], { stdio: 'inherit', env });
   const report = join('reports/mutation', `${name}.json`);
   const partial = join('reports/mutation', `${name}.partial.json`);
