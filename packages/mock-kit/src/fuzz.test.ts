@@ -408,6 +408,37 @@ describe('fuzz: the failures it reports', () => {
     expect(sent.some((s) => (s.url.searchParams.get('tags') ?? '').startsWith('['))).toBe(false);
   });
 
+  it('sends an object query parameter as its JSON, and a header parameter that is not a string as text', async () => {
+    const typed = compileSpec(
+      {
+        paths: {
+          '/o': {
+            get: {
+              parameters: [
+                {
+                  name: 'filter',
+                  in: 'query',
+                  required: true,
+                  schema: { type: 'object', required: ['a'], properties: { a: { type: 'integer' } }, additionalProperties: false },
+                },
+                { name: 'X-Count', in: 'header', required: true, schema: { type: 'integer', minimum: 0, maximum: 99 } },
+              ],
+              responses: { '200': { description: 'ok' } },
+            },
+          },
+        },
+      },
+      'typed',
+    );
+    const { app, sent } = recorder();
+    await fuzz(app, typed, { seed: 10, requests: 60 });
+    expect(sent).toHaveLength(60);
+    const filters = sent.map((s) => s.url.searchParams.get('filter') ?? '');
+    expect(filters.some((f) => f.includes('[object'))).toBe(false);
+    expect(filters.some((f) => Number.isInteger((parse(f) as { a?: unknown } | undefined)?.a))).toBe(true);
+    expect(sent.every((s) => /^\d{1,2}$/.test(s.headers['x-count'] ?? ''))).toBe(true);
+  });
+
   it('reports no body and no content type for a request without one', async () => {
     const report = await fuzz(answer(418, '{}', 'application/json'), spec, { seed: 2, requests: 3, only: ['GET /b'] });
     expect(report.failures).toStrictEqual([
@@ -602,6 +633,22 @@ describe('fuzz: bodies that are not objects, and the query it builds', () => {
     for (const { s } of validOnes) expect(['a', 'b', 'c'].map((n) => s.url.searchParams.getAll(n).length)).toEqual([1, 1, 1]);
     expect(three.some(({ s }) => s.url.searchParams.getAll('a').length === 2)).toBe(true);
     expect(sent.some((s) => 'a' in s.headers || 'b' in s.headers || 'c' in s.headers)).toBe(false);
+  });
+
+  it('gives a wrong-typed value to one query parameter, not every one', async () => {
+    const { to } = await run();
+    const wrong = ['abc', '-1', '1e400', '[]'];
+    const counts = to('/three').map((s) => ['a', 'b', 'c'].filter((n) => wrong.includes(s.url.searchParams.get(n) ?? '')).length);
+    expect(counts).toContain(1);
+    expect(counts.filter((n) => n > 1)).toEqual([]);
+  });
+
+  it('sends an operation that takes only JSON each wrong content type, a form type too', async () => {
+    const { to } = await run();
+    const types = new Set([...to('/s'), ...to('/arr')].map((s) => s.headers['content-type']));
+    for (const t of ['application/json', 'text/plain', 'application/xml', 'multipart/form-data', 'application/x-www-form-urlencoded']) {
+      expect(types, t).toContain(t);
+    }
   });
 
   it('adds its own query to an operation without parameters, and strips what a header cannot carry', async () => {

@@ -58,7 +58,8 @@ export async function startTwin<F, S>(def: TwinDefinition<F, S>, options: StartO
   const storeUrl = storeOf(options.store);
   const twinApp = createTwinApp(def, {
     ...options,
-    ...(storeUrl !== undefined && { store: storeUrl }),
+    // The store chosen (DOPPEL_STORE when none is given; `memory` and '' are none), whatever options.store said.
+    store: storeUrl,
     ...(adminToken !== undefined && { adminToken }),
   });
   const { app, twin } = twinApp;

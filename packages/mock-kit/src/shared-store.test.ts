@@ -181,6 +181,26 @@ describe.skipIf(!redisAvailable())('two replicas of the example twin on one Redi
     expect(health.fixtures).toBe(f);
   });
 
+  it('takes the store from DOPPEL_STORE when none is given; an empty store or `memory` is memory whatever it says', async () => {
+    const kind = async (options: StartOptions<ExampleFixtures>) => {
+      const r = await startTwin(exampleTwin, options);
+      running.push(r);
+      return ((await (await call(r, '/__admin/health')).json()) as { store: { kind: string } }).store.kind;
+    };
+    const before = process.env.DOPPEL_STORE;
+    try {
+      process.env.DOPPEL_STORE = redis.url;
+      expect(await kind({})).toBe('redis');
+      expect(await kind({ store: 'memory' })).toBe('memory');
+      expect(await kind({ store: '' })).toBe('memory');
+      delete process.env.DOPPEL_STORE;
+      expect(await kind({ store: '' })).toBe('memory');
+    } finally {
+      if (before === undefined) delete process.env.DOPPEL_STORE;
+      else process.env.DOPPEL_STORE = before;
+    }
+  });
+
   it('says in health where the state is, and answers 503 when Redis cannot be reached', async () => {
     const own = await startRedisServer();
     const r = await startTwin(exampleTwin, { store: own.url });
