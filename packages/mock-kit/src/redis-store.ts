@@ -210,11 +210,14 @@ export class RedisStore {
    */
   async transact<T>(fn: () => T | Promise<T>): Promise<T> {
     // While the queue has work, join it: the requests alongside are likely to want the same thing.
+    let tried = 0;
     if (this.queued === 0) {
       await this.sync();
       const first = await this.attempt(fn);
       if (first.done) return first.value();
       this.conflicts += 1;
+      tried = 1;
+      if (tried >= this.attempts) throw new StoreContention(tried);
     }
     this.queued += 1;
     let release!: () => void;
@@ -224,7 +227,8 @@ export class RedisStore {
     });
     await turn;
     try {
-      for (let attempt = 1; ; attempt++) {
+      // `attempts` tries in all, the first one outside the queue included.
+      for (let attempt = tried + 1; ; attempt++) {
         await this.sync();
         const next = await this.attempt(fn);
         if (next.done) return next.value();
