@@ -463,13 +463,18 @@ describe('BoundedList', () => {
 });
 
 describe('BoundedList inside a shared-store transaction', () => {
-  it('shows the committed items then its own pushes, records them as ops, and the local copy changes only when they are applied', () => {
+  /** An inbox of 10 bound to a space, holding the committed items `a`, `b`, and a new transaction. */
+  const committedInbox = () => {
     const space = new Space();
     const list = new BoundedList<string>(10);
     space.register('inbox', list);
     list.push('a');
     list.push('b');
-    const tx = new Tx(0);
+    return { space, list, tx: new Tx(0) };
+  };
+
+  it('shows the committed items then its own pushes, records them as ops, and the local copy changes only when they are applied', () => {
+    const { space, list, tx } = committedInbox();
     const seen = space.run(tx, () => {
       const first = [...list.items()];
       list.push('c');
@@ -491,12 +496,7 @@ describe('BoundedList inside a shared-store transaction', () => {
   });
 
   it('a clear hides the committed items and its earlier pushes, keeps its later ones, and replays as a clear', () => {
-    const space = new Space();
-    const list = new BoundedList<string>(10);
-    space.register('inbox', list);
-    list.push('a');
-    list.push('b');
-    const tx = new Tx(0);
+    const { space, list, tx } = committedInbox();
     const seen = space.run(tx, () => {
       list.push('x');
       list.clear();
