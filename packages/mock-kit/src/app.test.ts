@@ -742,6 +742,41 @@ describe('what a gateway in beforeRouting sees and answers', () => {
     expect(seen).toEqual([{ inner: true }, { wrapped: { inner: true } }]);
     expect(twin.journal.all()[0]!.responseBody).toEqual({ wrapped: { inner: true } });
   });
+
+  it('reads the text or bytes a gateway answers after the handler’s JSON as what is sent, not as JSON', async () => {
+    const routes = new Hono<ExampleEnv>().get('/:how', (c) => c.json({ inner: true }));
+    const seen: unknown[] = [];
+    const { app, twin } = createTwinApp({
+      ...exampleTwin,
+      routes: [['/things', routes]],
+      beforeRouting: async (c, next) => {
+        await next();
+        const how = c.req.path.split('/').pop();
+        c.res = how === 'text' ? c.text('plain') : how === 'html' ? c.html('<p>plain</p>') : c.body(new Uint8Array([1]));
+        seen.push(capturedBody(c));
+      },
+    });
+    for (const how of ['text', 'html', 'bytes']) expect((await app.request(`/things/${how}`, K1)).status).toBe(200);
+    expect(seen).toEqual(['plain', '<p>plain</p>', undefined]);
+    expect(twin.journal.all().map((e) => e.responseBody)).toEqual(['plain', '<p>plain</p>', undefined]);
+  });
+
+  it('reads no body with capturedBody after c.json(undefined), which sends none, and the journal keeps none', async () => {
+    const routes = new Hono<ExampleEnv>().get('/', (c) => c.json(undefined));
+    const seen: unknown[] = [];
+    const { app, twin } = createTwinApp({
+      ...exampleTwin,
+      routes: [['/things', routes]],
+      beforeRouting: async (c, next) => {
+        await next();
+        seen.push(capturedBody(c));
+      },
+    });
+    const res = await app.request('/things', K1);
+    expect([res.status, await res.text()]).toEqual([200, '']);
+    expect(seen).toEqual([undefined]);
+    expect(twin.journal.all()[0]!.responseBody).toBeUndefined();
+  });
 });
 
 describe('c.json: what the client gets is what the journal keeps', () => {

@@ -100,19 +100,24 @@ function captureBodies(c: Capturing): void {
     }
     return body(text, arg, headers ? { ...JSON_TYPE, ...(headers as object) } : JSON_TYPE);
   };
+  // Each answer replaces what an earlier one left (a gateway may answer again after the handler's c.json).
+  const keep = (value: unknown) => {
+    c[CAPTURED] = typeof value === 'string' ? value : undefined;
+    c[CAPTURED_JSON] = false;
+  };
   anyC.body = (value: unknown, ...rest: unknown[]) => {
-    if (typeof value === 'string') c[CAPTURED] = value;
+    keep(value);
     return body(value, ...rest);
   };
   const text = c.text as (value: unknown, ...rest: unknown[]) => Response;
   anyC.text = (value: unknown, ...rest: unknown[]) => {
-    if (typeof value === 'string') c[CAPTURED] = value;
+    keep(value);
     return text(value, ...rest);
   };
   const html = c.html as (value: unknown, ...rest: unknown[]) => Response | Promise<Response>;
   anyC.html = (value: unknown, ...rest: unknown[]) => {
     if (typeof value === 'string') {
-      c[CAPTURED] = value;
+      keep(value);
       return html(value, ...rest);
     }
     // `hono/html` and JSX give a String object or a promise of one, which Hono resolves into the text it sends:
@@ -120,7 +125,7 @@ function captureBodies(c: Capturing): void {
     if (typeof value !== 'object' || value === null) return html(value, ...rest);
     return resolveCallback(value as unknown as string, HtmlEscapedCallbackPhase.Stringify, false, {}).then((resolved) => {
       const sent = String(resolved);
-      c[CAPTURED] = sent;
+      keep(sent);
       return html(sent, ...rest);
     });
   };
