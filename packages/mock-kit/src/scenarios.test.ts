@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { exampleTwin } from '../example/index.ts';
 import { createTwinApp } from './app.ts';
-import { RuleBook, type RequestFacts } from './scenarios.ts';
+import { RuleBook, type RequestFacts, summarize } from './scenarios.ts';
 import { json, K1, make } from './test-support.ts';
 
 const req = (over: Partial<RequestFacts> = {}): RequestFacts => ({
@@ -60,6 +60,11 @@ describe('RuleBook', () => {
     expect(book.take(req({ path: '/invoke', callers }))).toBeUndefined();
     expect(asked).toBe(1);
     expect(book.take(req({ path: '/invoke', callers: () => ({ app: 'a1' }) }))?.scenario).toBe('X');
+    // A rule for every caller never asks.
+    const open = new RuleBook();
+    open.add({ scenario: 'Y', match: { path: '/invoke' } });
+    expect(open.take(req({ path: '/invoke', callers }))?.scenario).toBe('Y');
+    expect(asked).toBe(1);
   });
 
   it('sums each rule up in one line', () => {
@@ -69,13 +74,19 @@ describe('RuleBook', () => {
       book.add({ fault: { type: 'status', status: 503 }, match: { query: { f: 'x' } }, times: 3 }),
       book.add({ scenario: 'QUOTA', fault: { type: 'delay', ms: 200 }, tenant: 't' }),
       book.add({ fault: { type: 'drop' }, match: { path: '/a/*', headers: { 'x-h': 'v' }, body: { n: '*' } } }),
+      book.add({ fault: { type: 'delay', ms: 250 }, match: { method: 'get' } }),
+      book.add({ scenario: 'X', caller: { app: 'a1', org: 'o1' }, tenant: 't', times: 2 }),
     ].map((r) => r.summary);
     expect(summaries).toEqual([
       '4003 on POST /v1.0/connector/instances/invoke for app a1, once',
       'status 503 on every request (query f=x), 3 times',
       'QUOTA after 200 ms on every request for tenant t, until removed',
       'a dropped connection on /a/* (header x-h: v, body n=*), until removed',
+      'a delay of 250 ms on GET *, until removed',
+      'X on every request for app a1 and org o1 and tenant t, 2 times',
     ]);
+    // The book refuses a rule that forces nothing, but summarize (exported) still describes one.
+    expect(summarize({ match: { path: '/x' } })).toBe('nothing on /x, until removed');
   });
 
   it('a rule without match applies to every request; times counts down and removes it', () => {
@@ -92,7 +103,8 @@ describe('RuleBook', () => {
     const book = new RuleBook();
     const a = book.add({ scenario: 'A', match: { path: '/a' } });
     const b = book.add({ scenario: 'B' });
-    book.add({ scenario: 'C' });
+    const c = book.add({ scenario: 'C' });
+    expect([a.id, b.id, c.id]).toEqual(['rule-1', 'rule-2', 'rule-3']);
     expect(book.take(req({ path: '/a' }))?.scenario).toBe('A');
     expect(book.take(req())?.scenario).toBe('B');
     expect(book.remove(b.id)).toBe(true);
@@ -104,6 +116,8 @@ describe('RuleBook', () => {
     book.clear();
     expect(book.size).toBe(0);
     expect(book.take(req())).toBeUndefined();
+    // Ids are never reused, not even after a clear.
+    expect(book.add({ scenario: 'D' }).id).toBe('rule-4');
   });
 
   it('refuses a rule with neither a scenario nor a fault (it would force nothing), adding nothing', () => {

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import type { serve } from '@hono/node-server';
 import { describe, expect, it, vi } from 'vitest';
 import { exampleTwin } from '../example/index.ts';
-import { PortInUseError, startTwin } from './serve.ts';
+import { RedisStore } from './redis-store.ts';
+import { redisAvailable, startRedisServer } from './redis-server.ts';
+import { PortInUseError, startTwin, storeOf } from './serve.ts';
 
 // Every server startTwin creates, so a test can make one fail after it started (as an exhausted accept() would).
 const servers = vi.hoisted(() => [] as ReturnType<typeof serve>[]);
@@ -29,8 +31,20 @@ describe('startTwin', () => {
     expect(running.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const res = await fetch(`${running.url}/__admin/health`);
     expect(((await res.json()) as { status: string }).status).toBe('ok');
+    expect(running).not.toHaveProperty('store');
     await running.close();
     await expect(fetch(`${running.url}/__admin/health`)).rejects.toThrow();
+  });
+
+  it.skipIf(!redisAvailable())('hands back the shared store it connected to', async () => {
+    const redis = await startRedisServer();
+    try {
+      const running = await startTwin(exampleTwin, { store: redis.url });
+      expect(running.store).toBeInstanceOf(RedisStore);
+      await running.close();
+    } finally {
+      await redis.stop();
+    }
   });
 
   it('names the port when it is taken', async () => {
@@ -59,6 +73,13 @@ describe('startTwin: errors, addresses and the fixtures watcher', () => {
     expect(err.name).toBe('PortInUseError');
     expect(err.message).toBe('port 1234 on ::1 is already in use');
     expect([err.port, err.host]).toEqual([1234, '::1']);
+  });
+
+  it('refuses a store it cannot open before binding anything, naming it and the ones it can', async () => {
+    const words = 'doppel: unknown store "mongodb://h/db" (memory, or redis://host:port/db)';
+    expect(() => storeOf('mongodb://h/db')).toThrow(new Error(words));
+    await expect(startTwin(exampleTwin, { store: 'mongodb://h/db' })).rejects.toThrow(words);
+    expect([storeOf('memory'), storeOf(''), storeOf('redis://h:1/2')]).toEqual([undefined, undefined, 'redis://h:1/2']);
   });
 
   it('passes any other listen error through as it is', async () => {
