@@ -196,6 +196,26 @@ describe.skipIf(!redisAvailable())('the Redis store, one replica at a time', () 
     expect(b.twin.state.hits.get()).toBe(a.twin.state.hits.get());
   });
 
+  it('tries a transaction refused every time exactly `attempts` times, for one attempt and for three', async () => {
+    for (const attempts of [1, 3]) {
+      const a = await replica({ attempts });
+      const b = await replica();
+      let runs = 0;
+      const err = await a.store
+        .transact(async () => {
+          runs += 1;
+          a.twin.state.hits.set(a.twin.state.hits.get() + 1);
+          await bump(b);
+        })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(StoreContention);
+      expect([runs, (err as Error).message]).toEqual([
+        attempts,
+        `doppel: the shared state kept changing under this request (${attempts} attempts)`,
+      ]);
+    }
+  });
+
   it('commits nothing for a transaction that changed nothing, never refuses one that only appends, and rethrows what it threw', async () => {
     const a = await replica();
     const b = await replica({ snapshotEvery: 2 });
