@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { html } from 'hono/html';
 import { HTTPException } from 'hono/http-exception';
 import { describe, expect, it, vi } from 'vitest';
@@ -723,19 +723,27 @@ describe('what a gateway in beforeRouting sees and answers', () => {
     expect(res.status).toBe(204);
   });
 
-  it('reads the answer it wrapped with capturedBody, also after wrapping it with a Headers object', async () => {
-    const routes = new Hono<ExampleEnv>().get('/', (c) => c.json({ inner: true }));
-    const seen: unknown[] = [];
-    const { app, twin } = createTwinApp({
+  /** The example twin serving `routes` at /things, behind a gateway that runs `after(c)` once they answered. */
+  const gateway = (routes: Hono<ExampleEnv>, after: (c: Context) => void) =>
+    createTwinApp({
       ...exampleTwin,
       routes: [['/things', routes]],
       beforeRouting: async (c, next) => {
         await next();
+        after(c);
+      },
+    });
+
+  it('reads the answer it wrapped with capturedBody, also after wrapping it with a Headers object', async () => {
+    const seen: unknown[] = [];
+    const { app, twin } = gateway(
+      new Hono<ExampleEnv>().get('/', (c) => c.json({ inner: true })),
+      (c) => {
         seen.push(capturedBody(c));
         c.res = c.json({ wrapped: capturedBody(c) }, { headers: new Headers({ 'x-gateway': '1' }) });
         seen.push(capturedBody(c));
       },
-    });
+    );
     const res = await app.request('/things', K1);
     expect(res.headers.get('x-gateway')).toBe('1');
     expect(await res.json()).toEqual({ wrapped: { inner: true } });
@@ -744,34 +752,28 @@ describe('what a gateway in beforeRouting sees and answers', () => {
   });
 
   it('reads the text or bytes a gateway answers after the handler’s JSON as what is sent, not as JSON', async () => {
-    const routes = new Hono<ExampleEnv>().get('/:how', (c) => c.json({ inner: true }));
     const seen: unknown[] = [];
-    const { app, twin } = createTwinApp({
-      ...exampleTwin,
-      routes: [['/things', routes]],
-      beforeRouting: async (c, next) => {
-        await next();
+    const { app, twin } = gateway(
+      new Hono<ExampleEnv>().get('/:how', (c) => c.json({ inner: true })),
+      (c) => {
         const how = c.req.path.split('/').pop();
         c.res = how === 'text' ? c.text('plain') : how === 'html' ? c.html('<p>plain</p>') : c.body(new Uint8Array([1]));
         seen.push(capturedBody(c));
       },
-    });
+    );
     for (const how of ['text', 'html', 'bytes']) expect((await app.request(`/things/${how}`, K1)).status).toBe(200);
     expect(seen).toEqual(['plain', '<p>plain</p>', undefined]);
     expect(twin.journal.all().map((e) => e.responseBody)).toEqual(['plain', '<p>plain</p>', undefined]);
   });
 
   it('reads no body with capturedBody after c.json(undefined), which sends none, and the journal keeps none', async () => {
-    const routes = new Hono<ExampleEnv>().get('/', (c) => c.json(undefined));
     const seen: unknown[] = [];
-    const { app, twin } = createTwinApp({
-      ...exampleTwin,
-      routes: [['/things', routes]],
-      beforeRouting: async (c, next) => {
-        await next();
+    const { app, twin } = gateway(
+      new Hono<ExampleEnv>().get('/', (c) => c.json(undefined)),
+      (c) => {
         seen.push(capturedBody(c));
       },
-    });
+    );
     const res = await app.request('/things', K1);
     expect([res.status, await res.text()]).toEqual([200, '']);
     expect(seen).toEqual([undefined]);

@@ -63,6 +63,12 @@ function plainJsonHeaders(headers: Record<string, unknown>): Record<string, stri
   return (typed ? headers : { ...JSON_TYPE, ...headers }) as Record<string, string>;
 }
 
+/** Keep a text answer (or none): it replaces what an earlier answer left, a gateway may answer after the handler's c.json. */
+function keep(c: Capturing, value: unknown): void {
+  c[CAPTURED] = typeof value === 'string' ? value : undefined;
+  c[CAPTURED_JSON] = false;
+}
+
 /**
  * Remember what a handler answers as it builds the response, so the journal never clones a Response
  * (a clone tees the body stream and takes @hono/node-server off its fast path). Hono defines these
@@ -100,24 +106,19 @@ function captureBodies(c: Capturing): void {
     }
     return body(text, arg, headers ? { ...JSON_TYPE, ...(headers as object) } : JSON_TYPE);
   };
-  // Each answer replaces what an earlier one left (a gateway may answer again after the handler's c.json).
-  const keep = (value: unknown) => {
-    c[CAPTURED] = typeof value === 'string' ? value : undefined;
-    c[CAPTURED_JSON] = false;
-  };
   anyC.body = (value: unknown, ...rest: unknown[]) => {
-    keep(value);
+    keep(c, value);
     return body(value, ...rest);
   };
   const text = c.text as (value: unknown, ...rest: unknown[]) => Response;
   anyC.text = (value: unknown, ...rest: unknown[]) => {
-    keep(value);
+    keep(c, value);
     return text(value, ...rest);
   };
   const html = c.html as (value: unknown, ...rest: unknown[]) => Response | Promise<Response>;
   anyC.html = (value: unknown, ...rest: unknown[]) => {
     if (typeof value === 'string') {
-      keep(value);
+      keep(c, value);
       return html(value, ...rest);
     }
     // `hono/html` and JSX give a String object or a promise of one, which Hono resolves into the text it sends:
@@ -125,7 +126,7 @@ function captureBodies(c: Capturing): void {
     if (typeof value !== 'object' || value === null) return html(value, ...rest);
     return resolveCallback(value as unknown as string, HtmlEscapedCallbackPhase.Stringify, false, {}).then((resolved) => {
       const sent = String(resolved);
-      keep(sent);
+      keep(c, sent);
       return html(sent, ...rest);
     });
   };
